@@ -1,0 +1,69 @@
+# The two commands a newcomer needs: `make dev` and `make test`.
+# Every target installs what it needs first (a .venv, npm packages, Chromium).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAGE ?= dev
+PYTEST_ARGS ?=
+
+.PHONY: help install dev test check lint types unit browser bench clean
+
+help:
+	@echo "make dev     run the whole system locally (site :8000, API :8001)"
+	@echo "make test    install what is missing and run every test"
+	@echo "make check   ruff, mypy and the tests"
+	@echo "make bench   print DynamoDB request counts and latencies"
+
+# --- installation -------------------------------------------------------------
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml functions/requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check 'pip<26.3'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+java-check:
+	@command -v java >/dev/null 2>&1 || { echo "Java 17+ is needed for DynamoDB Local. On Debian/Ubuntu: apt-get install openjdk-17-jre-headless" >&2; exit 1; }
+
+chromium-check:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests ..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium is needed for the browser tests: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+install: $(VENV)/.installed node_modules/.installed java-check
+
+# --- running --------------------------------------------------------------------
+
+dev: install
+	$(BIN)/allavie dev
+
+test: install chromium-check
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+unit: install
+	$(BIN)/pytest tests/unit $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check functions infra tests bench
+
+types: install
+	cd functions && ../$(BIN)/mypy app.py chalicelib
+	$(BIN)/mypy infra/allavie
+
+check: lint types test
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules site_build var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,53 @@
+"""Errors the API answers with: a code, a status and the fields at fault.
+
+Messages are looked up by code in :mod:`chalicelib.i18n`, so every error has
+a Swedish and an English text and routes never build strings by hand.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+
+class ApiError(Exception):
+    """An answer with a 4xx status; raising it changes nothing stored."""
+
+    status = 400
+    code = "invalid"
+
+    def __init__(
+        self,
+        code: str | None = None,
+        fields: Mapping[str, str] | None = None,
+        status: int | None = None,
+    ) -> None:
+        self.code = code or self.code
+        self.status = status or self.status
+        # field name -> message key (see i18n.FIELD_MESSAGES)
+        self.fields: dict[str, str] = dict(fields or {})
+        super().__init__(f"{self.status} {self.code} {self.fields}")
+
+
+class Invalid(ApiError):
+    status = 400
+    code = "invalid"
+
+
+class Unauthorized(ApiError):
+    status = 401
+    code = "unauthorized"
+
+
+class NotFound(ApiError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(ApiError):
+    status = 409
+    code = "conflict"
+
+
+class TooMany(ApiError):
+    status = 429
+    code = "too_many_requests"

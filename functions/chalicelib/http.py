@@ -1,0 +1,69 @@
+"""The edge between Chalice requests and the domain: JSON in, JSON out,
+errors as ``{"error": {"code", "message", "fields"}}`` in the asked language."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chalice import Response
+from chalice.app import Request
+
+from . import i18n
+from .errors import ApiError, Invalid, Unauthorized
+
+MAX_BODY_BYTES = 16 * 1024  # a booking is well under 2 KB; anything near this is abuse
+
+
+def language(request: Request) -> str:
+    return i18n.pick_language((request.headers or {}).get("accept-language"))
+
+
+def json_body(request: Request, *, required: bool = True) -> dict[str, Any]:
+    """The request's JSON object, or 400 naming ``body``."""
+    raw = request.raw_body or b""
+    if len(raw) > MAX_BODY_BYTES:
+        raise Invalid("payload_too_large", {"body": "too_large"})
+    if not raw.strip():
+        if required:
+            raise Invalid(fields={"body": "required"})
+        return {}
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise Invalid(fields={"body": "malformed_json"}) from None
+    if not isinstance(data, dict):
+        raise Invalid(fields={"body": "type"})
+    return data
+
+
+def bearer_token(request: Request) -> str:
+    """The token a page sends from its link's fragment; 401 when absent."""
+    header = (request.headers or {}).get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized()
+    return token.strip()
+
+
+def ok(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        body=json.dumps(body, ensure_ascii=False),
+        status_code=status,
+        headers={"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", **(headers or {})},
+    )
+
+
+def empty(status: int = 204) -> Response:
+    return Response(body="", status_code=status, headers={"Cache-Control": "no-store"})
+
+
+def error_response(error: ApiError, lang: str) -> Response:
+    body = {
+        "error": {
+            "code": error.code,
+            "message": i18n.error_message(error.code, lang),
+            "fields": {name: i18n.field_message(key, lang) for name, key in error.fields.items()},
+        }
+    }
+    return ok(body, status=error.status)

@@ -1,0 +1,86 @@
+"""Swedish first, English second: every text the API says, in both."""
+
+from __future__ import annotations
+
+LANGUAGES = ("sv", "en")
+
+# Error codes -> message. Capabilities add their own codes here.
+ERRORS: dict[str, dict[str, str]] = {
+    "invalid": {"sv": "Några uppgifter saknas eller är felaktiga.", "en": "Some details are missing or wrong."},
+    "unauthorized": {
+        "sv": "Länken är ogiltig, har gått ut eller har ersatts. Begär en ny länk.",
+        "en": "The link is invalid, has expired or has been replaced. Ask for a new link.",
+    },
+    "not_found": {"sv": "Hittades inte.", "en": "Not found."},
+    "conflict": {"sv": "Det gick inte att genomföra ändringen.", "en": "The change could not be made."},
+    "slot_taken": {
+        "sv": "Tiden är tyvärr redan bokad. Välj en annan tid.",
+        "en": "Sorry, that time has just been booked. Please choose another.",
+    },
+    "too_late": {
+        "sv": "Det är för sent att ändra eller avboka på nätet. Ring oss på 063-512545.",
+        "en": "It is too late to change or cancel online. Please call us on 063-512545.",
+    },
+    "too_many_requests": {"sv": "För många försök. Vänta en stund.", "en": "Too many attempts. Please wait a while."},
+    "payload_too_large": {"sv": "Förfrågan är för stor.", "en": "The request is too large."},
+    "unsupported_media_type": {"sv": "Skicka JSON.", "en": "Send JSON."},
+}
+
+# Field problems -> message.
+FIELD_MESSAGES: dict[str, dict[str, str]] = {
+    "required": {"sv": "Obligatoriskt fält.", "en": "This field is required."},
+    "type": {"sv": "Fel typ av värde.", "en": "Wrong type of value."},
+    "unknown_field": {"sv": "Okänt fält.", "en": "Unknown field."},
+    "malformed_json": {"sv": "Ogiltig JSON.", "en": "Malformed JSON."},
+    "too_large": {"sv": "För stort.", "en": "Too large."},
+    "too_long": {"sv": "För lång text.", "en": "Too long."},
+    "invalid": {"sv": "Ogiltigt värde.", "en": "Invalid value."},
+    "date": {"sv": "Ange ett datum ÅÅÅÅ-MM-DD.", "en": "Give a date YYYY-MM-DD."},
+    "datetime": {"sv": "Ange en tidpunkt med tidszon.", "en": "Give a time with a time zone."},
+    "email": {"sv": "Ogiltig e-postadress.", "en": "Invalid e-mail address."},
+    "phone": {"sv": "Ogiltigt telefonnummer.", "en": "Invalid phone number."},
+    "unknown_service": {"sv": "Okänd behandling.", "en": "Unknown treatment."},
+    "unknown_staff": {"sv": "Okänd behandlare.", "en": "Unknown staff member."},
+    "staff_not_for_service": {"sv": "Behandlaren utför inte den behandlingen.", "en": "This staff member does not perform that treatment."},
+    "past": {"sv": "Tiden har redan passerat.", "en": "That time has already passed."},
+    "range_too_long": {"sv": "Högst 62 dagar åt gången.", "en": "At most 62 days at a time."},
+    "range_order": {"sv": "Slutdatum före startdatum.", "en": "End date before start date."},
+    "not_a_slot": {"sv": "Ingen bokningsbar tid.", "en": "Not a bookable time."},
+    "outside_hours": {"sv": "Utanför öppettiderna.", "en": "Outside opening hours."},
+    "too_soon": {"sv": "För nära i tid för att boka på nätet.", "en": "Too soon to book online."},
+    "age_confirmation_required": {
+        "sv": "Behandlingen kräver att du bekräftar att du fyllt 18 år.",
+        "en": "This treatment requires you to confirm that you are 18 or older.",
+    },
+    "language": {"sv": "Välj sv eller en.", "en": "Choose sv or en."},
+}
+
+
+def pick_language(accept_language: str | None) -> str:
+    """The first of our languages in an Accept-Language header; Swedish by default."""
+    if not accept_language:
+        return "sv"
+    ranked = []
+    for index, part in enumerate(accept_language.split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        ranked.append((-quality, index, tag.strip().lower()[:2]))
+    for _, _, tag in sorted(ranked):
+        if tag in LANGUAGES:
+            return tag
+    return "sv"
+
+
+def error_message(code: str, language: str) -> str:
+    texts = ERRORS.get(code) or ERRORS["invalid"]
+    return texts.get(language) or texts["sv"]
+
+
+def field_message(key: str, language: str) -> str:
+    texts = FIELD_MESSAGES.get(key) or FIELD_MESSAGES["invalid"]
+    return texts.get(language) or texts["sv"]

@@ -1,0 +1,1 @@
+"""Routes, one Chalice blueprint per capability: parse, call the domain, answer."""

@@ -1,0 +1,112 @@
+"""Fixtures that start the real local servers on 127.0.0.1, only when a test
+asks for them: unit tests start nothing.
+
+- ``stack_env``: DynamoDB Local (in memory) + localstripe, and the environment
+  the API reads (set in ``os.environ`` for in-process clients too).
+- ``table``: the table, emptied before each test.
+- ``client``: Chalice's in-process test client against those servers.
+- ``api_url``: ``chalice local`` as a real HTTP server (concurrency, browser).
+- ``outbox``: the messages the API wrote, newest last.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "functions"))
+sys.path.insert(0, str(ROOT / "infra"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from allavie import servers  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def outbox_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("outbox")
+
+
+@pytest.fixture(scope="session")
+def dynamodb_url() -> Iterator[str]:
+    server = servers.start_dynamodb(servers.free_port())
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def stripe_url() -> Iterator[str]:
+    server = servers.start_stripe(servers.free_port())
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def api_port() -> int:
+    return servers.free_port()
+
+
+@pytest.fixture(scope="session")
+def stack_env(dynamodb_url: str, stripe_url: str, api_port: int, outbox_dir: Path) -> Iterator[dict[str, str]]:
+    env = servers.app_env(
+        dynamodb_url=dynamodb_url, stripe_url=stripe_url,
+        api_url=f"http://127.0.0.1:{api_port}", site_url="http://127.0.0.1:8000",
+        outbox=outbox_dir, table="allavie_test",
+    )
+    saved = dict(os.environ)
+    os.environ.update(env)
+    from chalicelib import db
+
+    db.ensure_table()
+    yield env
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+def _empty_table() -> None:
+    """Delete every item (a Scan is fine in tests, never in the product)."""
+    from chalicelib.models import Item
+
+    with Item.batch_write() as batch:
+        for item in Item.scan():
+            batch.delete(item)
+
+
+@pytest.fixture()
+def table(stack_env: dict[str, str], outbox_dir: Path) -> Iterator[None]:
+    from chalicelib import db
+
+    db.bind()
+    _empty_table()
+    for file in outbox_dir.glob("*"):
+        file.unlink()
+    yield
+
+
+@pytest.fixture()
+def client(table: None) -> Iterator[object]:
+    from chalice.test import Client
+
+    from app import app  # functions/app.py
+
+    with Client(app, stage_name="local") as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="session")
+def api_url(stack_env: dict[str, str], api_port: int, stripe_url: str) -> Iterator[str]:
+    server = servers.start_api(api_port, stack_env)
+    servers.register_stripe_webhook(stripe_url, server.url)
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture()
+def outbox(outbox_dir: Path) -> "Outbox":
+    from support.outbox import Outbox
+
+    return Outbox(outbox_dir)
