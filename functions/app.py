@@ -2,7 +2,6 @@
 ``chalicelib/routes/<capability>.py``; the domain they call is pure Python."""
 
 from chalice import Chalice
-
 from chalicelib import db, http
 from chalicelib.errors import ApiError
 from chalicelib.routes import booking, catalogue, consent, payments, retention, rights

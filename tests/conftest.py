@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -89,9 +89,8 @@ def table(stack_env: dict[str, str], outbox_dir: Path) -> Iterator[None]:
 
 @pytest.fixture()
 def client(table: None) -> Iterator[object]:
-    from chalice.test import Client
-
     from app import app  # functions/app.py
+    from chalice.test import Client
 
     with Client(app, stage_name="local") as test_client:
         yield test_client
@@ -106,7 +105,48 @@ def api_url(stack_env: dict[str, str], api_port: int, stripe_url: str) -> Iterat
 
 
 @pytest.fixture()
-def outbox(outbox_dir: Path) -> "Outbox":
+def outbox(outbox_dir: Path) -> object:
     from support.outbox import Outbox
 
     return Outbox(outbox_dir)
+
+
+# --- the site and the browser -------------------------------------------------------------
+
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def site_url(api_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The built site, served on 127.0.0.1 with its security headers, talking to ``api_url``."""
+    from support import site_server
+
+    port = servers.free_port()
+    url = f"http://127.0.0.1:{port}"
+    out = tmp_path_factory.mktemp("site")
+    site_server.build(out, api_url=api_url, site_url=url + "/")
+    os.environ["SITE_URL"] = url  # links in e-mails point at this site
+    server = site_server.serve(out, port, site_server.security_headers(api_url))
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser, table: None) -> Iterator[object]:
+    context = browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm", accept_downloads=True)
+    new_page = context.new_page()
+    yield new_page
+    context.close()

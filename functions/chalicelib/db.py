@@ -7,7 +7,7 @@ the CloudFormation template for AWS (infra/ checks the two agree).
 from __future__ import annotations
 
 import logging
-from typing import Iterator
+from collections.abc import Iterator
 
 from botocore.exceptions import ClientError
 
@@ -77,7 +77,8 @@ def ttl_status() -> str:
 def ttl_attribute() -> str | None:
     client = Item._get_connection().connection.client
     answer = client.describe_time_to_live(TableName=Item.Meta.table_name)
-    return answer.get("TimeToLiveDescription", {}).get("AttributeName")
+    name = answer.get("TimeToLiveDescription", {}).get("AttributeName")
+    return str(name) if name else None
 
 
 def reachable() -> bool:

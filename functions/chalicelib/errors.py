@@ -6,7 +6,7 @@ a Swedish and an English text and routes never build strings by hand.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 
 class ApiError(Exception):

@@ -21,7 +21,9 @@ def language(request: Request) -> str:
 
 def json_body(request: Request, *, required: bool = True) -> dict[str, Any]:
     """The request's JSON object, or 400 naming ``body``."""
-    raw = request.raw_body or b""
+    raw: bytes = request.raw_body or b""
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8")
     if len(raw) > MAX_BODY_BYTES:
         raise Invalid("payload_too_large", {"body": "too_large"})
     if not raw.strip():
@@ -39,7 +41,7 @@ def json_body(request: Request, *, required: bool = True) -> dict[str, Any]:
 
 def bearer_token(request: Request) -> str:
     """The token a page sends from its link's fragment; 401 when absent."""
-    header = (request.headers or {}).get("authorization", "")
+    header = str((request.headers or {}).get("authorization") or "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized()

@@ -18,11 +18,11 @@ is the caller's job (it has the profile at hand anyway).
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from . import secrets
 from .errors import Unauthorized
 
 PURPOSES = ("booking", "data", "unsubscribe")
@@ -39,10 +39,7 @@ class Claims:
 
 
 def _key() -> str:
-    key = os.environ.get("LINK_SIGNING_KEY")
-    if not key:
-        raise RuntimeError("LINK_SIGNING_KEY is not set (from the secret store in AWS)")
-    return key
+    return secrets.get("LINK_SIGNING_KEY")
 
 
 def _serializer(key: str | None = None) -> URLSafeSerializer:

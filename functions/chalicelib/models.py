@@ -248,7 +248,7 @@ class CookieConsent(Item, discriminator="cookie_consent"):
     """Proof of a cookie choice (9): a random id, the choices, the policy version."""
 
     consent_id = UnicodeAttribute()
-    choices = MapAttribute[str, Any]()
+    choices = MapAttribute[str, Any]()  # type: ignore[no-untyped-call]
     policy_version = UnicodeAttribute()
     given_at = UTCDateTimeAttribute()
 
@@ -256,7 +256,7 @@ class CookieConsent(Item, discriminator="cookie_consent"):
 class PageCount(Item, discriminator="page_count"):
     """Aggregate page views per day (12), counted only after consent."""
 
-    count = NumberAttribute(default=0)
+    views = NumberAttribute(default=0)
 
 
 # --- rights and retention -------------------------------------------------------------
@@ -276,4 +276,4 @@ class RightsRequest(Item, discriminator="rights_request"):
 class RateLimit(Item, discriminator="rate_limit"):
     """Counts attempts per key and window (for POST /links)."""
 
-    count = NumberAttribute(default=0)
+    attempts = NumberAttribute(default=0)

@@ -11,7 +11,7 @@ the data is gone after the end of that day in Stockholm.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable
+from collections.abc import Iterable
 
 from dateutil.relativedelta import relativedelta
 

@@ -11,7 +11,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from allavie import servers
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,7 +1,6 @@
 import datetime as dt
 
 import pytest
-
 from chalicelib import links
 from chalicelib.errors import Unauthorized
 

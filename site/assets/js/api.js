@@ -1,0 +1,59 @@
+// The pages' one way to talk to the API: JSON, the page's language, and the
+// link's token (read from the URL fragment, sent only in a header).
+(function () {
+  "use strict";
+
+  function apiBase() {
+    var meta = document.querySelector('meta[name="allavie-api"]');
+    return (meta && meta.content ? meta.content : "").replace(/\/$/, "");
+  }
+
+  function language() {
+    var lang = (document.documentElement.lang || "sv").slice(0, 2);
+    return lang === "en" ? "en" : "sv";
+  }
+
+  // The token from "#t=TOKEN" (never a query string: fragments are not sent to servers).
+  function linkToken() {
+    var params = new URLSearchParams(window.location.hash.replace(/^#/, ""));
+    return params.get("t");
+  }
+
+  // fetch JSON; resolves to {status, body}; never throws for HTTP errors.
+  function request(method, path, body, options) {
+    options = options || {};
+    var headers = { "Accept": "application/json", "Accept-Language": language() };
+    if (body !== undefined && body !== null) headers["Content-Type"] = "application/json";
+    var token = options.token === undefined ? linkToken() : options.token;
+    if (token) headers["Authorization"] = "Bearer " + token;
+    return fetch(apiBase() + path, {
+      method: method,
+      headers: headers,
+      body: body === undefined || body === null ? undefined : JSON.stringify(body),
+      credentials: "omit",
+      keepalive: !!options.keepalive,
+    }).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      var parse = type.indexOf("json") >= 0 ? response.json() : Promise.resolve(null);
+      return parse.then(function (data) { return { status: response.status, body: data, response: response }; });
+    });
+  }
+
+  // Show an API error next to its fields: elements with data-error-for="FIELD",
+  // and a summary element [data-error-summary]. Text only, never HTML.
+  function showErrors(form, error) {
+    form.querySelectorAll("[data-error-for]").forEach(function (el) { el.textContent = ""; });
+    form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+    var summary = form.querySelector("[data-error-summary]");
+    if (summary) summary.textContent = error && error.message ? error.message : "";
+    var fields = (error && error.fields) || {};
+    Object.keys(fields).forEach(function (name) {
+      var slot = form.querySelector('[data-error-for="' + CSS.escape(name) + '"]');
+      if (slot) slot.textContent = fields[name];
+      var input = form.querySelector('[name="' + CSS.escape(name) + '"]');
+      if (input) input.setAttribute("aria-invalid", "true");
+    });
+  }
+
+  window.Allavie = { apiBase: apiBase, language: language, linkToken: linkToken, request: request, showErrors: showErrors };
+})();
