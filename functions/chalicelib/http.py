@@ -16,14 +16,13 @@ MAX_BODY_BYTES = 16 * 1024  # a booking is well under 2 KB; anything near this i
 
 
 def language(request: Request) -> str:
-    return i18n.pick_language((request.headers or {}).get("accept-language"))
+    return i18n.pick_language(request.headers.get("accept-language") if request.headers else None)
 
 
 def json_body(request: Request, *, required: bool = True) -> dict[str, Any]:
     """The request's JSON object, or 400 naming ``body``."""
-    raw: bytes = request.raw_body or b""
-    if isinstance(raw, str):
-        raw = raw.encode("utf-8")
+    body: str | bytes = request.raw_body or b""
+    raw = body.encode("utf-8") if isinstance(body, str) else body
     if len(raw) > MAX_BODY_BYTES:
         raise Invalid("payload_too_large", {"body": "too_large"})
     if not raw.strip():
@@ -41,7 +40,7 @@ def json_body(request: Request, *, required: bool = True) -> dict[str, Any]:
 
 def bearer_token(request: Request) -> str:
     """The token a page sends from its link's fragment; 401 when absent."""
-    header = str((request.headers or {}).get("authorization") or "")
+    header = str(request.headers.get("authorization") or "") if request.headers else ""
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized()

@@ -41,7 +41,10 @@ FIELD_MESSAGES: dict[str, dict[str, str]] = {
     "phone": {"sv": "Ogiltigt telefonnummer.", "en": "Invalid phone number."},
     "unknown_service": {"sv": "Okänd behandling.", "en": "Unknown treatment."},
     "unknown_staff": {"sv": "Okänd behandlare.", "en": "Unknown staff member."},
-    "staff_not_for_service": {"sv": "Behandlaren utför inte den behandlingen.", "en": "This staff member does not perform that treatment."},
+    "staff_not_for_service": {
+        "sv": "Behandlaren utför inte den behandlingen.",
+        "en": "This staff member does not perform that treatment.",
+    },
     "past": {"sv": "Tiden har redan passerat.", "en": "That time has already passed."},
     "range_too_long": {"sv": "Högst 62 dagar åt gången.", "en": "At most 62 days at a time."},
     "range_order": {"sv": "Slutdatum före startdatum.", "en": "End date before start date."},
