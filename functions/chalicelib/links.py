@@ -6,7 +6,8 @@ in ``Authorization: Bearer``. A token is
 
 - signed (HMAC-SHA256 via itsdangerous) with ``LINK_SIGNING_KEY``,
 - scoped to a purpose (``booking`` for one booking, ``data`` for the
-  customer's preferences and data, ``unsubscribe`` for one-click opt-out),
+  customer's preferences and data, ``unsubscribe`` for one-click opt-out,
+  ``email`` to confirm a new e-mail address; ``ref`` names the pending change),
 - expiring (``exp``), and
 - revocable: it carries the customer's ``link_generation``; bumping that
   number (new e-mail address, erasure) makes every earlier token fail.
@@ -25,7 +26,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from . import secrets
 from .errors import Unauthorized
 
-PURPOSES = ("booking", "data", "unsubscribe")
+PURPOSES = ("booking", "data", "unsubscribe", "email")
 _SALT = "allavie.link.v1"
 
 
@@ -36,6 +37,7 @@ class Claims:
     generation: int
     expires: dt.datetime
     booking_id: str | None = None
+    ref: str | None = None  # e.g. the pending e-mail change an ``email`` link confirms
 
 
 def _key() -> str:
@@ -54,6 +56,7 @@ def issue(
     booking_id: str | None = None,
     *,
     key: str | None = None,
+    ref: str | None = None,
 ) -> str:
     if purpose not in PURPOSES:
         raise ValueError(f"unknown link purpose {purpose!r}")
@@ -64,6 +67,8 @@ def issue(
     }
     if booking_id:
         payload["b"] = booking_id
+    if ref:
+        payload["r"] = ref
     return str(_serializer(key).dumps(payload))
 
 
@@ -82,6 +87,7 @@ def verify(token: str, purposes: tuple[str, ...], now: dt.datetime, *, key: str 
             generation=int(payload["g"]),
             expires=dt.datetime.fromtimestamp(int(payload["e"]), dt.timezone.utc),
             booking_id=str(payload["b"]) if payload.get("b") else None,
+            ref=str(payload["r"]) if payload.get("r") else None,
         )
     except (KeyError, TypeError, ValueError):
         raise Unauthorized() from None
