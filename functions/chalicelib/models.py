@@ -9,6 +9,7 @@ Query or GetItem (the numbers below are those of the list there):
   Booking         CUST#<cid>              BOOKING#<bid>             DAY#<local date> / <start>#<bid>     -                 (4,5,6)
   MarketingConsent CUST#<cid>             CONSENT#<at>#<channel>    -                                    -                 (4)
   Message         CUST#<cid>              MSG#<at>#<mid>            -                                    -                 (4)
+  EmailChange     CUST#<cid>              EMAIL_CHANGE#<change id>  -                                    -                 (rights)
   SlotLock        LOCK#<staff>            <unit start, UTC ISO>     -                                    -                 (1,2)
   WebhookEvent    STRIPE_EVENT#<evt>      EVENT                     -                                    expiry            (7)
   LedgerEntry     LEDGER#<bid>            <kind>#<stripe id>        LEDGER_YEAR#<yyyy> / <date>#<bid>    expiry            (8)
@@ -194,6 +195,21 @@ class Message(Item, discriminator="message"):
     booking_id = UnicodeAttribute(null=True)
     sent_at = UTCDateTimeAttribute()
     transport_id = UnicodeAttribute(null=True)  # SES message id or outbox file name
+
+
+class EmailChange(Item, discriminator="email_change"):
+    """A new e-mail address waiting for its owner to confirm it from a link.
+
+    The address takes effect only on confirmation; the item expires after a day.
+    """
+
+    change_id = UnicodeAttribute()
+    new_email = UnicodeAttribute()  # normalised
+    requested_at = UTCDateTimeAttribute()
+
+    @staticmethod
+    def key(customer_id: str, change_id: str) -> tuple[str, str]:
+        return customer_pk(customer_id), f"EMAIL_CHANGE#{change_id}"
 
 
 # --- the calendar -------------------------------------------------------------
