@@ -13,6 +13,7 @@ Query or GetItem (the numbers below are those of the list there):
   SlotLock        LOCK#<staff>            <unit start, UTC ISO>     -                                    -                 (1,2)
   WebhookEvent    STRIPE_EVENT#<evt>      EVENT                     -                                    expiry            (7)
   LedgerEntry     LEDGER#<bid>            <kind>#<stripe id>        LEDGER_YEAR#<yyyy> / <date>#<bid>    expiry            (8)
+  RefundClaim     LEDGER#<bid>            CLAIM#<intent>            -                                    expiry            (8)
   CookieConsent   COOKIE#<consent id>     <given at>                -                                    expiry            (9)
   RightsRequest   DSR#<yyyy-mm>           <received at>#<rid>       -                                    expiry            (11)
   PageCount       STATS#<yyyy-mm-dd>      <page path>               -                                    expiry            (12)
@@ -238,6 +239,8 @@ class WebhookEvent(Item, discriminator="webhook_event"):
 
     event_type = UnicodeAttribute()
     received_at = UTCDateTimeAttribute()
+    status = UnicodeAttribute(default="completed")  # in_progress | completed (see webhooks.py)
+    lease_until = UTCDateTimeAttribute(null=True)   # an in_progress record older than this may be taken over
 
     @staticmethod
     def key(event_id: str) -> tuple[str, str]:
@@ -255,6 +258,24 @@ class LedgerEntry(Item, discriminator="ledger"):
     payment_intent_id = UnicodeAttribute()
     stripe_object_id = UnicodeAttribute()  # charge or refund id
     recorded_at = UTCDateTimeAttribute()
+
+
+class RefundClaim(Item, discriminator="refund_claim"):
+    """How much of one payment has been claimed for refunds (pk LEDGER#<bid>, sk CLAIM#<intent>).
+
+    Raised with a conditional update *before* Stripe is asked, so that two
+    cancels at once can never refund more than was paid. No personal data.
+    """
+
+    booking_id = UnicodeAttribute()
+    payment_intent_id = UnicodeAttribute()
+    paid_ore = NumberAttribute()
+    claimed_ore = NumberAttribute(default=0)
+    updated_at = UTCDateTimeAttribute()
+
+    @staticmethod
+    def key(booking_id: str, payment_intent_id: str) -> tuple[str, str]:
+        return f"LEDGER#{booking_id}", f"CLAIM#{payment_intent_id}"
 
 
 # --- the site -------------------------------------------------------------------
