@@ -18,6 +18,7 @@ Query or GetItem (the numbers below are those of the list there):
   RightsRequest   DSR#<yyyy-mm>           <received at>#<rid>       -                                    expiry            (11)
   PageCount       STATS#<yyyy-mm-dd>      <page path>               -                                    expiry            (12)
   RateLimit       RATE#<hash>             <window>                  -                                    -                 (links)
+  DeletionRecord  DELETIONS#<yyyy-mm>     <deleted at>#<rid>        -                                    expiry            (10)
 
 Everything in a customer's partition (CUST#<cid>) and their EmailKey carries
 the customer's expiry (retention.py); the profile alone is in gsi2, because
@@ -314,3 +315,13 @@ class RateLimit(Item, discriminator="rate_limit"):
     """Counts attempts per key and window (for POST /links)."""
 
     attempts = NumberAttribute(default=0)
+
+
+class DeletionRecord(Item, discriminator="deletion"):
+    """That a customer's data ended with its retention (10): when, why, how much; no personal data."""
+
+    reason = UnicodeAttribute()          # ttl | schedule | operator
+    deleted_at = UTCDateTimeAttribute()
+    expired_at = UTCDateTimeAttribute(null=True)  # the customer's expiry
+    items = NumberAttribute(default=0)   # how many items went, by kind in ``kinds``
+    kinds = MapAttribute[str, Any]()  # type: ignore[no-untyped-call]
