@@ -24,6 +24,12 @@ ERRORS: dict[str, dict[str, str]] = {
     "too_many_requests": {"sv": "För många försök. Vänta en stund.", "en": "Too many attempts. Please wait a while."},
     "payload_too_large": {"sv": "Förfrågan är för stor.", "en": "The request is too large."},
     "unsupported_media_type": {"sv": "Skicka JSON.", "en": "Send JSON."},
+    "invalid_signature": {
+        "sv": "Webhooken har ingen giltig Stripe-signatur.", "en": "The webhook has no valid Stripe signature.",
+    },
+    "webhook_in_progress": {
+        "sv": "Händelsen behandlas redan. Försök igen senare.", "en": "The event is being handled. Try again later.",
+    },
 }
 
 # Field problems -> message.
@@ -56,6 +62,7 @@ FIELD_MESSAGES: dict[str, dict[str, str]] = {
         "en": "This treatment requires you to confirm that you are 18 or older.",
     },
     "language": {"sv": "Välj sv eller en.", "en": "Choose sv or en."},
+    "signature": {"sv": "Ogiltig eller saknad signatur.", "en": "Invalid or missing signature."},
 }
 
 
