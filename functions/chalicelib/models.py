@@ -143,6 +143,9 @@ class EmailKey(Item, discriminator="email"):
     """Makes an e-mail address unique and finds its customer (3)."""
 
     customer_id = UnicodeAttribute()
+    # A copy of the profile's link_generation, so that booking needs one read; booking
+    # checks it against the profile inside its transaction and re-reads when it differs.
+    link_generation = NumberAttribute(null=True)
 
     @staticmethod
     def key(email: str) -> tuple[str, str]:
@@ -168,6 +171,7 @@ class Booking(Item, discriminator="booking"):
     paid_sek = NumberAttribute(default=0)
     refunded_sek = NumberAttribute(default=0)
     reminder_sent_at = UTCDateTimeAttribute(null=True)
+    reminder_channel = UnicodeAttribute(default="email")  # email | sms: how the customer wants the reminder
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute(null=True)
     cancelled_at = UTCDateTimeAttribute(null=True)
