@@ -24,6 +24,10 @@ ERRORS: dict[str, dict[str, str]] = {
     "too_many_requests": {"sv": "För många försök. Vänta en stund.", "en": "Too many attempts. Please wait a while."},
     "payload_too_large": {"sv": "Förfrågan är för stor.", "en": "The request is too large."},
     "unsupported_media_type": {"sv": "Skicka JSON.", "en": "Send JSON."},
+    "email_taken": {  # rights: confirming a new address that another customer has
+        "sv": "Adressen används redan. Kontakta oss om du vill byta till den.",
+        "en": "That address is already in use. Contact us if you want to change to it.",
+    },
     "invalid_signature": {
         "sv": "Webhooken har ingen giltig Stripe-signatur.", "en": "The webhook has no valid Stripe signature.",
     },
@@ -62,6 +66,7 @@ FIELD_MESSAGES: dict[str, dict[str, str]] = {
         "en": "This treatment requires you to confirm that you are 18 or older.",
     },
     "language": {"sv": "Välj sv eller en.", "en": "Choose sv or en."},
+    "email_taken": {"sv": "Adressen används redan.", "en": "That address is already in use."},
     "signature": {"sv": "Ogiltig eller saknad signatur.", "en": "Invalid or missing signature."},
 }
 
