@@ -8,9 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from chalice import ChaliceUnhandledError
 
-class ApiError(Exception):
-    """An answer with a 4xx status; raising it changes nothing stored."""
+
+class ApiError(ChaliceUnhandledError):
+    """An answer with a 4xx status; raising it changes nothing stored.
+
+    A ChaliceUnhandledError, because Chalice turns any other exception from a
+    view into a 500 before the app's middleware (which answers these) sees it.
+    """
 
     status = 400
     code = "invalid"
