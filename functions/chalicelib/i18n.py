@@ -66,6 +66,11 @@ FIELD_MESSAGES: dict[str, dict[str, str]] = {
         "en": "This treatment requires you to confirm that you are 18 or older.",
     },
     "language": {"sv": "Välj sv eller en.", "en": "Choose sv or en."},
+    # cookie consent and statistics (site)
+    "consent_id": {"sv": "Ogiltigt samtyckes-id (UUID v4).", "en": "Invalid consent id (a UUID v4)."},
+    "policy_version": {"sv": "Ogiltig policyversion.", "en": "Invalid policy version."},
+    "must_be_true": {"sv": "Måste vara true.", "en": "Must be true."},
+    "page_path": {"sv": "Ogiltig sidadress.", "en": "Invalid page path."},
     "email_taken": {"sv": "Adressen används redan.", "en": "That address is already in use."},
     "signature": {"sv": "Ogiltig eller saknad signatur.", "en": "Invalid or missing signature."},
 }
