@@ -1,0 +1,338 @@
+"""Prepayments with Stripe: the only module that imports ``stripe``.
+
+- ``start_payment(booking)`` creates the booking's PaymentIntent: öre, SEK,
+  metadata ``booking_id`` + ``customer_id`` (opaque ids, no personal data),
+  one idempotency key per booking. In AWS the payment methods (card; Klarna
+  and Swish where enabled) come from the Stripe account's settings; locally
+  localstripe plays Stripe (``STRIPE_API_BASE``).
+- ``refund_on_cancel(booking, now)`` gives the prepayment back when a booking
+  is cancelled in time, at most once and never more than was paid.
+- ``refund_unbooked(...)`` gives a payment back that found no booking to pay
+  (the hold had lapsed and somebody else took the slot).
+
+Why a claim before Stripe is asked: Stripe deduplicates a retried request by
+its idempotency key, but two *different* cancel requests at once would each
+refund, and localstripe ignores idempotency keys and refunds beyond the
+charge. So each payment has a ``RefundClaim`` item; a refund first raises
+``claimed_ore`` with a conditional update (``claimed_ore = :seen``), and only
+the writer whose update holds calls Stripe. The total claimed never exceeds
+the amount paid, so the total refunded cannot either.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import stripe
+from pynamodb.exceptions import PutError, UpdateError
+
+from . import clinic as clinic_module
+from . import ledger, retention, secrets
+from . import settings as settings_module
+from .models import Booking, RefundClaim
+
+log = logging.getLogger(__name__)
+
+CURRENCY = "sek"
+ORE_PER_SEK = 100
+STRIPE_JS = "https://js.stripe.com/v3/"
+
+
+@dataclass(frozen=True)
+class PaymentStart:
+    """What the page needs to take the payment with Stripe.js."""
+
+    payment_intent_id: str
+    client_secret: str
+    publishable_key: str
+    amount_sek: int
+    stripe_js: str
+
+    def public(self) -> dict[str, Any]:
+        """The ``payment`` object of ``POST /bookings`` (API.md)."""
+        return {
+            "client_secret": self.client_secret,
+            "publishable_key": self.publishable_key,
+            "amount_sek": self.amount_sek,
+            "stripe_js": self.stripe_js,
+        }
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    """A refund asked of Stripe (or found already made)."""
+
+    amount_sek: int
+    status: str               # Stripe's refund status: succeeded | pending | ... ; already_refunded
+    refund_id: str | None
+
+    def public(self) -> dict[str, Any]:
+        """The ``refund`` object of ``POST /bookings/{id}/cancel`` (API.md)."""
+        return {"amount_sek": self.amount_sek, "status": self.status}
+
+
+class PaymentError(RuntimeError):
+    """Stripe did not do what was asked; nothing was claimed."""
+
+
+# --- the client --------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=4)
+def _client(secret_key: str, api_base: str | None) -> stripe.StripeClient:
+    if api_base:
+        return stripe.StripeClient(secret_key, base_addresses={"api": api_base}, max_network_retries=2)
+    return stripe.StripeClient(secret_key, max_network_retries=2)
+
+
+def client() -> stripe.StripeClient:
+    """Stripe, or localstripe when ``STRIPE_API_BASE`` is set (read per call)."""
+    return _client(secrets.get("STRIPE_SECRET_KEY"), settings_module.get().stripe_api_base)
+
+
+def stripe_js_url() -> str:
+    base = settings_module.get().stripe_api_base
+    return f"{base.rstrip('/')}/js.stripe.com/v3/" if base else STRIPE_JS
+
+
+def to_ore(amount_sek: int) -> int:
+    return int(amount_sek) * ORE_PER_SEK
+
+
+def to_sek(amount_ore: int) -> int:
+    """Whole kronor (prepayments are whole kronor; öre are never lost: they round down only if odd)."""
+    return int(amount_ore) // ORE_PER_SEK
+
+
+# --- taking the payment ------------------------------------------------------------------
+
+
+def start_payment(booking: Booking) -> PaymentStart | None:
+    """Create the PaymentIntent of a booking that needs prepayment; None when it needs none."""
+    amount_sek = int(booking.prepayment_sek or 0)
+    if amount_sek <= 0:
+        return None
+    intent = client().v1.payment_intents.create(
+        params={
+            "amount": to_ore(amount_sek),
+            "currency": CURRENCY,
+            "metadata": {"booking_id": booking.booking_id, "customer_id": booking.customer_id},
+        },
+        # A retried POST (network, Lambda retry) gets the same intent back from Stripe.
+        options={"idempotency_key": f"allavie-booking-{booking.booking_id}"},
+    )
+    return PaymentStart(
+        payment_intent_id=str(intent.id),
+        client_secret=str(intent.client_secret),
+        publishable_key=secrets.get("STRIPE_PUBLISHABLE_KEY"),
+        amount_sek=amount_sek,
+        stripe_js=stripe_js_url(),
+    )
+
+
+@dataclass(frozen=True)
+class Paid:
+    """A PaymentIntent as Stripe has it now (retrieved, not taken from an event)."""
+
+    payment_intent_id: str
+    status: str
+    amount_ore: int
+    currency: str
+    charge_id: str | None
+    amount_refunded_ore: int
+    booking_id: str | None
+    customer_id: str | None
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == "succeeded" and self.charge_id is not None
+
+
+def retrieve(payment_intent_id: str) -> Paid | None:
+    """The intent and its charge, fresh from Stripe (events may be stale or out of order).
+
+    None when Stripe does not know the intent.
+    """
+    try:
+        found = client().v1.payment_intents.retrieve(payment_intent_id, params={"expand": ["latest_charge"]})
+    except stripe.InvalidRequestError as error:
+        if error.http_status == 404:
+            return None
+        raise
+    intent = found.to_dict()
+    latest = intent.get("latest_charge")
+    if isinstance(latest, str):  # not expanded (should not happen): fetch it
+        latest = client().v1.charges.retrieve(latest).to_dict()
+    charge: dict[str, Any] = latest if isinstance(latest, dict) else {}
+    metadata = intent.get("metadata") or {}
+    succeeded = charge.get("status") == "succeeded"
+    return Paid(
+        payment_intent_id=str(intent["id"]),
+        status=str(intent["status"]),
+        amount_ore=int(charge.get("amount") or intent["amount"]),
+        currency=str(intent["currency"]).lower(),
+        charge_id=str(charge["id"]) if succeeded else None,
+        amount_refunded_ore=int(charge.get("amount_refunded") or 0),
+        booking_id=metadata.get("booking_id"),
+        customer_id=metadata.get("customer_id"),
+    )
+
+
+def record_payment(paid: Paid, booking_id: str, now: dt.datetime) -> None:
+    """The payment's ledger row (idempotent per charge)."""
+    if paid.charge_id:
+        ledger.record_payment(booking_id, paid.payment_intent_id, paid.charge_id, paid.amount_ore, now, paid.currency)
+
+
+# --- giving money back ----------------------------------------------------------------------
+
+
+def in_time_to_refund(booking: Booking, now: dt.datetime) -> bool:
+    """Cancelled at least ``change_deadline_hours`` before the start (the clinic's rule)."""
+    rules = clinic_module.current().rules
+    return now <= booking.start - dt.timedelta(hours=rules.change_deadline_hours)
+
+
+def refund_on_cancel(booking: Booking, now: dt.datetime) -> RefundResult | None:
+    """Refund a cancelled booking's prepayment: once, capped, ledgered.
+
+    None when nothing was paid or the cancellation is too late for a refund.
+    A second call (a retried or simultaneous cancel) refunds nothing more and
+    answers with what was refunded before.
+    """
+    if not booking.payment_intent_id or not in_time_to_refund(booking, now):
+        return None
+    paid = retrieve(booking.payment_intent_id)
+    if paid is None or not paid.succeeded:
+        return None
+    result = _refund(paid, booking.booking_id, now, reason="cancelled_in_time")
+    _note_on_booking(booking, to_sek(paid.amount_ore), now)
+    return result
+
+
+def refund_unbooked(paid: Paid, booking_id: str, now: dt.datetime) -> RefundResult | None:
+    """Give back a payment that found no booking to pay (the hold was lost)."""
+    if not paid.succeeded:
+        return None
+    return _refund(paid, booking_id, now, reason="hold_lost")
+
+
+def _refund(paid: Paid, booking_id: str, now: dt.datetime, reason: str) -> RefundResult:
+    assert paid.charge_id is not None
+    claim = _claim_item(paid, booking_id, now)
+    seen = int(claim.claimed_ore)
+    already = max(seen, paid.amount_refunded_ore)  # also what was refunded outside the app
+    remaining = paid.amount_ore - already
+    if remaining <= 0:
+        return RefundResult(amount_sek=to_sek(already), status="already_refunded", refund_id=None)
+    try:
+        claim.update(
+            actions=[RefundClaim.claimed_ore.set(paid.amount_ore), RefundClaim.updated_at.set(now)],
+            condition=RefundClaim.claimed_ore == seen,
+        )
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        # Another cancel claimed it between our read and our write: it refunds, we do not.
+        return RefundResult(amount_sek=to_sek(paid.amount_ore), status="already_refunded", refund_id=None)
+    try:
+        refund = client().v1.refunds.create(
+            params={
+                "payment_intent": paid.payment_intent_id,
+                "amount": remaining,
+                # localstripe rejects Stripe's ``reason`` parameter; the metadata says it.
+                "metadata": {"booking_id": booking_id, "allavie_reason": reason},
+            },
+            # Same claim, same key: a retry after a lost answer gets the same refund from Stripe.
+            options={"idempotency_key": f"allavie-refund-{paid.payment_intent_id}-{seen}"},
+        )
+    except stripe.StripeError as error:
+        # Give the claim back so that a later cancel or retry can try again.
+        try:
+            claim.update(actions=[RefundClaim.claimed_ore.set(seen)], condition=RefundClaim.claimed_ore == paid.amount_ore)
+        except UpdateError:
+            log.exception("refund claim for %s could not be released", paid.payment_intent_id)
+        raise PaymentError(f"Stripe refused the refund of {paid.payment_intent_id}: {error}") from error
+    ledger.record_refund(booking_id, paid.payment_intent_id, str(refund.id), remaining, now, paid.currency)
+    return RefundResult(amount_sek=to_sek(remaining), status=str(refund.status or "pending"), refund_id=str(refund.id))
+
+
+def _claim_item(paid: Paid, booking_id: str, now: dt.datetime) -> RefundClaim:
+    """The payment's claim item, created at zero the first time (a race creates it once)."""
+    pk, sk = RefundClaim.key(booking_id, paid.payment_intent_id)
+    day = ledger.stockholm_day(now)
+    claim = RefundClaim(
+        pk, sk, booking_id=booking_id, payment_intent_id=paid.payment_intent_id,
+        paid_ore=paid.amount_ore, claimed_ore=0, updated_at=now,
+        expires_at=retention.bookkeeping_expiry(day),
+    )
+    claim.index_expiry()
+    try:
+        claim.save(condition=RefundClaim.pk.does_not_exist())
+    except PutError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        claim = RefundClaim.get(pk, sk, consistent_read=True)
+    return claim
+
+
+def _note_on_booking(booking: Booking, refunded_sek: int, now: dt.datetime) -> None:
+    """Show the refunded total on the booking (one attribute; the claim item is what caps).
+
+    An update of two attributes, never a whole-item put, so that it cannot
+    undo what the booking's own cancel transaction wrote.
+    """
+    try:
+        booking.update(
+            actions=[Booking.refunded_sek.set(refunded_sek), Booking.updated_at.set(now)],
+            condition=Booking.pk.exists(),
+        )
+    except UpdateError:
+        log.warning("booking %s is gone; its refund is in the ledger", booking.booking_id)
+
+
+# --- webhooks: checking that Stripe sent it ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StripeEvent:
+    """A webhook event whose signature held (plain data, so that webhooks.py needs no stripe)."""
+
+    id: str
+    type: str
+    created: int
+    object: dict[str, Any]
+
+
+class BadSignature(ValueError):
+    """The Stripe-Signature header does not match the body, or is missing or too old."""
+
+
+def verify_event(raw_body: bytes, signature_header: str | None) -> StripeEvent:
+    """Check the signature on the raw bytes exactly as received, then parse them.
+
+    Raises BadSignature for a missing, forged or stale (over 5 minutes) signature,
+    and ValueError for a signed body that is not an event.
+    """
+    if not signature_header:
+        raise BadSignature("no Stripe-Signature header")
+    try:
+        stripe.WebhookSignature.verify_header(
+            raw_body.decode("utf-8"), signature_header, secrets.get("STRIPE_WEBHOOK_SECRET"),
+            stripe.Webhook.DEFAULT_TOLERANCE,
+        )
+    except (stripe.SignatureVerificationError, UnicodeDecodeError) as error:
+        raise BadSignature(str(error)) from None
+    data = json.loads(raw_body)
+    if not isinstance(data, dict) or not isinstance(data.get("data"), dict):
+        raise ValueError("not a Stripe event")
+    event_id, event_type = data.get("id"), data.get("type")
+    obj = data["data"].get("object")
+    if not isinstance(event_id, str) or not isinstance(event_type, str) or not isinstance(obj, dict):
+        raise ValueError("not a Stripe event")
+    return StripeEvent(id=event_id, type=event_type, created=int(data.get("created") or 0), object=obj)
