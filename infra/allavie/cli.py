@@ -9,6 +9,7 @@ import sys
 
 COMMANDS = (
     "allavie.dev",        # dev, init-table
+    "allavie.ledger_cmd",  # ledger --year YYYY (bookkeeping export, CSV)
 )
 
 
