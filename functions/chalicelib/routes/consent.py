@@ -1,7 +1,25 @@
-"""Routes of the consent capability (see app.py for the table of contents)."""
+"""Routes of the consent capability: proofs of cookie choices and aggregate
+page counts (see app.py for the table of contents). Neither reads nor keeps
+the caller's IP address or any other request detail."""
 
 from __future__ import annotations
 
-from chalice import Blueprint
+from chalice import Blueprint, Response
+
+from .. import analytics, clock, consent, http
 
 bp = Blueprint(__name__)
+
+
+@bp.route("/consent", methods=["POST"], cors=True, content_types=["application/json"])
+def record_consent() -> Response:
+    choice = consent.parse(http.json_body(bp.current_request))
+    consent.record(choice, clock.now())
+    return http.empty(204)
+
+
+@bp.route("/analytics/pageview", methods=["POST"], cors=True, content_types=["application/json"])
+def count_pageview() -> Response:
+    path = analytics.parse(http.json_body(bp.current_request))
+    analytics.count_view(path, clock.now())
+    return http.empty(204)
