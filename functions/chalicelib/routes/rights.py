@@ -1,7 +1,161 @@
-"""Routes of the rights capability (see app.py for the table of contents)."""
+"""Routes of the rights capability: links, /me, export, erase, unsubscribe.
+
+Thin: parse, call the domain (rights, rights_export, erasure), answer.
+"""
 
 from __future__ import annotations
 
-from chalice import Blueprint
+import html
+import time
+import urllib.parse
+
+from chalice import Blueprint, CORSConfig, Response
+
+from .. import access, clock, erasure, http, rights, rights_export, rights_log
+from ..errors import Invalid, Unauthorized
 
 bp = Blueprint(__name__)
+
+DATA = ("data",)
+# POST /links answers after at least this long, known address or not, so
+# that the time taken does not tell whether somebody is a customer.
+LINKS_MIN_SECONDS = 0.6
+EXPORT_CORS = CORSConfig(allow_origin="*", allow_headers=["Authorization", "Content-Type", "Accept-Language"],
+                         expose_headers=["Content-Disposition"])
+FORM = "application/x-www-form-urlencoded"
+
+
+def _holder() -> access.LinkHolder:
+    return access.authenticate(http.bearer_token(bp.current_request), DATA, clock.now())
+
+
+@bp.route("/links", methods=["POST"], cors=True)
+def post_links() -> Response:
+    started = time.monotonic()
+    body = http.json_body(bp.current_request)
+    unknown = [k for k in body if k != "email"]
+    if unknown:
+        raise Invalid(fields={k: "unknown_field" for k in unknown})
+    rights.request_link(body.get("email"), clock.now())
+    remaining = LINKS_MIN_SECONDS - (time.monotonic() - started)
+    if remaining > 0:
+        time.sleep(remaining)
+    return http.ok({"status": "accepted"}, status=202)
+
+
+@bp.route("/me", methods=["GET"], cors=True)
+def get_me() -> Response:
+    holder = _holder()
+    return http.ok(rights.me(holder.customer, clock.now()))
+
+
+@bp.route("/me", methods=["PATCH"], cors=True)
+def patch_me() -> Response:
+    holder = _holder()
+    body = http.json_body(bp.current_request)
+    return http.ok(rights.correct(holder.customer, body, clock.now()))
+
+
+@bp.route("/me/email/confirm", methods=["POST"], cors=True)
+def confirm_email() -> Response:
+    token = http.bearer_token(bp.current_request)
+    customer, data_token = rights.confirm_email(token, clock.now())
+    return http.ok({"customer": rights.customer_json(customer), "token": data_token})
+
+
+@bp.route("/me/marketing", methods=["PUT"], cors=True)
+def put_marketing() -> Response:
+    holder = _holder()
+    body = http.json_body(bp.current_request)
+    return http.ok({"marketing": rights.set_marketing(holder.customer, body, "preferences_page", clock.now())})
+
+
+@bp.route("/me/export", methods=["GET"], cors=EXPORT_CORS)
+def get_export() -> Response:
+    holder = _holder()
+    now = clock.now()
+    document = rights_export.export(holder.customer.customer_id, now)
+    if document is None:  # erased between the check and the read
+        raise Unauthorized()
+    rights_log.record("access", "web", "exported", now)
+    return http.ok(document, headers={
+        "Content-Disposition": f'attachment; filename="{rights_export.file_name(now)}"',
+    })
+
+
+@bp.route("/me/erase", methods=["POST"], cors=True)
+def post_erase() -> Response:
+    holder = _holder()
+    result = erasure.erase(holder.customer, clock.now(), channel="web", language=http.language(bp.current_request))
+    return http.ok(result.public())
+
+
+def _unsubscribe_token() -> str:
+    request = bp.current_request
+    params: dict[str, str] = dict(request.query_params or {})
+    token = params.get("token") or ""
+    if not token:
+        raise Unauthorized()
+    return token
+
+
+@bp.route("/unsubscribe", methods=["POST"], cors=True, content_types=[FORM, "application/json", "text/plain"])
+def post_unsubscribe() -> Response:
+    """RFC 8058 one-click: a mail client POSTs ``List-Unsubscribe=One-Click``; no cookie, no login."""
+    token = _unsubscribe_token()
+    raw = bp.current_request.raw_body or b""
+    body = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+    if body.strip() and "List-Unsubscribe" in body:
+        values = urllib.parse.parse_qs(body.strip())
+        if values.get("List-Unsubscribe") != ["One-Click"]:
+            raise Invalid(fields={"List-Unsubscribe": "invalid"})
+    rights.unsubscribe(token, clock.now())
+    if "text/html" in (bp.current_request.headers.get("accept") or ""):  # the button on the page below
+        return _page(http.language(bp.current_request), done=True, token=token)
+    return http.ok({"marketing": {"email": False, "sms": False}})
+
+
+@bp.route("/unsubscribe", methods=["GET"], cors=True)
+def get_unsubscribe() -> Response:
+    """A person who opens the List-Unsubscribe link gets a button; a GET itself changes nothing (RFC 8058)."""
+    token = _unsubscribe_token()
+    language = http.language(bp.current_request)
+    try:
+        access.authenticate(token, ("unsubscribe",), clock.now())
+    except Unauthorized:
+        return _page(language, done=False, token=token, status=401)
+    return _page(language, done=False, token=token)
+
+
+PAGE_TEXT = {
+    "sv": {"title": "Avsluta utskick", "ask": "Vill du sluta få erbjudanden från oss via e-post och sms?",
+           "button": "Ja, avsluta alla utskick", "done": "Klart. Du får inga fler erbjudanden från oss.",
+           "invalid": "Länken är ogiltig eller har ersatts av en nyare. Använd länken i ditt senaste meddelande, "
+                      "eller ring oss på 063-512545."},
+    "en": {"title": "Unsubscribe", "ask": "Do you want to stop getting offers from us by e-mail and SMS?",
+           "button": "Yes, stop all offers", "done": "Done. You will get no more offers from us.",
+           "invalid": "The link is invalid or has been replaced by a newer one. Use the link in your latest message, "
+                      "or call us on +46 63 512545."},
+}
+
+
+def _page(language: str, *, done: bool, token: str, status: int = 200) -> Response:
+    texts = PAGE_TEXT["en" if language == "en" else "sv"]
+    action = "?" + urllib.parse.urlencode({"token": token})
+    content = (
+        f'<p>{html.escape(texts["invalid"])}</p>' if status != 200 else
+        f'<p>{html.escape(texts["done"])}</p>' if done else
+        f'<p>{html.escape(texts["ask"])}</p><form method="post" action="{html.escape(action, quote=True)}">'
+        '<input type="hidden" name="List-Unsubscribe" value="One-Click">'
+        f'<button type="submit">{html.escape(texts["button"])}</button></form>'
+    )
+    page = (f'<!doctype html><html lang="{language}"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<title>{html.escape(texts["title"])}</title></head><body><main><h1>{html.escape(texts["title"])}</h1>'
+            f"{content}</main></body></html>")
+    return Response(body=page, status_code=status, headers={
+        "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store",
+        "Content-Security-Policy": "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        "Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff",
+    })
+

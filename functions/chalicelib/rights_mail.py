@@ -1,0 +1,105 @@
+"""The e-mails of the rights capability: a fresh link to one's data, and the
+confirmation of a new address. Texts in Swedish and English; anything that
+came from a person is escaped in the HTML part."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from typing import Any
+
+from . import clinic, links, settings
+from .clock import local
+from .models import Customer
+
+DATA_LINK_DAYS = 7
+EMAIL_CONFIRM_HOURS = 24
+
+
+def data_url(token: str, language: str) -> str:
+    prefix = "/en" if language == "en" else ""
+    return f"{settings.get().site_url}{prefix}/mina-uppgifter/#t={token}"
+
+
+def preferences_url(token: str, language: str) -> str:
+    prefix = "/en" if language == "en" else ""
+    return f"{settings.get().site_url}{prefix}/utskick/#t={token}"
+
+
+def confirm_url(token: str, language: str) -> str:
+    return data_url(token, language) + "&confirm=email"
+
+
+def data_token(customer: Customer, now: dt.datetime) -> str:
+    return links.issue(customer.customer_id, "data", int(customer.link_generation), now + dt.timedelta(days=DATA_LINK_DAYS))
+
+
+def _html(paragraphs: list[str], link: str, link_text: str) -> str:
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+    return f'{body}<p><a href="{html.escape(link, quote=True)}">{html.escape(link_text)}</a></p>'
+
+
+def _send(customer: Customer, purpose: str, subject: str, paragraphs: list[str], link: str, link_text: str) -> Any:
+    from . import messages  # the booking capability's package: e-mail through SES or the local outbox
+
+    text = "\n\n".join([*paragraphs, f"{link_text}: {link}"]) + "\n"
+    return messages.send_email(customer, purpose, subject, text, _html(paragraphs, link, link_text))
+
+
+def send_data_link(customer: Customer, now: dt.datetime) -> None:
+    """A fresh link to "Mina uppgifter" and "Utskick", valid for a week."""
+    token = data_token(customer, now)
+    until = local(now + dt.timedelta(days=DATA_LINK_DAYS))
+    name = clinic.current().name
+    if customer.language == "en":
+        subject = f"Your link to your details at {name}"
+        paragraphs = [
+            f"Hello {customer.name},",
+            "Here is the link you asked for. With it you can see, download and correct your details, "
+            "choose which offers you get by e-mail or SMS, and ask us to erase your details.",
+            f"The link works until {until:%Y-%m-%d %H:%M}. Do not forward it: it opens your details.",
+            f"Messages: {preferences_url(token, 'en')}",
+            "If you did not ask for this link you can ignore this e-mail.",
+        ]
+        _send(customer, "link", subject, paragraphs, data_url(token, "en"), "My data")
+    else:
+        subject = f"Din länk till dina uppgifter hos {name}"
+        paragraphs = [
+            f"Hej {customer.name}!",
+            "Här är länken du bad om. Med den kan du se, ladda ner och rätta dina uppgifter, "
+            "välja vilka erbjudanden du får via e-post eller sms och be oss radera dina uppgifter.",
+            f"Länken gäller till {until:%Y-%m-%d %H:%M}. Skicka den inte vidare: den öppnar dina uppgifter.",
+            f"Utskick: {preferences_url(token, 'sv')}",
+            "Om du inte har bett om länken kan du bortse från det här meddelandet.",
+        ]
+        _send(customer, "link", subject, paragraphs, data_url(token, "sv"), "Mina uppgifter")
+
+
+def send_email_confirmation(customer: Customer, new_email: str, change_id: str, now: dt.datetime) -> None:
+    """Ask the owner of ``new_email`` to confirm it; the old address stays until then."""
+    expires = now + dt.timedelta(hours=EMAIL_CONFIRM_HOURS)
+    token = links.issue(customer.customer_id, "email", int(customer.link_generation), expires, ref=change_id)
+    addressed = Customer.from_raw_data(customer.serialize())  # a copy: the profile itself keeps the old address
+    addressed.email = new_email
+    name = clinic.current().name
+    if customer.language == "en":
+        subject = f"Confirm your new e-mail address at {name}"
+        paragraphs = [
+            f"Hello {customer.name},",
+            f"Someone with your link asked {name} to send messages to this address from now on. "
+            "Confirm it with the link below; until then we keep using your old address.",
+            f"The link works until {local(expires):%Y-%m-%d %H:%M}. Confirming it ends every earlier link.",
+            "If you did not ask for this you can ignore this e-mail.",
+        ]
+        link, label = confirm_url(token, "en"), "Confirm the address"
+    else:
+        subject = f"Bekräfta din nya e-postadress hos {name}"
+        paragraphs = [
+            f"Hej {customer.name}!",
+            f"Någon med din länk bad {name} att skicka meddelanden till den här adressen från och med nu. "
+            "Bekräfta den med länken nedan; till dess använder vi din gamla adress.",
+            f"Länken gäller till {local(expires):%Y-%m-%d %H:%M}. När du bekräftar slutar alla tidigare länkar att gälla.",
+            "Om du inte har bett om detta kan du bortse från meddelandet.",
+        ]
+        link, label = confirm_url(token, "sv"), "Bekräfta adressen"
+    _send(addressed, "email_change", subject, paragraphs, link, label)
