@@ -83,7 +83,7 @@ def _cancel_through_booking(booking: Booking, now: dt.datetime) -> Any:
 
 
 def erase(customer: Customer, now: dt.datetime, *, channel: str = "web", language: str = "sv",
-          cancel: CancelFn = _cancel_through_booking) -> Erasure:
+          received_at: dt.datetime | None = None, cancel: CancelFn = _cancel_through_booking) -> Erasure:
     """Erase one customer; safe to run again if it stopped half-way (the profile goes last)."""
     customer_id, email = customer.customer_id, customer.email
     result = Erasure()
@@ -113,7 +113,7 @@ def erase(customer: Customer, now: dt.datetime, *, channel: str = "web", languag
     from . import messages  # the booking capability's package
 
     messages.erase_copies(customer_id)
-    record = rights_log.record("erasure", channel, "erased", now)
+    record = rights_log.record("erasure", channel, "erased", now, received_at=received_at)
 
     result.erased = [text("profile", language), text("links", language)]
     for key in ("bookings", "marketing_consents", "messages", "pending_email_changes"):
