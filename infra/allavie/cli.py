@@ -9,6 +9,7 @@ import sys
 
 COMMANDS = (
     "allavie.dev",        # dev, init-table
+    "allavie.deploy",     # plan, deploy, destroy (AWS)
     "allavie.ledger_cmd",  # ledger --year YYYY (bookkeeping export, CSV)
     "allavie.rights_cmd",  # rights export|erase --email X, rights report --month YYYY-MM
 )
