@@ -12,6 +12,7 @@ COMMANDS = (
     "allavie.deploy",     # plan, deploy, destroy (AWS)
     "allavie.ledger_cmd",  # ledger --year YYYY (bookkeeping export, CSV)
     "allavie.rights_cmd",  # rights export|erase --email X, rights report --month YYYY-MM
+    "allavie.retention_cmd",  # retention --as-of YYYY-MM-DD [--apply]
 )
 
 
