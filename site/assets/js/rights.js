@@ -1,0 +1,295 @@
+// The rights pages: "Mina uppgifter" (see, correct, download, erase),
+// "Utskick" (offers per channel) and "Ny länk". Every text is in the page
+// (Swedish or English); this script only shows and hides it and fills in data
+// with textContent, never HTML. The link's token stays in the fragment and
+// goes to the API in a header (window.Allavie.request).
+(function () {
+  "use strict";
+
+  var root = document.getElementById("allavie-rights");
+  if (!root || !window.Allavie) return;
+  var A = window.Allavie;
+  var kind = root.getAttribute("data-rights-page");
+  var current = null; // the last GET /me answer
+
+  function all(selector) { return Array.prototype.slice.call(root.querySelectorAll(selector)); }
+  function one(selector) { return root.querySelector(selector); }
+
+  function setState(state) {
+    all("[data-state]").forEach(function (el) { el.hidden = el.getAttribute("data-state") !== state; });
+  }
+
+  function showMessage(name, on) {
+    all('[data-message="' + name + '"]').forEach(function (el) { el.hidden = !on; });
+  }
+
+  function hideMessages() { all("[data-message]").forEach(function (el) { el.hidden = true; }); }
+
+  function text(key) {
+    var el = one('[data-text="' + key + '"]');
+    return el ? el.textContent : key;
+  }
+
+  function statusText(status) {
+    var el = one('[data-status="' + CSS.escape(status) + '"]');
+    return el ? el.textContent : status;
+  }
+
+  function fill(name, value) {
+    all('[data-field="' + name + '"]').forEach(function (el) { el.textContent = value; });
+  }
+
+  // Any answer that is not what we hoped for: a dead link, or something else.
+  function failed(result) {
+    setState(result && result.status === 401 ? "expired" : "error");
+  }
+
+  function fragment() { return new URLSearchParams(window.location.hash.replace(/^#/, "")); }
+
+  // Links between the two link pages keep the token (in the fragment, as it came).
+  function keepToken() {
+    var token = A.linkToken();
+    all("[data-keep-token]").forEach(function (a) {
+      var base = a.getAttribute("href").split("#")[0];
+      a.setAttribute("href", token ? base + "#t=" + encodeURIComponent(token) : base);
+    });
+  }
+
+  function formatTime(iso) {
+    try {
+      return new Date(iso).toLocaleString(A.language() === "en" ? "en-GB" : "sv-SE", {
+        timeZone: "Europe/Stockholm", dateStyle: "medium", timeStyle: "short",
+      });
+    } catch (e) {
+      return iso;
+    }
+  }
+
+  // --- Mina uppgifter ----------------------------------------------------------------------
+
+  function renderMe(me, services) {
+    current = me;
+    var customer = me.customer;
+    fill("name", customer.name);
+    fill("email", customer.email);
+    fill("phone", customer.phone || text("none"));
+    fill("marketing-email", me.marketing.email ? text("yes") : text("no"));
+    fill("marketing-sms", me.marketing.sms ? text("yes") : text("no"));
+    fill("pending_email", me.pending_email || "");
+    var pending = one("[data-pending]");
+    if (pending) pending.hidden = !me.pending_email;
+
+    var form = one('[data-form="correct"]');
+    if (form) {
+      form.elements.name.value = customer.name;
+      form.elements.email.value = me.pending_email || customer.email;
+      form.elements.phone.value = customer.phone || "";
+    }
+
+    var table = one("[data-bookings]");
+    var empty = one("[data-no-bookings]");
+    if (table) {
+      var body = table.querySelector("tbody");
+      while (body.firstChild) body.removeChild(body.firstChild);
+      me.bookings.forEach(function (booking) {
+        var row = document.createElement("tr");
+        [formatTime(booking.start), services[booking.service] || booking.service, statusText(booking.status)]
+          .forEach(function (value) {
+            var cell = document.createElement("td");
+            cell.textContent = value;
+            row.appendChild(cell);
+          });
+        body.appendChild(row);
+      });
+      table.hidden = me.bookings.length === 0;
+      if (empty) empty.hidden = me.bookings.length !== 0;
+    }
+  }
+
+  function loadServices() {
+    return A.request("GET", "/services", null, { token: null }).then(function (result) {
+      var names = {};
+      if (result.status === 200 && result.body && result.body.services) {
+        result.body.services.forEach(function (s) { names[s.id] = s.name; });
+      }
+      return names;
+    }, function () { return {}; });
+  }
+
+  function loadMe() {
+    return Promise.all([A.request("GET", "/me"), loadServices()]).then(function (answers) {
+      var result = answers[0];
+      if (result.status !== 200) { failed(result); return null; }
+      if (kind === "data") renderMe(result.body, answers[1]);
+      setState("ready");
+      return result.body;
+    }, function () { setState("error"); return null; });
+  }
+
+  function correct(form) {
+    hideMessages();
+    var wanted = {
+      name: form.elements.name.value,
+      email: form.elements.email.value.trim(),
+      phone: form.elements.phone.value,
+    };
+    var changes = {};
+    if (wanted.name !== current.customer.name) changes.name = wanted.name;
+    if (wanted.phone !== (current.customer.phone || "")) changes.phone = wanted.phone;
+    if (wanted.email.toLowerCase() !== current.customer.email && wanted.email.toLowerCase() !== (current.pending_email || "")) {
+      changes.email = wanted.email;
+    }
+    if (!Object.keys(changes).length) { A.showErrors(form, null); showMessage("saved", true); return; }
+    A.request("PATCH", "/me", changes).then(function (result) {
+      if (result.status === 200) {
+        A.showErrors(form, null);
+        return loadMe().then(function () {
+          showMessage("saved", true);
+          if (changes.email) showMessage("confirm-sent", true);
+        });
+      }
+      if (result.status === 400 && result.body && result.body.error) { A.showErrors(form, result.body.error); return; }
+      failed(result);
+    }, function () { setState("error"); });
+  }
+
+  function fileName(result) {
+    var header = result.response.headers.get("Content-Disposition") || "";
+    var match = /filename="([^"]+)"/.exec(header);
+    return match ? match[1] : "registerutdrag.json";
+  }
+
+  function download() {
+    hideMessages();
+    A.request("GET", "/me/export").then(function (result) {
+      if (result.status !== 200) { failed(result); return; }
+      var blob = new Blob([JSON.stringify(result.body, null, 2)], { type: "application/json" });
+      var url = URL.createObjectURL(blob);
+      var link = document.createElement("a");
+      link.href = url;
+      link.download = fileName(result);
+      link.hidden = true;
+      document.body.appendChild(link);
+      link.click();
+      document.body.removeChild(link);
+      setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+      showMessage("exported", true);
+    }, function () { setState("error"); });
+  }
+
+  function listInto(name, items) {
+    var list = one('[data-list="' + name + '"]');
+    if (!list) return;
+    while (list.firstChild) list.removeChild(list.firstChild);
+    items.forEach(function (value) {
+      var item = document.createElement("li");
+      item.textContent = value;
+      list.appendChild(item);
+    });
+  }
+
+  function erase(button) {
+    button.disabled = true;
+    A.request("POST", "/me/erase").then(function (result) {
+      button.disabled = false;
+      if (result.status !== 200) { failed(result); return; }
+      listInto("erased", result.body.erased);
+      listInto("kept", result.body.kept.map(function (k) { return k.what + " (" + k.why + "): " + k.until; }));
+      // The token is dead now: take it out of the address bar and the history entry.
+      history.replaceState(null, "", window.location.pathname + window.location.search);
+      setState("erased");
+      var heading = one('[data-state="erased"] h2');
+      if (heading) heading.focus();
+    }, function () { button.disabled = false; setState("error"); });
+  }
+
+  function confirmEmail() {
+    return A.request("POST", "/me/email/confirm").then(function (result) {
+      if (result.status === 200 && result.body.token) {
+        // Earlier links are revoked: carry on with the fresh one the answer gives.
+        history.replaceState(null, "", window.location.pathname + "#t=" + encodeURIComponent(result.body.token));
+        keepToken();
+        return loadMe().then(function () { showMessage("email-confirmed", true); });
+      }
+      if (result.status === 409 && result.body && result.body.error) {
+        setState("error");
+        var box = one('[data-state="error"]');
+        if (box) box.textContent = result.body.error.message;
+        return null;
+      }
+      failed(result);
+      return null;
+    }, function () { setState("error"); });
+  }
+
+  function startData() {
+    root.addEventListener("click", function (event) {
+      var target = event.target.closest("[data-action]");
+      if (!target) return;
+      var action = target.getAttribute("data-action");
+      var step = one('[data-step="erase-confirm"]');
+      if (action === "export") download();
+      if (action === "erase-start") {
+        step.hidden = false;
+        one('[data-action="erase-cancel"]').focus();
+      }
+      if (action === "erase-cancel") { step.hidden = true; one('[data-action="erase-start"]').focus(); }
+      if (action === "erase-confirm") erase(target);
+    });
+    var form = one('[data-form="correct"]');
+    form.addEventListener("submit", function (event) { event.preventDefault(); correct(form); });
+    if (fragment().get("confirm") === "email") return confirmEmail();
+    return loadMe();
+  }
+
+  // --- Utskick ---------------------------------------------------------------------------
+
+  function startPreferences() {
+    var form = one('[data-form="marketing"]');
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      hideMessages();
+      var choices = { email: form.elements.email.checked, sms: form.elements.sms.checked };
+      A.request("PUT", "/me/marketing", choices).then(function (result) {
+        if (result.status === 200) {
+          A.showErrors(form, null);
+          form.elements.email.checked = result.body.marketing.email;
+          form.elements.sms.checked = result.body.marketing.sms;
+          showMessage("saved", true);
+          return;
+        }
+        if (result.status === 400 && result.body && result.body.error) { A.showErrors(form, result.body.error); return; }
+        failed(result);
+      }, function () { setState("error"); });
+    });
+    return loadMe().then(function (me) {
+      if (!me) return;
+      form.elements.email.checked = !!me.marketing.email;
+      form.elements.sms.checked = !!me.marketing.sms;
+    });
+  }
+
+  // --- Ny länk ---------------------------------------------------------------------------
+
+  function startNewLink() {
+    var form = one('[data-form="new-link"]');
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      hideMessages();
+      var button = form.querySelector("button[type=submit]");
+      button.disabled = true;
+      A.request("POST", "/links", { email: form.elements.email.value.trim() }, { token: null }).then(function (result) {
+        button.disabled = false;
+        if (result.status === 202) { A.showErrors(form, null); showMessage("sent", true); return; }
+        if (result.status === 400 && result.body && result.body.error) { A.showErrors(form, result.body.error); return; }
+        showMessage("error", true);
+      }, function () { button.disabled = false; showMessage("error", true); });
+    });
+  }
+
+  keepToken();
+  if (kind === "new-link") { startNewLink(); return; }
+  if (!A.linkToken()) { setState("no-link"); return; }
+  if (kind === "data") startData();
+  if (kind === "preferences") startPreferences();
+})();
