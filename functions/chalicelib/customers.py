@@ -1,0 +1,112 @@
+"""Customers: found by their normalised e-mail address, checked against links.
+
+The writes that create or update a customer happen inside the booking's
+transaction (booking.py); here are the reads and the pieces of that
+transaction that concern the customer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from pynamodb.exceptions import DoesNotExist
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
+
+from . import links
+from .errors import Unauthorized
+from .models import Customer, EmailKey, Item, MarketingConsent, customer_pk
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the EmailKey of an address says about its customer (one GetItem)."""
+
+    customer_id: str
+    link_generation: int | None  # None when the key carries no copy: read the profile
+    expires_at: dt.datetime | None
+
+
+def new_id() -> str:
+    return secrets.token_hex(10)
+
+
+def lookup(email: str, now: dt.datetime) -> Known | None:
+    """The customer of a normalised address, or None (expired keys count as absent)."""
+    try:
+        key = EmailKey.get(*EmailKey.key(email), consistent_read=True)
+    except DoesNotExist:
+        return None
+    if not key.is_live(now):
+        return None
+    generation = int(key.link_generation) if key.link_generation is not None else None
+    return Known(key.customer_id, generation, key.expires_at)
+
+
+def get(customer_id: str, now: dt.datetime) -> Customer | None:
+    """The live profile, or None."""
+    try:
+        profile = Customer.get(*Customer.key(customer_id), consistent_read=True)
+    except DoesNotExist:
+        return None
+    return profile if profile.is_live(now) else None
+
+
+def from_link(claims: links.Claims, now: dt.datetime) -> Customer:
+    """The customer a link names, if the link has not been revoked; else 401."""
+    profile = get(claims.customer_id, now)
+    if profile is None or int(profile.link_generation) != claims.generation:
+        raise Unauthorized()
+    return profile
+
+
+def free_or_expired(now: dt.datetime) -> Condition:
+    """A key nobody holds, or one whose retention has passed (TTL not yet run)."""
+    return Item.pk.does_not_exist() | (Item.expires_at < now)
+
+
+def live_condition(now: dt.datetime) -> Condition:
+    return Item.pk.exists() & (Item.expires_at.does_not_exist() | (Item.expires_at > now))
+
+
+def new_profile(customer_id: str, name: str, email: str, phone: str, language: str, marketing_email: bool,
+                marketing_sms: bool, expires: dt.datetime, now: dt.datetime) -> Customer:
+    profile = Customer(
+        *Customer.key(customer_id), customer_id=customer_id, name=name, email=email, phone=phone,
+        language=language, marketing_email=marketing_email, marketing_sms=marketing_sms, link_generation=1,
+        created_at=now, updated_at=now, expires_at=expires,
+    )
+    profile.index_expiry()
+    return profile
+
+
+def new_email_key(email: str, customer_id: str, generation: int, expires: dt.datetime) -> EmailKey:
+    return EmailKey(*EmailKey.key(email), customer_id=customer_id, link_generation=generation, expires_at=expires)
+
+
+def profile_update(customer_id: str, name: str, phone: str, language: str, marketing_email: bool, marketing_sms: bool,
+                   expires: dt.datetime, now: dt.datetime) -> list[Action]:
+    """What a new booking changes on a known customer: the details as typed now,
+    channels newly ticked (an unticked box never withdraws an earlier consent), the expiry."""
+    probe = Customer(*Customer.key(customer_id), expires_at=expires)
+    probe.index_expiry()  # the profile is the root in the expiry index
+    actions: list[Action] = [
+        Customer.name.set(name), Customer.phone.set(phone), Customer.language.set(language),
+        Customer.updated_at.set(now), Customer.expires_at.set(expires),
+        Customer.gsi2pk.set(probe.gsi2pk), Customer.gsi2sk.set(probe.gsi2sk),
+    ]
+    if marketing_email:
+        actions.append(Customer.marketing_email.set(True))
+    if marketing_sms:
+        actions.append(Customer.marketing_sms.set(True))
+    return actions
+
+
+def consent(customer_id: str, channel: str, granted: bool, source: str, now: dt.datetime,
+            expires: dt.datetime) -> MarketingConsent:
+    """The proof of one marketing choice: channel, yes or no, when, and where it was made."""
+    at = now.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return MarketingConsent(customer_pk(customer_id), f"CONSENT#{at}#{channel}", channel=channel, granted=granted,
+                            source=source, at=now, expires_at=expires)

@@ -1,0 +1,172 @@
+"""Messages to customers: e-mail and SMS through one interface.
+
+``send_email`` and ``send_sms`` add what every message must carry (the
+one-click ``List-Unsubscribe`` headers and a footer with links to the
+customer's data and preferences; for SMS, how to stop), send through the
+transport in force (the local outbox when ``OUTBOX_DIR`` is set, else SES/SNS)
+and record each message as a ``Message`` item in the customer's partition.
+Nothing a person typed is put into HTML unescaped: callers give HTML they
+built with escaping, and the footer here escapes its own values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.policy
+import html
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+from .. import clinic, clock, links, settings
+from ..models import Customer, Message, customer_pk
+from .transports import AwsTransport, OutboxTransport, Transport
+
+DATA_LINK_DAYS = 7
+# Long lines stay whole (RFC 5322 allows 998): folding would turn the List-Unsubscribe URL into
+# encoded words that mail clients do not decode there. UTF-8 headers only for internationalised
+# addresses (RFC 6532), so that every other message is plain RFC 5322.
+ASCII_POLICY = email.policy.default.clone(max_line_length=998)
+UTF8_POLICY = email.policy.SMTPUTF8.clone(max_line_length=998)
+UNSUBSCRIBE_LINK_DAYS = 730
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    maintype: str
+    subtype: str
+    params: tuple[tuple[str, str], ...] = ()
+
+
+def transport() -> Transport:
+    """The outbox when ``OUTBOX_DIR`` is set (locally), else SES/SNS (in AWS)."""
+    current = settings.get()
+    if current.outbox_dir:
+        return OutboxTransport(current.outbox_dir)
+    return AwsTransport(current.region)
+
+
+def _prefix(language: str) -> str:
+    return "/en" if language == "en" else ""
+
+
+def data_url(customer: Customer, now: dt.datetime) -> str:
+    token = links.issue(customer.customer_id, "data", int(customer.link_generation), now + dt.timedelta(days=DATA_LINK_DAYS))
+    return f"{settings.get().site_url}{_prefix(customer.language)}/mina-uppgifter/#t={token}"
+
+
+def preferences_url(customer: Customer, now: dt.datetime) -> str:
+    token = links.issue(customer.customer_id, "data", int(customer.link_generation), now + dt.timedelta(days=DATA_LINK_DAYS))
+    return f"{settings.get().site_url}{_prefix(customer.language)}/utskick/#t={token}"
+
+
+def unsubscribe_url(customer: Customer, now: dt.datetime) -> str:
+    token = links.issue(customer.customer_id, "unsubscribe", int(customer.link_generation),
+                        now + dt.timedelta(days=UNSUBSCRIBE_LINK_DAYS))
+    return f"{settings.get().api_url}/unsubscribe?token={token}"
+
+
+FOOTER = {
+    "sv": ("Dina uppgifter (se, ladda ner, rätta, radera)", "Välj utskick (e-post, sms)", "Avsluta alla erbjudanden",
+           "Länkarna gäller i {days} dagar; en ny länk får du på webbplatsen."),
+    "en": ("Your details (see, download, correct, erase)", "Choose messages (e-mail, SMS)", "Stop all offers",
+           "The links work for {days} days; you can ask for a new one on the website."),
+}
+
+
+def _footer(customer: Customer, now: dt.datetime, unsubscribe: str) -> tuple[str, str]:
+    lang = "en" if customer.language == "en" else "sv"
+    data_label, prefs_label, stop_label, note = FOOTER[lang]
+    about = clinic.current()
+    rows = [(data_label, data_url(customer, now)), (prefs_label, preferences_url(customer, now)), (stop_label, unsubscribe)]
+    note = note.format(days=DATA_LINK_DAYS)
+    text = "\n\n-- \n" + f"{about.name}, {about.organisation}, {about.address}, {about.phone}\n" + "".join(
+        f"{label}: {url}\n" for label, url in rows) + note + "\n"
+    links_html = "<br>".join(
+        f'<a href="{html.escape(url, quote=True)}">{html.escape(label)}</a>' for label, url in rows)
+    who = f"{about.name}, {about.organisation}, {about.address}, {about.phone}"
+    markup = f'<hr><p style="font-size:small">{html.escape(who)}<br>{links_html}<br>{html.escape(note)}</p>'
+    return text, markup
+
+
+def _document(subject: str, body: str, footer: str, language: str) -> str:
+    lang = "en" if language == "en" else "sv"
+    return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(subject)}</title></head>'
+            f"<body>{body}{footer}</body></html>\n")
+
+
+def _record(customer: Customer, channel: str, purpose: str, recipient: str, subject: str | None,
+            booking_id: str | None, transport_id: str, now: dt.datetime) -> Message:
+    message_id = secrets.token_hex(8)
+    at = now.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    record = Message(
+        customer_pk(customer.customer_id), f"MSG#{at}#{message_id}", message_id=message_id, channel=channel,
+        purpose=purpose, recipient=recipient, subject=subject, booking_id=booking_id, sent_at=now,
+        transport_id=transport_id, expires_at=customer.expires_at,
+    )
+    record.save()
+    return record
+
+
+def build_email(customer: Customer, subject: str, text: str, html_body: str,
+                attachments: Sequence[Attachment] = (), *, now: dt.datetime) -> EmailMessage:
+    """The whole message as it will be sent (also used by tests and the outbox)."""
+    about = clinic.current()
+    unsubscribe = unsubscribe_url(customer, now)
+    footer_text, footer_html = _footer(customer, now, unsubscribe)
+    message = EmailMessage(policy=ASCII_POLICY if customer.email.isascii() else UTF8_POLICY)
+    message["From"] = Address(about.name, addr_spec=about.sender)
+    message["To"] = Address(customer.name or "", addr_spec=customer.email)
+    message["Subject"] = subject
+    message["Date"] = format_datetime(now.astimezone(dt.timezone.utc))
+    message["Message-ID"] = make_msgid(domain=about.sender.rpartition("@")[2] or "allavie.local")
+    message["Content-Language"] = "en" if customer.language == "en" else "sv"
+    # RFC 2369 + RFC 8058: a one-click opt-out that mail clients show as "Unsubscribe".
+    message["List-Unsubscribe"] = f"<{unsubscribe}>, <mailto:{about.sender}?subject=unsubscribe>"
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message.set_content(text.rstrip("\n") + footer_text)
+    message.add_alternative(_document(subject, html_body, footer_html, customer.language), subtype="html")
+    for attachment in attachments:
+        message.add_attachment(attachment.content, maintype=attachment.maintype, subtype=attachment.subtype,
+                               filename=attachment.filename, params=dict(attachment.params))
+    return message
+
+
+def send_email(customer: Customer, purpose: str, subject: str, text: str, html: str,
+               attachments: Sequence[Attachment] = (), booking_id: str | None = None, marketing: bool = False,
+               *, now: dt.datetime | None = None) -> Message | None:
+    """Send one e-mail to ``customer.email`` and record it. ``html`` is a fragment, already escaped.
+
+    Marketing goes only to customers who opted in to e-mail; None when not sent.
+    """
+    now = now or clock.now()
+    if marketing and not customer.marketing_email:
+        return None
+    message = build_email(customer, subject, text, html, attachments, now=now)
+    transport_id = transport().send_email(message, customer.customer_id)
+    return _record(customer, "email", purpose, customer.email, subject, booking_id, transport_id, now)
+
+
+SMS_STOP = {"sv": "Sluta få sms-erbjudanden: {url}", "en": "Stop offers by SMS: {url}"}
+
+
+def send_sms(customer: Customer, purpose: str, text: str, *, booking_id: str | None = None,
+             marketing: bool = False, now: dt.datetime | None = None) -> Message | None:
+    """Send one SMS to ``customer.phone``, ending with how to stop; None when there is no number
+    (or, for marketing, no opt-in)."""
+    now = now or clock.now()
+    if not customer.phone or (marketing and not customer.marketing_sms):
+        return None
+    stop = SMS_STOP["en" if customer.language == "en" else "sv"].format(url=unsubscribe_url(customer, now))
+    transport_id = transport().send_sms(customer.phone, f"{text.rstrip()}\n{stop}", customer.customer_id, now)
+    return _record(customer, "sms", purpose, customer.phone, None, booking_id, transport_id, now)
+
+
+def erase_copies(customer_id: str) -> int:
+    """Remove the copies a transport keeps of a customer's messages (the outbox's files)."""
+    return transport().erase_copies(customer_id)

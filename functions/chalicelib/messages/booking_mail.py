@@ -1,0 +1,169 @@
+"""The e-mails and SMS about a booking: confirmation, new time, cancellation,
+reminder. Swedish by default, English when the customer chose it; plain text
+and HTML in which everything is escaped (the name and the note are the
+customer's own words); an ``.ics`` file; the link to manage the booking."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .. import clinic as clinic_module
+from .. import clock
+from . import Attachment
+from .calendar import booking_ics
+
+WEEKDAYS = {
+    "sv": ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+MONTHS = {
+    "sv": ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+           "november", "december"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+}
+
+
+def when(start: dt.datetime, end: dt.datetime | None, language: str) -> str:
+    """``tisdag 30 mars 2027 kl. 09:00–09:30`` / ``Tuesday 30 March 2027, 09:00–09:30`` (Stockholm time)."""
+    lang = "en" if language == "en" else "sv"
+    begin = clock.local(start)
+    day = f"{WEEKDAYS[lang][begin.weekday()]} {begin.day} {MONTHS[lang][begin.month - 1]} {begin.year}"
+    times = f"{begin:%H:%M}" + (f"–{clock.local(end):%H:%M}" if end else "")
+    return f"{day} kl. {times}" if lang == "sv" else f"{day}, {times}"
+
+
+@dataclass(frozen=True)
+class BookingFacts:
+    """What a booking e-mail says; the caller gathers it from the booking and the clinic file."""
+
+    booking_id: str
+    name: str
+    language: str
+    service: str
+    staff: str
+    start: dt.datetime
+    end: dt.datetime
+    price_sek: int
+    paid_sek: int
+    note: str | None
+    manage_url: str | None
+    change_until: dt.datetime
+    sequence: int
+
+
+@dataclass(frozen=True)
+class Mail:
+    subject: str
+    text: str
+    html: str
+    attachments: Sequence[Attachment]
+
+
+T = {
+    "sv": {
+        "hello": "Hej {name}!",
+        "confirmation.subject": "Bokningsbekräftelse: {service} {when}",
+        "confirmation.lead": "Tack för din bokning hos {clinic}. Välkommen!",
+        "reschedule.subject": "Ny tid: {service} {when}",
+        "reschedule.lead": "Din bokning har flyttats. Den nya tiden är:",
+        "cancellation.subject": "Avbokad: {service} {when}",
+        "cancellation.lead": "Din bokning är avbokad. Tiden är nu ledig för någon annan.",
+        "reminder.subject": "Påminnelse: {service} {when}",
+        "reminder.lead": "Välkommen till {clinic}! Här är en påminnelse om din tid.",
+        "service": "Behandling", "when": "Tid", "staff": "Behandlare", "where": "Plats", "price": "Pris",
+        "paid": "Förskott betalt", "note": "Ditt meddelande till oss", "kr": "{amount} kr",
+        "refund": "Återbetalning", "manage": "Ändra eller avboka senast {until}",
+        "manage.link": "Hantera din bokning", "ics": "Kalenderfilen i bilagan lägger in tiden i din kalender.",
+        "late": "Vill du ändra något senare än så? Ring oss på {phone}.",
+        "sms.reminder": "Påminnelse från {clinic}: {service} {when}, {address}. Ändra/avboka: ring {phone}.",
+    },
+    "en": {
+        "hello": "Hello {name},",
+        "confirmation.subject": "Booking confirmed: {service} {when}",
+        "confirmation.lead": "Thank you for booking with {clinic}. Welcome!",
+        "reschedule.subject": "New time: {service} {when}",
+        "reschedule.lead": "Your booking has been moved. The new time is:",
+        "cancellation.subject": "Cancelled: {service} {when}",
+        "cancellation.lead": "Your booking is cancelled. The time is now free for someone else.",
+        "reminder.subject": "Reminder: {service} {when}",
+        "reminder.lead": "Welcome to {clinic}! This is a reminder of your appointment.",
+        "service": "Treatment", "when": "Time", "staff": "With", "where": "Place", "price": "Price",
+        "paid": "Prepaid", "note": "Your message to us", "kr": "SEK {amount}",
+        "refund": "Refund", "manage": "Change or cancel until {until}",
+        "manage.link": "Manage your booking", "ics": "Open the attached calendar file to add it to your calendar.",
+        "late": "Need a change after that? Call us on {phone}.",
+        "sms.reminder": "Reminder from {clinic}: {service} {when}, {address}. To change or cancel, call {phone}.",
+    },
+}
+
+
+def _t(language: str, key: str, **values: object) -> str:
+    return T["en" if language == "en" else "sv"][key].format(**values)
+
+
+def compose(kind: str, facts: BookingFacts, *, now: dt.datetime, refund_sek: int | None = None) -> Mail:
+    """``kind`` is confirmation | reschedule | cancellation | reminder."""
+    about = clinic_module.current()
+    lang = "en" if facts.language == "en" else "sv"
+    moment = when(facts.start, facts.end, lang)
+    subject = _t(lang, f"{kind}.subject", service=facts.service, when=when(facts.start, None, lang))
+    rows: list[tuple[str, str]] = [
+        (_t(lang, "service"), facts.service),
+        (_t(lang, "when"), moment),
+        (_t(lang, "staff"), facts.staff),
+        (_t(lang, "where"), f"{about.name}, {about.address}"),
+    ]
+    if kind != "cancellation":
+        rows.append((_t(lang, "price"), _t(lang, "kr", amount=facts.price_sek)))
+        if facts.paid_sek:
+            rows.append((_t(lang, "paid"), _t(lang, "kr", amount=facts.paid_sek)))
+    if refund_sek:
+        rows.append((_t(lang, "refund"), _t(lang, "kr", amount=refund_sek)))
+    lead = _t(lang, f"{kind}.lead", clinic=about.name)
+    hello = _t(lang, "hello", name=facts.name)
+
+    text_lines = [hello, "", lead, ""] + [f"{label}: {value}" for label, value in rows]
+    html_rows = "".join(f"<tr><th scope=\"row\" align=\"left\">{html.escape(label)}</th><td>{html.escape(value)}</td></tr>"
+                        for label, value in rows)
+    markup = [f"<p>{html.escape(hello)}</p>", f"<p>{html.escape(lead)}</p>", f"<table>{html_rows}</table>"]
+    if facts.note and kind != "cancellation":
+        text_lines += ["", f"{_t(lang, 'note')}:", facts.note]
+        markup.append(f"<p><strong>{html.escape(_t(lang, 'note'))}:</strong></p>"
+                      f"<p style=\"white-space:pre-wrap\">{html.escape(facts.note)}</p>")
+    if facts.manage_url and kind != "cancellation":
+        until = when(facts.change_until, None, lang)
+        manage = _t(lang, "manage", until=until)
+        text_lines += ["", f"{manage}:", facts.manage_url]
+        markup.append(f"<p>{html.escape(manage)}: <a href=\"{html.escape(facts.manage_url, quote=True)}\">"
+                      f"{html.escape(_t(lang, 'manage.link'))}</a></p>")
+        late = _t(lang, "late", phone=about.phone)
+        text_lines += [late]
+        markup.append(f"<p>{html.escape(late)}</p>")
+    attachments: list[Attachment] = []
+    if kind in ("confirmation", "reschedule", "cancellation"):
+        text_lines += ["", _t(lang, "ics")]
+        markup.append(f"<p>{html.escape(_t(lang, 'ics'))}</p>")
+        description = "\n".join(f"{label}: {value}" for label, value in rows)
+        if facts.manage_url and kind != "cancellation":
+            description += f"\n{_t(lang, 'manage.link')}: {facts.manage_url}"
+        ics = booking_ics(
+            uid=f"{facts.booking_id}@allavie-booking", start=facts.start, end=facts.end,
+            summary=f"{facts.service} – {about.name}", location=f"{about.name}, {about.address}",
+            description=description, organizer_email=about.sender, sequence=facts.sequence, now=now,
+            cancelled=kind == "cancellation",
+        )
+        method = "CANCEL" if kind == "cancellation" else "PUBLISH"
+        attachments.append(Attachment("bokning.ics" if lang == "sv" else "booking.ics", ics, "text", "calendar",
+                                      (("method", method),)))
+    return Mail(subject, "\n".join(text_lines) + "\n", "\n".join(markup), attachments)
+
+
+def reminder_sms(facts: BookingFacts) -> str:
+    about = clinic_module.current()
+    lang = "en" if facts.language == "en" else "sv"
+    return _t(lang, "sms.reminder", clinic=about.name, service=facts.service, when=when(facts.start, facts.end, lang),
+              address=about.address, phone=about.phone)

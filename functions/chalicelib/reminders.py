@@ -1,0 +1,59 @@
+"""Reminders, 24 hours (``booking.reminder_hours``) before each appointment.
+
+Run every hour by a scheduled function (routes/booking.py). Bookings are
+found through gsi1 (``DAY#<Stockholm date>``, sorted by start: one Query per
+day the window touches, never a Scan). Each reminder is claimed with a
+conditional write of ``reminder_sent_at`` before it is sent, so overlapping
+or repeated runs never send a second one. By SMS when the customer chose SMS
+and has a phone number, else by e-mail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from . import booking as booking_module
+from . import clinic as clinic_module
+from . import customers
+from .models import Booking, SlotLock
+
+log = logging.getLogger(__name__)
+
+
+def due(now: dt.datetime) -> list[Booking]:
+    """Confirmed bookings starting within the reminder window that have had no reminder."""
+    clinic = clinic_module.current()
+    until = now + dt.timedelta(hours=clinic.rules.reminder_hours)
+    low, high = SlotLock.key("-", now)[1], SlotLock.key("-", until)[1] + "~"
+    first, last = now.astimezone(clinic.tz).date(), until.astimezone(clinic.tz).date()
+    found: list[Booking] = []
+    day = first
+    while day <= last:
+        found += booking_module.bookings_on(f"DAY#{day.isoformat()}", low, high, now)
+        day += dt.timedelta(days=1)
+    return [b for b in found if b.status == "confirmed" and b.reminder_sent_at is None and now < b.start <= until]
+
+
+def send_due(now: dt.datetime) -> int:
+    """Send every reminder that is due; returns how many were sent."""
+    sent = 0
+    for booking in due(now):
+        if not booking_module.mark_reminded(booking, now):
+            continue  # another run claimed it
+        customer = customers.get(booking.customer_id, now)
+        if customer is None:
+            continue
+        try:
+            if booking.reminder_channel == "sms" and customer.phone:
+                from . import messages
+                from .messages.booking_mail import reminder_sms
+
+                facts = booking_module.facts(booking, customer, clinic_module.current(), with_link=False)
+                messages.send_sms(customer, "reminder", reminder_sms(facts), booking_id=booking.booking_id, now=now)
+            else:
+                booking_module.send_booking_mail("reminder", booking, now, customer)
+            sent += 1
+        except Exception:  # noqa: BLE001 - one failed reminder must not stop the others
+            log.exception("reminder for booking %s failed", booking.booking_id)
+    return sent
