@@ -129,6 +129,27 @@ def test_an_expired_customer_is_invisible_before_any_sweep(table) -> None:
     assert len(everything()) > 5  # still stored: only the reads filter it
 
 
+def test_an_expired_customer_gets_nothing_from_the_api_before_any_sweep(client, monkeypatch, outbox) -> None:
+    from chalicelib import links
+
+    person = customer_with_visit("Olga Over", "olga@example.se", "+46705555556", stockholm(2026, 6, 14))
+    token = links.issue(person.customer_id, "data", 1, stockholm(2030, 1, 1))
+    bearer = {"Authorization": f"Bearer {token}"}
+
+    monkeypatch.setenv("ALLAVIE_NOW", "2029-06-14T23:59:00+02:00")  # the last minute of the last day
+    answer = client.http.get("/me", headers=bearer)
+    assert answer.status_code == 200 and json.loads(answer.body)["customer"]["email"] == person.email
+
+    monkeypatch.setenv("ALLAVIE_NOW", "2029-06-15T00:00:00+02:00")
+    for path in ("/me", "/me/export"):
+        answer = client.http.get(path, headers=bearer)
+        assert answer.status_code == 401, path
+        assert person.email not in answer.body.decode()
+    client.http.post("/links", body=json.dumps({"email": person.email}), headers={"Content-Type": "application/json"})
+    assert outbox.emails_to(person.email) == []  # no link for data that has ended
+    assert person.email in dump(everything())  # not swept yet: the reads alone hide it
+
+
 def test_ledger_rows_keep_their_own_retention(table) -> None:
     person = customer_with_visit("Lena Ledger", "lena@example.se", "+46706666666", stockholm(2026, 6, 1))
     booking_id = person.booking_ids[0]
