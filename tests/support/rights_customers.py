@@ -55,7 +55,7 @@ def make_customer(
                         link_generation=1, created_at=now - dt.timedelta(days=40), expires_at=expires)
     customer.index_expiry()
     customer.save()
-    EmailKey(*EmailKey.key(email), customer_id=customer_id, expires_at=expires).save()
+    EmailKey(*EmailKey.key(email), customer_id=customer_id, expires_at=expires, link_generation=1).save()
     made = TestCustomer(customer)
     for start, (_, status) in zip(starts, visits):
         booking_id = "b" + secrets.token_hex(8)
