@@ -33,9 +33,15 @@
       credentials: "omit",
       keepalive: !!options.keepalive,
     }).then(function (response) {
+      // An empty body (204) is null, even when labelled JSON (Chalice labels every answer so).
       var type = response.headers.get("Content-Type") || "";
-      var parse = type.indexOf("json") >= 0 ? response.json() : Promise.resolve(null);
-      return parse.then(function (data) { return { status: response.status, body: data, response: response }; });
+      return response.text().then(function (text) {
+        var data = null;
+        if (text && type.indexOf("json") >= 0) {
+          try { data = JSON.parse(text); } catch (e) { data = null; }
+        }
+        return { status: response.status, body: data, response: response };
+      });
     });
   }
 
