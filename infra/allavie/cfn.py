@@ -52,6 +52,24 @@ def translate(sam: Json, region: str) -> Json:
     return translated
 
 
+EMULATOR_UNSUPPORTED = ("AWS::ApiGateway::Deployment", "AWS::ApiGateway::Stage")
+
+
+def for_emulator(tmpl: Json) -> tuple[Json, list[str]]:
+    """What moto's CloudFormation can create: it builds no methods from a RestApi's
+    Body, so no deployment or stage either, and it wants the RestApi's Name.
+    Returns the template and the logical ids left out."""
+    out = copy.deepcopy(tmpl)
+    left_out = sorted(k for k, r in out["Resources"].items() if r.get("Type") in EMULATOR_UNSUPPORTED)
+    for logical_id in left_out:
+        del out["Resources"][logical_id]
+    for resource in out["Resources"].values():
+        props = resource.get("Properties", {})
+        if resource.get("Type") == "AWS::ApiGateway::RestApi" and "Name" not in props:
+            props["Name"] = props.get("Body", {}).get("info", {}).get("title", "api")
+    return out, left_out
+
+
 def summary(tmpl: Json) -> list[str]:
     """One line per resource type: how many, and their names."""
     by_type: dict[str, list[str]] = {}

@@ -440,6 +440,20 @@ def empty_bucket(ctx: Context, bucket: str) -> int:
 # --- deploy ---------------------------------------------------------------------------------
 
 
+def stack_outputs(ctx: Context) -> dict[str, str]:
+    cf = ctx.client("cloudformation")
+    outputs = outputs_of(describe_stack(cf, ctx.stack_name))
+    if ctx.options.emulator and "SiteBucketName" not in outputs:
+        # moto does not evaluate Outputs after executing a change set: read the resources.
+        physical = {r["LogicalResourceId"]: r.get("PhysicalResourceId", "")
+                    for page in cf.get_paginator("list_stack_resources").paginate(StackName=ctx.stack_name)
+                    for r in page["StackResourceSummaries"]}
+        outputs["SiteBucketName"] = physical["SiteBucket"]
+        outputs["TableName"] = physical["Table"]
+        outputs["EndpointURL"] = f"https://{physical['RestAPI']}.execute-api.{ctx.region}.amazonaws.com{template.API_PATH}/"
+    return outputs
+
+
 def public_urls(ctx: Context, outputs: dict[str, str]) -> tuple[str, str]:
     """(site URL, API URL) of the deployed stack."""
     if ctx.options.emulator:
@@ -482,7 +496,7 @@ def run_deploy(args: argparse.Namespace) -> int:
     options = options_of(args)
     region = region_of(args)
     ctx = Context(options, region, aws.session(region))
-    progress = Progress(10)
+    progress = Progress(9)
     progress.step(f"Checking prerequisites (account, region {region}, SES sender, Stripe secrets)")
     check_prerequisites(ctx)
     progress.note(f"account {ctx.account}; sender {options.sender}; stack {ctx.stack_name} "
@@ -498,6 +512,9 @@ def run_deploy(args: argparse.Namespace) -> int:
     code_key = f"{options.stage}/code-{digest(code)}.zip"
     sent = upload(ctx, bucket, code_key, code)
     translated = plan.cloudformation(bucket, code_key)
+    if options.emulator:
+        translated, left_out = cfn.for_emulator(translated)
+        progress.note("emulator: left out " + ", ".join(list(template.EMULATOR_SKIPS) + left_out))
     body = json.dumps(translated, indent=1, sort_keys=True).encode()
     template_key = f"{options.stage}/template-{digest(body)}.json"
     upload(ctx, bucket, template_key, body)
@@ -512,8 +529,7 @@ def run_deploy(args: argparse.Namespace) -> int:
         if parameter["ParameterKey"] == "SiteUrl":
             previous_site = parameter.get("ParameterValue", "")
     changes = deploy_stack(ctx, template_url, previous_site)
-    cf = ctx.client("cloudformation")
-    outputs = outputs_of(describe_stack(cf, ctx.stack_name))
+    outputs = stack_outputs(ctx)
     site_url, api_url = public_urls(ctx, outputs)
     if site_url != previous_site:
         # First deploy: the functions learn the CloudFront address (see template.py).
@@ -579,7 +595,7 @@ def run_destroy(args: argparse.Namespace) -> int:
     if stack is None:
         progress.note("no such stack")
     else:
-        bucket = outputs_of(stack).get("SiteBucketName")
+        bucket = stack_outputs(ctx).get("SiteBucketName")
         if bucket:
             progress.note(f"{empty_bucket(ctx, bucket)} objects removed")
     progress.step(f"Deleting stack {ctx.stack_name}")
