@@ -123,14 +123,19 @@ def erase(customer: Customer, now: dt.datetime, *, channel: str = "web", languag
         result.erased.append(text("cancelled", language))
     if ledger_until is not None:
         result.kept.append({"what": text("ledger_what", language), "why": text("ledger_why", language),
-                            "until": local(ledger_until).date().isoformat(), "kind": "ledger"})
+                            "until": last_day(ledger_until), "kind": "ledger"})
     result.kept.append({"what": text("record_what", language), "why": text("record_why", language),
                         "until": _until(record), "kind": "rights_request"})
     return result
 
 
+def last_day(expires_at: dt.datetime) -> str:
+    """The last day something is kept: expiries are the first instant after that day (Stockholm)."""
+    return local(expires_at - dt.timedelta(microseconds=1)).date().isoformat()
+
+
 def _until(record: RightsRequest) -> str:
-    return local(record.expires_at).date().isoformat() if record.expires_at else ""
+    return last_day(record.expires_at) if record.expires_at else ""
 
 
 def _count(items: list[Item]) -> dict[str, int]:

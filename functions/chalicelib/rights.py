@@ -19,7 +19,6 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from . import access, ratelimit, rights_log, rights_mail, validation
-from .clock import iso_local
 from .errors import Conflict, Invalid, Unauthorized
 from .models import Booking, Customer, EmailChange, EmailKey, Item, MarketingConsent, customer_pk, live
 
@@ -39,17 +38,6 @@ def partition(customer_id: str, now: dt.datetime | None = None) -> list[Item]:
     return list(Item.query(customer_pk(customer_id), filter_condition=condition, consistent_read=True))
 
 
-def booking_json(booking: Booking) -> dict[str, Any]:
-    return {
-        "id": booking.booking_id,
-        "status": booking.status,
-        "service": booking.service_id,
-        "start": iso_local(booking.start),
-        "end": iso_local(booking.end),
-        "staff": booking.staff_id,
-    }
-
-
 def customer_json(customer: Customer) -> dict[str, Any]:
     return {"name": customer.name, "email": customer.email, "phone": customer.phone}
 
@@ -58,15 +46,17 @@ def marketing_json(customer: Customer) -> dict[str, bool]:
     return {"email": bool(customer.marketing_email), "sms": bool(customer.marketing_sms)}
 
 
-def me(customer: Customer, now: dt.datetime) -> dict[str, Any]:
-    """What GET /me answers: the profile, the channels, the bookings (newest first)."""
+def me(customer: Customer, now: dt.datetime, language: str = "sv") -> dict[str, Any]:
+    """What GET /me answers: the profile, the channels, the bookings (newest first, as booking shows them)."""
+    from . import booking as booking_module
+
     bookings = [i for i in partition(customer.customer_id, now) if isinstance(i, Booking)]
     bookings.sort(key=lambda b: b.start, reverse=True)
     pending = pending_email(customer.customer_id, now)
     return {
         "customer": customer_json(customer),
         "marketing": marketing_json(customer),
-        "bookings": [booking_json(b) for b in bookings],
+        "bookings": [booking_module.public(b, language) for b in bookings],
         "pending_email": pending,
     }
 

@@ -46,7 +46,7 @@ def post_links() -> Response:
 @bp.route("/me", methods=["GET"], cors=True)
 def get_me() -> Response:
     holder = _holder()
-    return http.ok(rights.me(holder.customer, clock.now()))
+    return http.ok(rights.me(holder.customer, clock.now(), http.language(bp.current_request)))
 
 
 @bp.route("/me", methods=["PATCH"], cors=True)

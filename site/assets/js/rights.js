@@ -93,7 +93,8 @@
       while (body.firstChild) body.removeChild(body.firstChild);
       me.bookings.forEach(function (booking) {
         var row = document.createElement("tr");
-        [formatTime(booking.start), services[booking.service] || booking.service, statusText(booking.status)]
+        [formatTime(booking.start), booking.service_name || services[booking.service] || booking.service,
+         statusText(booking.status)]
           .forEach(function (value) {
             var cell = document.createElement("td");
             cell.textContent = value;
