@@ -1,0 +1,76 @@
+"""axe-core finds no violations on any page of the site, Swedish and English,
+with the cookie banner open (first visit) and closed (after a choice)."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_PATH = "/__axe-core.js"  # served to the page from its own origin, so the CSP stays on
+
+
+def every_page(site_url: str) -> list[str]:
+    """Every page the sitemap names, with its translations (other engineers' pages too)."""
+    with urllib.request.urlopen(site_url + "/sitemap.xml") as answer:
+        tree = ET.fromstring(answer.read())
+    paths: set[str] = set()
+    for element in tree.iter():
+        href = element.text if element.tag.endswith("loc") else element.get("href")
+        if href:
+            paths.add(urlsplit(href).path)
+    return sorted(paths)
+
+
+def run_axe(page) -> list[dict]:
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(url=AXE_PATH)
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+
+
+@pytest.fixture()
+def audited(page, site_url: str):
+    page.route(f"{site_url}{AXE_PATH}", lambda route: route.fulfill(path=str(AXE), content_type="text/javascript"))
+    return page
+
+
+def test_the_sitemap_lists_the_site_pages_in_both_languages(site_url: str) -> None:
+    pages = every_page(site_url)
+    for path in ("/", "/behandlingar/", "/kontakt/", "/integritetspolicy/", "/cookies/"):
+        assert path in pages and "/en" + path in pages
+
+
+def test_no_axe_violations_on_any_page_with_the_banner_open_then_closed(audited, site_url: str) -> None:
+    page = audited
+    found: dict[str, list[dict]] = {}
+    for path in every_page(site_url):
+        page.evaluate("localStorage.clear()") if page.url.startswith(site_url) else None
+        page.goto(site_url + path)
+        page.locator("[data-allavie-consent]").wait_for(state="visible")
+        if violations := run_axe(page):
+            found[path + " (banner open)"] = violations
+        # Close it the way a visitor does; the choice then holds on the next page.
+        page.get_by_role("button", name="Avvisa alla" if not path.startswith("/en/") else "Reject all", exact=True).click()
+        assert page.locator("[data-allavie-consent]").is_hidden()
+        if violations := run_axe(page):
+            found[path + " (banner closed)"] = violations
+    assert found == {}, json.dumps(found, indent=1, ensure_ascii=False)
+
+
+def test_no_axe_violations_with_the_banner_settings_open(audited, site_url: str) -> None:
+    page = audited
+    page.goto(site_url + "/en/integritetspolicy/")
+    page.get_by_role("button", name="Settings", exact=True).click()
+    assert page.get_by_role("checkbox").is_visible()
+    assert run_axe(page) == []
