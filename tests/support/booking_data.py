@@ -41,7 +41,7 @@ def post(client: Any, path: str, data: Any, token: str | None = None, language: 
     headers = {"Content-Type": "application/json", "Accept-Language": language}
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    raw = data if isinstance(data, str | bytes) else json.dumps(data)
+    raw = data if isinstance(data, str | bytes) else "" if data is None else json.dumps(data)
     return client.http.post(path, headers=headers, body=raw)
 
 

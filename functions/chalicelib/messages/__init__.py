@@ -113,6 +113,14 @@ def _record(customer: Customer, channel: str, purpose: str, recipient: str, subj
     return record
 
 
+def _mailbox(name: str, address: str) -> Address | str:
+    if address.isascii():
+        return Address(name, addr_spec=address)
+    # Python's Address refuses a non-ASCII local part even under SMTPUTF8; the parsed string form works.
+    quoted = name.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{quoted}" <{address}>'
+
+
 def build_email(customer: Customer, subject: str, text: str, html_body: str,
                 attachments: Sequence[Attachment] = (), *, now: dt.datetime) -> EmailMessage:
     """The whole message as it will be sent (also used by tests and the outbox)."""
@@ -121,7 +129,7 @@ def build_email(customer: Customer, subject: str, text: str, html_body: str,
     footer_text, footer_html = _footer(customer, now, unsubscribe)
     message = EmailMessage(policy=ASCII_POLICY if customer.email.isascii() else UTF8_POLICY)
     message["From"] = Address(about.name, addr_spec=about.sender)
-    message["To"] = Address(customer.name or "", addr_spec=customer.email)
+    message["To"] = _mailbox(customer.name or "", customer.email)
     message["Subject"] = subject
     message["Date"] = format_datetime(now.astimezone(dt.timezone.utc))
     message["Message-ID"] = make_msgid(domain=about.sender.rpartition("@")[2] or "allavie.local")
