@@ -475,8 +475,8 @@ def reschedule(customer: Customer, booking: Booking, new_start: dt.datetime, sta
         failed = tx.commit()
         if failed is None:
             moved = load(booking.customer_id, booking.booking_id, now)
-            _quietly(refresh_expiry, booking.customer_id, now)
             _quietly(send_booking_mail, "reschedule", moved, now, customer)
+            _quietly(refresh_expiry, booking.customer_id, now)  # after the mail: its Message record moves too
             return moved
         if CCF in failed.get("booking", ()) or CCF in failed.get("old_lock", ()):
             raise Conflict()  # changed meanwhile (moved or cancelled from another tab)
@@ -545,10 +545,10 @@ def _cancel(clinic: Clinic, booking: Booking, now: dt.datetime, *, customer: Cus
         refund = payments.refund_on_cancel(cancelled, now)
     if not follow_up:
         return Cancelled(cancelled, refund)
-    _quietly(refresh_expiry, booking.customer_id, now)
     if was_confirmed:
         refunded = int(getattr(refund, "amount_sek", 0) or 0) or None
         _quietly(send_booking_mail, "cancellation", cancelled, now, customer, refunded)
+    _quietly(refresh_expiry, booking.customer_id, now)  # after the mail: its Message record moves too
     return Cancelled(cancelled, refund)
 
 
