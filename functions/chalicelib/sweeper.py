@@ -10,9 +10,9 @@ ahead, and writes a ``DeletionRecord`` without personal data. Other roots
 (ledger rows, cookie consents, rights requests, page counts, webhook events,
 deletion records) are single items with their own retention.
 
-Every delete is conditional on the item still being expired by the limit
-(or carrying no expiry at all), so a customer who books again in the same
-instant keeps what the new booking wrote.
+The profile is deleted last, on the condition that it is still expired by
+the limit, together with the record: a customer who booked again in the
+meantime stays, and a sweep that stopped midway finds them again next time.
 """
 
 from __future__ import annotations
@@ -130,14 +130,20 @@ def delete_customer(
     if profile is not None and profile.expires_at is not None and profile.expires_at > limit:
         return None  # live: booked again, or not due yet
     condition = _expired_by(limit)
+    # Once the profile is gone or expired, nobody can write to this customer any more
+    # (booking, rights and messages all need a live profile), so whatever is left is
+    # theirs, whatever date it carries: e.g. a message written with a stale expiry.
+    # Only an operator's sweep ahead of time meets a customer who may still book.
+    ended = profile is None or not profile.is_live(now)
     children = [item for item in items if item is not profile]
-    outcome = write_all([Write(item, condition) for item in children])
+    outcome = write_all([Write(item, None if ended else condition) for item in children])
     kinds = Counter(kind_of(item) for item in outcome.written)
 
     address = profile.email if profile is not None else email
     if address:
         key = EmailKey(*EmailKey.key(address))
-        if write_all([Write(key, (EmailKey.customer_id == customer_id) & condition)]).written:
+        mine = EmailKey.customer_id == customer_id  # a new customer may hold the address by now
+        if write_all([Write(key, mine if ended else mine & condition)]).written:
             kinds["email"] += 1
     kinds["slot_lock"] += _release_locks([b for b in outcome.written if isinstance(b, Booking)], now)
     _erase_copies(customer_id)
