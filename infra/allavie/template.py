@@ -126,11 +126,23 @@ def table_resource(stage: str) -> Json:
 # --- security headers -----------------------------------------------------------------
 
 
+def _unique_sources(csp: str) -> str:
+    """Each CSP directive with its sources once (``'self' 'self'`` is noise)."""
+    directives = []
+    for directive in csp.split(";"):
+        words = directive.split()
+        if words:
+            directives.append(" ".join(dict.fromkeys(words)))
+    return "; ".join(directives)
+
+
 def security_headers(path: Path = SECURITY_HEADERS_FILE) -> dict[str, str]:
     """The site's headers; the API is same-origin, so ``{api_origin}`` is ``'self'``."""
     raw = json.loads(path.read_text(encoding="utf-8"))
-    return {name: str(value).replace("{api_origin}", "'self'")
-            for name, value in raw.items() if not name.startswith("_")}
+    headers = {name: str(value).replace("{api_origin}", "'self'")
+               for name, value in raw.items() if not name.startswith("_")}
+    return {name: _unique_sources(value) if name.lower() == "content-security-policy" else value
+            for name, value in headers.items()}
 
 
 REFERRER_POLICIES = {"no-referrer", "no-referrer-when-downgrade", "origin", "origin-when-cross-origin",
@@ -233,6 +245,20 @@ def function_policy(stage: str, sender: str, logical_id: str, reads_stream: bool
             # The address itself or its domain, whichever the operator verified.
             "Resource": [_arn("ses", f"identity/{sender}"), _arn("ses", f"identity/{sender.split('@', 1)[1]}")],
             "Condition": {"StringEquals": {"ses:FromAddress": sender}},
+        },
+        {
+            "Sid": "SmsToPhoneNumbers",
+            "Effect": "Allow",
+            # SMS goes to a phone number, which has no ARN; the Deny below takes every
+            # topic away, so only direct SMS remains.
+            "Action": ["sns:Publish"],
+            "Resource": "*",
+        },
+        {
+            "Sid": "NoTopics",
+            "Effect": "Deny",
+            "Action": ["sns:Publish"],
+            "Resource": [{"Fn::Sub": "arn:${AWS::Partition}:sns:*:*:*"}],
         },
         {
             "Sid": "Logs",
