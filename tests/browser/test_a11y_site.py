@@ -4,29 +4,15 @@ with the cookie banner open (first visit) and closed (after a choice)."""
 from __future__ import annotations
 
 import json
-import urllib.request
-import xml.etree.ElementTree as ET
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
+from browser.site_pages import every_page
 
 pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 AXE_PATH = "/__axe-core.js"  # served to the page from its own origin, so the CSP stays on
-
-
-def every_page(site_url: str) -> list[str]:
-    """Every page the sitemap names, with its translations (other engineers' pages too)."""
-    with urllib.request.urlopen(site_url + "/sitemap.xml") as answer:
-        tree = ET.fromstring(answer.read())
-    paths: set[str] = set()
-    for element in tree.iter():
-        href = element.text if element.tag.endswith("loc") else element.get("href")
-        if href:
-            paths.add(urlsplit(href).path)
-    return sorted(paths)
 
 
 def run_axe(page) -> list[dict]:

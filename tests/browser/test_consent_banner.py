@@ -7,7 +7,6 @@ import datetime as dt
 from urllib.parse import urlsplit
 
 import pytest
-
 from chalicelib import analytics, consent
 
 pytestmark = pytest.mark.browser
@@ -52,8 +51,10 @@ def test_first_visit_shows_the_banner_and_nothing_leaves_the_site_or_is_stored(p
     buttons = banner.locator(".allavie-consent__actions button")
     assert buttons.all_inner_texts() == ["Godkänn alla", "Avvisa alla", "Inställningar"]
     # Equal weight: the three first-layer buttons look the same.
-    looks = buttons.evaluate_all(
-        "bs => bs.map(b => { const s = getComputedStyle(b); return [s.backgroundColor, s.color, s.fontSize, s.fontWeight, s.borderWidth]; })")
+    looks = buttons.evaluate_all("""bs => bs.map(b => {
+        const s = getComputedStyle(b);
+        return [s.backgroundColor, s.color, s.fontSize, s.fontWeight, s.borderWidth, s.minWidth];
+    })""")
     assert looks[0] == looks[1] == looks[2]
     page.goto(site_url + "/integritetspolicy/")
     page.locator(BANNER).wait_for(state="visible")
