@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import logging
+import time
 import uuid
 from collections import Counter
 from collections.abc import Mapping
@@ -60,6 +61,7 @@ class SweepReport:
     customers: int = 0             # customers deleted
     items: Counter[str] = field(default_factory=Counter)  # items deleted, by kind
     kept: int = 0                  # roots that moved or went meanwhile
+    left: int = 0                  # roots not reached before the deadline: the next run takes them
 
 
 def limit_of(as_of: dt.date) -> dt.datetime:
@@ -81,11 +83,19 @@ def expired(as_of: dt.date) -> list[Expired]:
     ]
 
 
-def sweep(as_of: dt.date, now: dt.datetime, reason: str) -> SweepReport:
-    """Delete everything that has expired by the end of ``as_of``."""
+def sweep(as_of: dt.date, now: dt.datetime, reason: str, *, deadline: float | None = None) -> SweepReport:
+    """Delete everything that has expired by the end of ``as_of``, soonest first.
+
+    ``deadline`` (``time.monotonic()``): stop there, e.g. before a Lambda's
+    timeout after a long outage; what is left stays due for the next run.
+    """
     limit = limit_of(as_of)
     report = SweepReport(as_of)
-    for root in expired(as_of):
+    due = expired(as_of)
+    for done, root in enumerate(due):
+        if deadline is not None and time.monotonic() > deadline:
+            report.left = len(due) - done
+            break
         customer_id = root.customer_id
         if customer_id is not None:
             deletion = delete_customer(customer_id, reason, now=now, expired_by=limit)
@@ -98,7 +108,8 @@ def sweep(as_of: dt.date, now: dt.datetime, reason: str) -> SweepReport:
             report.items[root.kind] += 1
         else:
             report.kept += 1
-    log.info("swept %s: %d customers, items %s, %d kept", as_of, report.customers, dict(report.items), report.kept)
+    log.info("swept %s: %d customers, items %s, %d kept, %d left", as_of, report.customers, dict(report.items),
+             report.kept, report.left)
     return report
 
 

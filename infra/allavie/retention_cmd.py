@@ -2,6 +2,7 @@
 
     allavie retention --as-of YYYY-MM-DD            # list what would expire by the end of that day
     allavie retention --as-of YYYY-MM-DD --apply    # and delete it
+    allavie retention --as-of YYYY-MM-DD --local    # against `make dev`'s DynamoDB Local
 
 The same code path as the nightly sweeper and the TTL stream handler
 (``chalicelib.sweeper``): a customer goes with their whole partition, their
@@ -15,11 +16,21 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from collections import Counter
 from typing import TextIO
 
 from . import FUNCTIONS
+
+
+def _local(port: str | None = None) -> None:
+    """Point at the DynamoDB Local of ``make dev``, with the credentials it keeps its tables under."""
+    from .servers import LOCAL_CREDENTIALS
+
+    os.environ["DYNAMODB_ENDPOINT"] = f"http://127.0.0.1:{port or os.environ.get('DYNAMODB_PORT', '8002')}"
+    for name, value in LOCAL_CREDENTIALS.items():
+        os.environ.setdefault(name, value)
 
 
 def _domain() -> None:
@@ -66,7 +77,15 @@ def retention(as_of: dt.date, apply: bool, out: TextIO, *, now: dt.datetime | No
 
 
 def run(args: argparse.Namespace) -> int:
-    retention(args.as_of, args.apply, sys.stdout)
+    if args.local:
+        _local()
+    from pynamodb.exceptions import PynamoDBException
+
+    try:
+        retention(args.as_of, args.apply, sys.stdout)
+    except PynamoDBException as error:  # the operator gets one line, not a traceback
+        print(f"allavie retention: the table did not answer: {error}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -75,4 +94,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser.add_argument("--as-of", required=True, type=_day, metavar="YYYY-MM-DD",
                         help="the last day to include, in Stockholm time")
     parser.add_argument("--apply", action="store_true", help="delete it (otherwise only list)")
+    parser.add_argument("--local", action="store_true",
+                        help="use the DynamoDB Local of `make dev` (127.0.0.1:$DYNAMODB_PORT, default 8002)")
     parser.set_defaults(func=run)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import time
 from typing import Any
 
 from chalice import Blueprint, Cron
@@ -25,6 +26,7 @@ from .. import clock, db, sweeper
 
 bp = Blueprint(__name__)
 log = logging.getLogger(__name__)
+SAFETY_SECONDS = 5  # stop sweeping this long before the Lambda's timeout
 
 # Read when the app is loaded (packaging and Lambda); the placeholder only keeps `chalice package` working locally.
 PLACEHOLDER_STREAM_ARN = "arn:aws:dynamodb:eu-north-1:000000000000:table/allavie/stream/1970-01-01T00:00:00.000"
@@ -56,5 +58,17 @@ def sweep_expired(event: Any) -> dict[str, Any]:
     db.bind()
     now = clock.now()
     as_of = clock.local(now).date() - dt.timedelta(days=1)
-    report = sweeper.sweep(as_of, now, reason="schedule")
-    return {"as_of": as_of.isoformat(), "customers": report.customers, "items": dict(report.items), "kept": report.kept}
+    report = sweeper.sweep(as_of, now, reason="schedule", deadline=_deadline(event))
+    answer: dict[str, Any] = {"as_of": as_of.isoformat(), "customers": report.customers, "items": dict(report.items),
+                              "kept": report.kept}
+    if report.left:
+        answer["left"] = report.left  # after an outage: the next night goes on
+    return answer
+
+
+def _deadline(event: Any) -> float | None:
+    """Some seconds before the Lambda's own timeout, on the clock ``time.monotonic`` keeps."""
+    remaining = getattr(getattr(event, "context", None), "get_remaining_time_in_millis", None)
+    if remaining is None:
+        return None
+    return time.monotonic() + max(remaining() / 1000 - SAFETY_SECONDS, 1)
