@@ -1,0 +1,147 @@
+"""The built site (mkdocs build, no servers): no inline scripts or styles for the
+CSP to block, nothing loaded from another origin, the clinic's data on its pages,
+the policy version defined once, and the security headers the CDN serves."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from chalicelib import clinic
+from support import site_server
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE_URL = "http://127.0.0.1:8999/"
+
+
+class Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.inline_scripts: list[str] = []
+        self.style_attributes: list[str] = []
+        self.resources: list[str] = []  # URLs the browser loads by itself
+        self.meta: dict[str, str] = {}
+        self.hreflangs: set[str] = set()
+        self.text: list[str] = []
+        self.links: list[tuple[str, str]] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if "style" in a:
+            self.style_attributes.append(tag)
+        if tag == "script":
+            self._in_script = "src" not in a and a.get("type", "") != "application/json"
+            if "src" in a:
+                self.resources.append(a["src"])
+        if tag in ("img", "iframe", "source", "audio", "video") and a.get("src"):
+            self.resources.append(a["src"])
+        if tag == "link" and a.get("rel") in ("stylesheet", "icon", "preconnect", "preload", "modulepreload", "manifest"):
+            self.resources.append(a.get("href", ""))
+        if tag == "meta" and "name" in a:
+            self.meta[a["name"]] = a.get("content", "")
+        if tag == "a":
+            if a.get("hreflang"):
+                self.hreflangs.add(a["hreflang"])
+            self.links.append((a.get("href", ""), ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script and data.strip():
+            self.inline_scripts.append(data.strip()[:80])
+        self.text.append(data)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("built")
+    site_server.build(out, api_url="http://127.0.0.1:8001", site_url=SITE_URL)
+    return out
+
+
+def parse(path: Path) -> Page:
+    page = Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def pages(built: Path) -> list[Path]:
+    found = sorted(built.rglob("*.html"))
+    assert len(found) >= 10
+    return found
+
+
+def policy_version() -> str:
+    from mkdocs.config import load_config
+
+    return str(load_config(str(ROOT / "mkdocs.yml")).extra["policy_version"])
+
+
+def test_no_page_has_an_inline_script_or_style_attribute(built: Path) -> None:
+    for path in pages(built):
+        page = parse(path)
+        assert page.inline_scripts == [], path
+        assert page.style_attributes == [], path
+
+
+def test_nothing_is_loaded_from_another_origin(built: Path) -> None:
+    for path in pages(built):
+        for url in parse(path).resources:
+            assert not re.match(r"^(https?:)?//", url), f"{path}: {url}"
+    for css in built.rglob("*.css"):
+        for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", css.read_text(encoding="utf-8")):
+            assert not re.match(r"^(https?:)?//", url), f"{css}: {url}"
+    assert "fonts.googleapis" not in "".join(p.read_text(encoding="utf-8") for p in pages(built))
+
+
+def test_every_page_has_the_language_switch_the_policy_version_and_the_banner(built: Path) -> None:
+    version = policy_version()
+    for path in pages(built):
+        if path.name == "404.html":
+            continue
+        html = path.read_text(encoding="utf-8")
+        page = parse(path)
+        assert {"sv", "en"} <= page.hreflangs, path
+        assert page.meta.get("allavie-policy-version") == version, path
+        assert "data-allavie-consent-open" in html and "data-allavie-consent " in html, path
+
+
+def test_the_notice_shows_the_version_consent_refers_to(built: Path) -> None:
+    version = policy_version()
+    sv = " ".join(parse(built / "integritetspolicy" / "index.html").text)
+    en = " ".join(parse(built / "en" / "integritetspolicy" / "index.html").text)
+    assert f"Version {version}, gäller från" in sv
+    assert f"Version {version}, in force from" in en
+
+
+def test_treatments_and_prices_come_from_the_clinic_file(built: Path) -> None:
+    data = clinic.load()
+    for lang, path in (("sv", built / "behandlingar" / "index.html"), ("en", built / "en" / "behandlingar" / "index.html")):
+        text = " ".join(parse(path).text).replace("\u00a0", " ")
+        for service in data.services:
+            assert service.name.get(lang) in text
+            if service.price_sek:
+                assert f"{service.price_sek:,}".replace(",", " ") in text
+    contact = " ".join(parse(built / "kontakt" / "index.html").text)
+    assert data.address in contact and data.phone in contact
+
+
+def test_the_security_headers_forbid_inline_scripts_and_keep_their_format() -> None:
+    raw = json.loads((ROOT / "site" / "security-headers.json").read_text(encoding="utf-8"))
+    assert all(isinstance(k, str) and isinstance(v, str) for k, v in raw.items())
+    headers = site_server.security_headers("http://127.0.0.1:8001/api")
+    csp = dict(part.strip().split(" ", 1) for part in headers["Content-Security-Policy"].split(";"))
+    assert csp["script-src"] == "'self'"
+    assert "unsafe" not in headers["Content-Security-Policy"]
+    assert csp["connect-src"] == "'self' http://127.0.0.1:8001"
+    assert csp["frame-ancestors"] == "'none'" and csp["object-src"] == "'none'"
+    assert "max-age=" in headers["Strict-Transport-Security"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] in ("strict-origin-when-cross-origin", "no-referrer", "same-origin")
+    assert not any(name.startswith("_") for name in headers)
