@@ -8,13 +8,16 @@ BIN := $(VENV)/bin
 STAGE ?= dev
 PYTEST_ARGS ?=
 
-.PHONY: help install dev test check lint types unit browser bench clean
+.PHONY: help install dev test check lint types unit browser bench clean plan deploy destroy
 
 help:
 	@echo "make dev     run the whole system locally (site :8000, API :8001)"
 	@echo "make test    install what is missing and run every test"
 	@echo "make check   ruff, mypy and the tests"
 	@echo "make bench   print DynamoDB request counts and latencies"
+	@echo "make plan    STAGE=prod: package and check the AWS stack offline, print what would be deployed"
+	@echo "make deploy  STAGE=prod: deploy to AWS (eu-north-1): stack, site, CDN"
+	@echo "make destroy STAGE=test1: remove a test stage (refuses prod)"
 
 # --- installation -------------------------------------------------------------
 
@@ -64,6 +67,17 @@ check: lint types test
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# --- AWS (infra/allavie/deploy.py); only the Python tools are needed ---------------
+
+plan: $(VENV)/.installed
+	$(BIN)/allavie plan --stage $(STAGE)
+
+deploy: $(VENV)/.installed
+	$(BIN)/allavie deploy --stage $(STAGE)
+
+destroy: $(VENV)/.installed
+	$(BIN)/allavie destroy --stage $(STAGE)
 
 clean:
 	rm -rf $(VENV) node_modules site_build var .pytest_cache .mypy_cache .ruff_cache
