@@ -8,13 +8,14 @@ BIN := $(VENV)/bin
 STAGE ?= dev
 PYTEST_ARGS ?=
 
-.PHONY: help install dev test check lint types unit browser bench clean plan deploy destroy
+.PHONY: help install dev test check lint types unit browser bench lighthouse clean plan deploy destroy
 
 help:
 	@echo "make dev     run the whole system locally (site :8000, API :8001)"
 	@echo "make test    install what is missing and run every test"
 	@echo "make check   ruff, mypy and the tests"
 	@echo "make bench   print DynamoDB request counts and latencies"
+	@echo "make lighthouse  Lighthouse scores of the start and booking pages (mobile)"
 	@echo "make plan    STAGE=prod: package and check the AWS stack offline, print what would be deployed"
 	@echo "make deploy  STAGE=prod: deploy to AWS (eu-north-1): stack, site, CDN"
 	@echo "make destroy STAGE=test1: remove a test stage (refuses prod)"
@@ -67,6 +68,10 @@ check: lint types test
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# Lighthouse, mobile, on the start and booking pages (about a minute; not part of `make test`)
+lighthouse: install chromium-check
+	$(BIN)/python bench/lighthouse.py
 
 # --- AWS (infra/allavie/deploy.py); only the Python tools are needed ---------------
 

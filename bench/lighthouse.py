@@ -1,0 +1,155 @@
+"""Lighthouse scores of the site, mobile: the start page and the booking page.
+
+Builds the site, starts the API it talks to (DynamoDB Local in memory,
+localstripe, chalice local), serves the build on 127.0.0.1 with the security
+headers of site/security-headers.json and text compression (as CloudFront
+serves it), runs node_modules/.bin/lighthouse (12.x) in Debian's Chromium and
+prints performance, accessibility, best practices and SEO for each page.
+
+    .venv/bin/python bench/lighthouse.py [--pages / /boka/] [--keep DIR]
+
+Lighthouse's own mobile emulation: a mid-range phone, slow 4G, 4x CPU slowdown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "functions"), str(ROOT / "infra"), str(ROOT / "tests")]
+
+from allavie import servers  # noqa: E402
+from support import site_server  # noqa: E402
+
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+CHROME_FLAGS = " ".join([
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run",
+])
+COMPRESSIBLE = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt")
+
+
+class Handler(SimpleHTTPRequestHandler):
+    """Static files with the site's security headers, gzip-compressed like CloudFront does."""
+
+    headers_to_send: dict[str, str] = {}
+
+    def send_head(self):  # type: ignore[no-untyped-def]
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        wants_gzip = "gzip" in (self.headers.get("Accept-Encoding") or "")
+        if not (wants_gzip and path.is_file() and path.suffix in COMPRESSIBLE):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "public, max-age=300")
+        self.end_headers()
+        return io.BytesIO(body)
+
+    def end_headers(self) -> None:
+        for name, value in self.headers_to_send.items():
+            self.send_header(name, value)
+        super().end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - quiet
+        pass
+
+
+def serve(directory: Path, port: int, headers: dict[str, str]) -> ThreadingHTTPServer:
+    handler = type("SiteHandler", (Handler,), {"headers_to_send": headers})
+    server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def run_lighthouse(url: str, out: Path) -> tuple[dict[str, float | None], dict]:
+    env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
+    subprocess.run(
+        [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
+         "--only-categories=" + ",".join(CATEGORIES), f"--chrome-flags={CHROME_FLAGS}"],
+        env=env, check=True,
+    )
+    report = json.loads(out.read_text(encoding="utf-8"))
+    return {name: report["categories"][name]["score"] for name in CATEGORIES}, report
+
+
+def failing_audits(report: dict, category: str) -> list[str]:
+    """The audits that cost points in one category, worst first."""
+    refs = report["categories"][category]["auditRefs"]
+    found = []
+    for ref in refs:
+        audit = report["audits"][ref["id"]]
+        if ref["weight"] and audit.get("score") is not None and audit["score"] < 1:
+            found.append((ref["weight"] * (1 - audit["score"]), f"{audit['id']} ({audit.get('displayValue') or audit['score']})"))
+    return [text for _, text in sorted(found, reverse=True)]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", nargs="+", default=["/", "/boka/"])
+    parser.add_argument("--keep", type=Path, help="keep the JSON reports in this directory")
+    args = parser.parse_args()
+    if not LIGHTHOUSE.exists():
+        print("node_modules/.bin/lighthouse is missing: run `npm ci`", file=sys.stderr)
+        return 2
+
+    work = Path(tempfile.mkdtemp(prefix="allavie-lighthouse-"))
+    stack = servers.Stack()
+    site = None
+    try:
+        dynamodb = stack.add(servers.start_dynamodb(servers.free_port()))
+        stripe = stack.add(servers.start_stripe(servers.free_port()))
+        api_port, site_port = servers.free_port(), servers.free_port()
+        site_url = f"http://127.0.0.1:{site_port}"
+        env = servers.app_env(dynamodb_url=dynamodb.url, stripe_url=stripe.url, api_url=f"http://127.0.0.1:{api_port}",
+                              site_url=site_url, outbox=work / "outbox", table="allavie_lighthouse")
+        os.environ.update(env)
+        from chalicelib import db
+
+        db.ensure_table()
+        api = stack.add(servers.start_api(api_port, env))
+        site_server.build(work / "site", api_url=api.url, site_url=site_url + "/")
+        site = serve(work / "site", site_port, site_server.security_headers(api.url))
+
+        reports = args.keep or work
+        reports.mkdir(parents=True, exist_ok=True)
+        print(f"{'page':<14}" + "".join(f"{name:>16}" for name in CATEGORIES))
+        below: list[str] = []
+        for path in args.pages:
+            name = path.strip("/").replace("/", "-") or "start"
+            scores, report = run_lighthouse(site_url + path, reports / f"lighthouse-{name}.json")
+            print(f"{path:<14}" + "".join(f"{'-' if s is None else round(s * 100):>16}" for s in scores.values()), flush=True)
+            for category, score in scores.items():
+                if score is not None and score < 0.95:
+                    below.append(f"{path} {category}: " + ", ".join(failing_audits(report, category)[:4]))
+        for line in below:
+            print("below 95 ->", line)
+        if args.keep:
+            print(f"reports in {args.keep}")
+    finally:
+        if site:
+            site.shutdown()
+        stack.stop()
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
