@@ -108,6 +108,19 @@ def test_a_new_visit_moves_the_expiry_of_every_item(table) -> None:
     assert set(expiries(person).values()) == {clock.epoch(first)}
 
 
+def test_a_pending_email_change_keeps_its_own_short_life(table) -> None:
+    from chalicelib.models import EmailChange
+
+    person = customer_with_visit("Pia Ändrar", "pia@example.se", "+46704444445", stockholm(2026, 3, 10))
+    asked = stockholm(2026, 3, 11)
+    EmailChange(*EmailChange.key(person.customer_id, "ch1"), change_id="ch1", new_email="pia.ny@example.se",
+                requested_at=asked, expires_at=asked + dt.timedelta(days=1)).save()
+    add_booking(person, stockholm(2026, 9, 1), booked_at=stockholm(2026, 3, 11, 12))
+    stamps = expiries(person)
+    assert stamps.pop(f"CUST#{person.customer_id}|EMAIL_CHANGE#ch1") == clock.epoch(asked + dt.timedelta(days=1))
+    assert set(stamps.values()) == {clock.epoch(clock.end_of_day(dt.date(2029, 9, 1)))}
+
+
 def test_a_booking_ahead_is_the_last_visit(table) -> None:
     person = make_customer("Fia Framåt", "fia@example.se", "+46704444444", stockholm(2026, 5, 1))
     add_booking(person, stockholm(2026, 9, 30, 11), booked_at=stockholm(2026, 5, 1))
