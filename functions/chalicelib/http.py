@@ -67,4 +67,6 @@ def error_response(error: ApiError, lang: str) -> Response:
             "fields": {name: i18n.field_message(key, lang) for name, key in error.fields.items()},
         }
     }
-    return ok(body, status=error.status)
+    # The pages on the site's origin must read errors too (401 -> "ask for a new link"): Chalice adds
+    # a cors=True route's headers only to what the view returns, not to this answer from the middleware.
+    return ok(body, status=error.status, headers={"Access-Control-Allow-Origin": "*"})
