@@ -108,6 +108,14 @@ def test_a_valid_token_on_another_customers_booking_is_404(client, greta, now) -
     holder = access.authenticate(booking_link, ("booking",), now)
     with pytest.raises(NotFound):  # a booking link opens its own booking only
         access.own_booking(holder, greta.bookings[0].booking_id, now)
+    # and through the booking capability's route: a valid link, somebody else's booking
+    token = greta.token(now=now)
+    assert client.http.get(f"/bookings/{greta.bookings[1].booking_id}", headers=auth(token)).status_code == 200
+    answer = client.http.get(f"/bookings/{other.bookings[1].booking_id}", headers=auth(token))
+    assert answer.status_code == 404 and body(answer)["error"]["code"] == "not_found"
+    assert client.http.get(f"/bookings/{other.bookings[1].booking_id}",
+                           headers=auth(greta.token("booking", now=now, booking_id=greta.bookings[1].booking_id))
+                           ).status_code == 404
 
 
 # --- access and correction ------------------------------------------------------------------

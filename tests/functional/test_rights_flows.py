@@ -46,6 +46,21 @@ def astrid(client, monkeypatch, outbox) -> str:
     return data_token(outbox, "astrid@example.se")
 
 
+def test_one_click_unsubscribe_from_a_real_emails_header(client, astrid, outbox) -> None:
+    mail = outbox.emails_to("astrid@example.se")[-1]
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = next(part.strip(" <>") for part in str(mail["List-Unsubscribe"]).split(",") if "/unsubscribe?token=" in part)
+    path = url[url.index("/unsubscribe"):]
+    # what a mail client does (RFC 8058): POST, form-encoded, no cookie, no Authorization
+    answer_ = client.http.post(path, body="List-Unsubscribe=One-Click",
+                               headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert answer_.status_code == 200
+    assert answer(get(client, "/me", token=astrid))["marketing"] == {"email": False, "sms": False}
+    bad = client.http.post(path, body="List-Unsubscribe=Something-Else",
+                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert bad.status_code == 400
+
+
 # --- a new e-mail address ---------------------------------------------------------------------------
 
 

@@ -45,7 +45,7 @@ def make_customer(
     note: str | None = "Känslig hud <b>inte</b> retinol",
 ) -> TestCustomer:
     """A customer with bookings ``visits`` = (days from now, status), consents and two messages."""
-    customer_id = "c" + secrets.token_hex(8)
+    customer_id = secrets.token_hex(10)  # the form customers.new_id() gives
     email = email or f"greta.{customer_id}@example.se"
     starts = [(now + dt.timedelta(days=d)).astimezone(STOCKHOLM).replace(hour=10, minute=0, second=0, microsecond=0)
               for d, _ in visits]
@@ -58,7 +58,7 @@ def make_customer(
     EmailKey(*EmailKey.key(email), customer_id=customer_id, expires_at=expires, link_generation=1).save()
     made = TestCustomer(customer)
     for start, (_, status) in zip(starts, visits):
-        booking_id = "b" + secrets.token_hex(8)
+        booking_id = secrets.token_hex(8)  # the form booking.new_id() gives
         booking = Booking(*Booking.key(customer_id, booking_id), booking_id=booking_id, customer_id=customer_id,
                           service_id="konsultation", staff_id="anna", start=start, end=start + dt.timedelta(minutes=30),
                           locked_units=2, status=status, note=note, language=language, price_sek=500,
