@@ -86,7 +86,7 @@ def send_email_confirmation(customer: Customer, new_email: str, change_id: str, 
         subject = f"Confirm your new e-mail address at {name}"
         paragraphs = [
             f"Hello {customer.name},",
-            f"Someone with your link asked {name} to send messages to this address from now on. "
+            f"You (or someone with your link) asked {name} to use this e-mail address from now on. "
             "Confirm it with the link below; until then we keep using your old address.",
             f"The link works until {local(expires):%Y-%m-%d %H:%M}. Confirming it ends every earlier link.",
             "If you did not ask for this you can ignore this e-mail.",
@@ -96,7 +96,7 @@ def send_email_confirmation(customer: Customer, new_email: str, change_id: str, 
         subject = f"Bekräfta din nya e-postadress hos {name}"
         paragraphs = [
             f"Hej {customer.name}!",
-            f"Någon med din länk bad {name} att skicka meddelanden till den här adressen från och med nu. "
+            f"Du (eller någon med din länk) bad {name} att använda den här e-postadressen från och med nu. "
             "Bekräfta den med länken nedan; till dess använder vi din gamla adress.",
             f"Länken gäller till {local(expires):%Y-%m-%d %H:%M}. När du bekräftar slutar alla tidigare länkar att gälla.",
             "Om du inte har bett om detta kan du bortse från meddelandet.",

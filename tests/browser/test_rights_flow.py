@@ -124,3 +124,33 @@ def test_new_link_preferences_export_and_erasure(page, site_url: str, api_url: s
     page.wait_for_selector('[data-state="expired"]:not([hidden])')
     assert page.get_attribute('[data-state="expired"] a', "href") == "../ny-lank/"
     assert errors == [] or all("401" in e for e in errors), errors
+
+
+@pytest.mark.browser
+def test_a_new_address_is_confirmed_from_its_own_link(page, site_url: str, api_url: str, outbox: Outbox) -> None:
+    book(api_url)
+    data_link = on_site(newest_link(outbox, "/mina-uppgifter/#t="), site_url)
+    page.goto(data_link)
+    page.click('[data-allavie-consent-action="reject"]')
+    page.wait_for_selector('[data-state="ready"]:not([hidden])')
+    page.fill("#rights-phone", "12")
+    page.click("text=Spara ändringar")
+    page.wait_for_selector('[data-error-for="phone"]:text("Ogiltigt telefonnummer.")')
+    page.fill("#rights-phone", "070-111 22 33")
+    page.fill("#rights-email", "karin.ny@example.se")
+    page.click("text=Spara ändringar")
+    page.wait_for_selector('[data-message="confirm-sent"]:not([hidden])')
+    assert page.text_content('[data-field="email"]') == EMAIL  # not until confirmed
+    assert page.text_content('[data-field="pending_email"]') == "karin.ny@example.se"
+
+    confirm = outbox.emails_to("karin.ny@example.se")[-1]
+    confirm_link = on_site(next(link for link in outbox.links(confirm) if "confirm=email" in link), site_url)
+    page.goto("about:blank")
+    page.goto(confirm_link)
+    page.wait_for_selector('[data-message="email-confirmed"]:not([hidden])')
+    assert page.text_content('[data-field="email"]') == "karin.ny@example.se"
+    assert "confirm=email" not in page.url
+    fresh = page.evaluate("window.Allavie.linkToken()")
+    assert call(api_url, "GET", "/me", token=fresh)[1]["customer"]["email"] == "karin.ny@example.se"
+    old = data_link.split("#t=")[1]
+    assert call(api_url, "GET", "/me", token=old)[0] == 401
