@@ -1,0 +1,110 @@
+// The manage page (/hantera/#t=TOKEN&b=BOOKING): shows the booking and offers
+// reschedule and cancel. The token stays in the fragment and goes to the API in
+// a header (window.Allavie.request). Texts are in the page; data goes in as text only.
+(function () {
+  "use strict";
+
+  var A = window.Allavie;
+  var root = document.getElementById("allavie-manage");
+  if (!root || !A || !A.SlotPicker) return;
+  var texts = A.bookingText;
+
+  var params = new URLSearchParams(window.location.hash.replace(/^#/, ""));
+  var bookingId = params.get("b");
+  var current = null;
+  var rescheduleForm = root.querySelector('[data-form="reschedule"]');
+  var cancelForm = root.querySelector('[data-form="cancel"]');
+  var picker = new A.SlotPicker(rescheduleForm, root);
+
+  function setState(state) {
+    root.querySelectorAll("[data-state]").forEach(function (el) { el.hidden = el.getAttribute("data-state") !== state; });
+  }
+
+  function fill(name, value) {
+    root.querySelectorAll('[data-field="' + name + '"]').forEach(function (el) { el.textContent = value; });
+  }
+
+  function statusText(status) {
+    var el = root.querySelector('[data-status="' + CSS.escape(status) + '"]');
+    return el ? el.textContent : status;
+  }
+
+  function say(message) {
+    var el = root.querySelector("[data-message]");
+    el.textContent = message;
+    if (message) el.focus();
+  }
+
+  function failed(result) { setState(result && result.status === 401 ? "expired" : result && result.status === 404 ? "expired" : "error"); }
+
+  function render(booking) {
+    current = booking;
+    fill("service", booking.service_name);
+    fill("when", texts.whenLabel(booking.start) + "–" + booking.end.slice(11, 16));
+    fill("staff", booking.staff_name);
+    fill("status", statusText(booking.status));
+    fill("note", booking.note || texts.textOf(root, "none"));
+    fill("change_until", texts.whenLabel(booking.change_until));
+    var open = booking.status === "confirmed" && new Date() < new Date(booking.change_until);
+    root.querySelector("[data-changeable]").hidden = !open;
+    root.querySelector("[data-too-late]").hidden = open || booking.status !== "confirmed";
+    cancelForm.querySelector("[data-confirm-cancel]").hidden = true;
+    if (open) picker.load(booking.service, "");
+  }
+
+  function showError(form, result) {
+    var error = result && result.body && result.body.error;
+    if (result && result.status === 401) { setState("expired"); return; }
+    if (error && error.code === "slot_taken") error.fields = { start: texts.textOf(root, "taken") };
+    A.showErrors(form, error || { message: texts.textOf(root, "failed"), fields: {} });
+    form.querySelector("[data-error-summary]").focus();
+  }
+
+  rescheduleForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    say("");
+    A.request("POST", "/bookings/" + encodeURIComponent(bookingId) + "/reschedule", { start: picker.selected() })
+      .then(function (result) {
+        if (result.status === 200) {
+          A.showErrors(rescheduleForm, null);
+          render(result.body.booking);
+          say(texts.textOf(root, "moved"));
+          return;
+        }
+        if (result.status === 409 && result.body && result.body.error && result.body.error.code === "slot_taken") {
+          picker.load(current.service, "");
+        }
+        showError(rescheduleForm, result);
+      }, function () { showError(rescheduleForm, null); });
+  });
+
+  cancelForm.querySelector('[data-action="ask-cancel"]').addEventListener("click", function () {
+    cancelForm.querySelector("[data-confirm-cancel]").hidden = false;
+    cancelForm.querySelector("[data-confirm-question]").focus();
+  });
+  cancelForm.querySelector('[data-action="keep"]').addEventListener("click", function () {
+    cancelForm.querySelector("[data-confirm-cancel]").hidden = true;
+    cancelForm.querySelector('[data-action="ask-cancel"]').focus();
+  });
+
+  cancelForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    A.request("POST", "/bookings/" + encodeURIComponent(bookingId) + "/cancel").then(function (result) {
+      if (result.status !== 200) { showError(cancelForm, result); return; }
+      A.showErrors(cancelForm, null);
+      render(result.body.booking);
+      var message = texts.textOf(root, "cancelled");
+      if (result.body.refund && result.body.refund.amount_sek) {
+        message += " " + texts.textOf(root, "refund", { amount: result.body.refund.amount_sek });
+      }
+      say(message);
+    }, function () { showError(cancelForm, null); });
+  });
+
+  if (!A.linkToken() || !bookingId) { setState("no-link"); return; }
+  A.request("GET", "/bookings/" + encodeURIComponent(bookingId)).then(function (result) {
+    if (result.status !== 200) { failed(result); return; }
+    setState("ready");
+    render(result.body.booking);
+  }, function () { setState("error"); });
+})();
