@@ -51,10 +51,17 @@ def api_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def stack_env(dynamodb_url: str, stripe_url: str, api_port: int, outbox_dir: Path) -> Iterator[dict[str, str]]:
+def site_port() -> int:
+    """Chosen before the API starts, so that links in e-mails point at the site the tests serve."""
+    return servers.free_port()
+
+
+@pytest.fixture(scope="session")
+def stack_env(dynamodb_url: str, stripe_url: str, api_port: int, site_port: int,
+              outbox_dir: Path) -> Iterator[dict[str, str]]:
     env = servers.app_env(
         dynamodb_url=dynamodb_url, stripe_url=stripe_url,
-        api_url=f"http://127.0.0.1:{api_port}", site_url="http://127.0.0.1:8000",
+        api_url=f"http://127.0.0.1:{api_port}", site_url=f"http://127.0.0.1:{site_port}",
         outbox=outbox_dir, table="allavie_test",
     )
     saved = dict(os.environ)
@@ -120,11 +127,11 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def site_url(api_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def site_url(api_url: str, site_port: int, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The built site, served on 127.0.0.1 with its security headers, talking to ``api_url``."""
     from support import site_server
 
-    port = servers.free_port()
+    port = site_port
     url = f"http://127.0.0.1:{port}"
     out = tmp_path_factory.mktemp("site")
     site_server.build(out, api_url=api_url, site_url=url + "/")
