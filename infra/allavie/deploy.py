@@ -4,6 +4,9 @@ plan     offline: package, merge, cfn-lint, translate; prints what would be depl
 deploy   checks prerequisites, then plan, uploads, deploys (change set), uploads the
          site, invalidates the CDN and prints the URLs and what changed.
 destroy  removes a test stage's stack (never prod); the table is kept unless asked.
+
+The site is built after the stack is deployed: its API URL is the CloudFront
+address, which a first deploy learns only when the stack exists.
 """
 
 from __future__ import annotations
@@ -251,7 +254,11 @@ def check_prerequisites(ctx: Context) -> None:
         except ClientError as error:
             if error.response["Error"]["Code"] != "ResourceNotFoundException":
                 raise
-    elif ctx.stack["StackStatus"].endswith("_IN_PROGRESS"):
+    elif ctx.stack["StackStatus"] == "ROLLBACK_COMPLETE":
+        problems.append(f"the first deploy of {ctx.stack_name} failed and was rolled back (see the reasons it printed). "
+                        f"Delete the empty stack, then deploy again:\n    aws cloudformation delete-stack --region "
+                        f"{ctx.region} --stack-name {ctx.stack_name}")
+    elif ctx.stack["StackStatus"].endswith("_IN_PROGRESS") and ctx.stack["StackStatus"] != "REVIEW_IN_PROGRESS":
         problems.append(f"stack {ctx.stack_name} is busy ({ctx.stack['StackStatus']}); wait for it and run again")
     if problems:
         raise Refused("cannot deploy yet:\n- " + "\n- ".join(problems))
@@ -332,10 +339,37 @@ def _failure_reasons(cf: Any, stack: str) -> list[str]:
             for e in events if e.get("ResourceStatus", "").endswith("FAILED")]
 
 
+def _event_ids(cf: Any, stack: str) -> set[str]:
+    try:
+        return {e["EventId"] for e in cf.describe_stack_events(StackName=stack)["StackEvents"]}
+    except ClientError:
+        return set()
+
+
+def _follow(cf: Any, stack: str, seen: set[str], delay: float) -> str:
+    """Print each resource's progress until the stack settles; its final status."""
+    deadline = time.monotonic() + 3 * 3600  # CloudFront alone may take 15 minutes
+    while time.monotonic() < deadline:
+        time.sleep(delay)
+        for event in reversed(cf.describe_stack_events(StackName=stack)["StackEvents"]):
+            if event["EventId"] in seen:
+                continue
+            seen.add(event["EventId"])
+            if event["LogicalResourceId"] != stack:
+                reason = event.get("ResourceStatusReason") or ""
+                print(f"        {event['ResourceStatus']:<20} {event['LogicalResourceId']} {reason}"[:160], flush=True)
+        status = str(describe_stack(cf, stack)["StackStatus"])  # type: ignore[index]
+        if not status.endswith("_IN_PROGRESS"):
+            return status
+    raise Refused(f"stack {stack} did not settle within 3 hours")
+
+
 def deploy_stack(ctx: Context, template_url: str, site_url: str) -> list[Change]:
     """Create or update the stack through a change set; [] when nothing changed."""
     cf = ctx.client("cloudformation")
-    exists = describe_stack(cf, ctx.stack_name) is not None
+    current = describe_stack(cf, ctx.stack_name)
+    # REVIEW_IN_PROGRESS: a change set was made but never run; the stack is still to create.
+    exists = current is not None and current["StackStatus"] != "REVIEW_IN_PROGRESS"
     name = f"allavie-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}"
     delay = 0.2 if ctx.options.emulator else 3.0
     cf.create_change_set(
@@ -362,14 +396,12 @@ def deploy_stack(ctx: Context, template_url: str, site_url: str) -> list[Change]
             cf.delete_change_set(StackName=ctx.stack_name, ChangeSetName=name)
             raise Refused("this change would replace or remove the table (its data): refused. "
                           "Key or index changes need a migration, not a deploy.")
+    seen = _event_ids(cf, ctx.stack_name)
     cf.execute_change_set(StackName=ctx.stack_name, ChangeSetName=name)
-    waiter = cf.get_waiter("stack_update_complete" if exists else "stack_create_complete")
-    try:
-        waiter.wait(StackName=ctx.stack_name, WaiterConfig={"Delay": max(1, int(delay * 5)), "MaxAttempts": 720})
-    except Exception as error:  # noqa: BLE001 - any waiter failure: show CloudFormation's reasons
+    status = _follow(cf, ctx.stack_name, seen, delay)
+    if status not in ("CREATE_COMPLETE", "UPDATE_COMPLETE"):
         reasons = _failure_reasons(cf, ctx.stack_name)
-        raise Refused(f"the stack did not deploy ({error}); CloudFormation rolled it back.\n  "
-                      + "\n  ".join(reasons)) from error
+        raise Refused(f"the stack did not deploy ({status}); CloudFormation rolled it back.\n  " + "\n  ".join(reasons))
     return changes
 
 
