@@ -8,10 +8,14 @@ import datetime as dt
 import json
 import urllib.error
 import urllib.request
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from support.outbox import Outbox
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 EMAIL = "karin.browser@example.se"
 
@@ -48,6 +52,14 @@ def on_site(link: str, site_url: str) -> str:
     return f"{site_url}{parts.path}#{parts.fragment}"
 
 
+def axe_violations(page, site_url: str) -> list[dict]:
+    """axe-core on the page as it is now (served from the site's origin, so the CSP stays on)."""
+    page.route(f"{site_url}/__axe.js", lambda route: route.fulfill(path=str(AXE), content_type="text/javascript"))
+    page.add_script_tag(url="/__axe.js")
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:3]} for v in result["violations"]]
+
+
 def newest_link(outbox: Outbox, marker: str) -> str:
     mail = outbox.emails_to(EMAIL)[-1]
     return next(link for link in outbox.links(mail) if marker in link)
@@ -78,6 +90,7 @@ def test_new_link_preferences_export_and_erasure(page, site_url: str, api_url: s
     assert page.text_content('[data-field="marketing-sms"]') == "Ja"
     assert page.locator("[data-bookings] tbody tr").count() == 1
     assert "Hudkonsultation" in page.text_content("[data-bookings] tbody")
+    assert axe_violations(page, site_url) == []
 
     # "Utskick": SMS offers off
     page.click("text=Välj vilka utskick du vill ha")
@@ -112,6 +125,7 @@ def test_new_link_preferences_export_and_erasure(page, site_url: str, api_url: s
     page.wait_for_selector('[data-step="erase-confirm"]:not([hidden])')
     page.click("text=Ja, radera allt")
     page.wait_for_selector('[data-state="erased"]:not([hidden])')
+    assert page.evaluate("document.activeElement.tagName") == "H2"  # focus moves to the outcome
     assert page.locator('[data-list="erased"] li').count() >= 3
     assert page.locator('[data-list="kept"] li').count() >= 1
     assert "#t=" not in page.url  # the dead token is out of the address bar
