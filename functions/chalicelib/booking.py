@@ -474,7 +474,10 @@ def reschedule(customer: Customer, booking: Booking, new_start: dt.datetime, sta
         ], (Booking.status == "confirmed") & (Booking.start == booking.start) & (Booking.staff_id == booking.staff_id))
         failed = tx.commit()
         if failed is None:
-            moved = load(booking.customer_id, booking.booking_id, now)
+            moved = Booking.from_raw_data(booking.serialize())  # as written: no read after the write
+            moved.start, moved.end, moved.staff_id, moved.locked_units = new_start, new_end, target, len(new_units)
+            moved.gsi1pk, moved.gsi1sk, moved.updated_at, moved.reminder_sent_at = day_pk, day_sk, now, None
+            moved.expires_at = expiry
             _quietly(send_booking_mail, "reschedule", moved, now, customer)
             _quietly(refresh_expiry, booking.customer_id, now)  # after the mail: its Message record moves too
             return moved
@@ -538,7 +541,8 @@ def _cancel(clinic: Clinic, booking: Booking, now: dt.datetime, *, customer: Cus
     else:
         raise Conflict()
     was_confirmed = booking.status == "confirmed"
-    cancelled = load(booking.customer_id, booking.booking_id, now)
+    cancelled = Booking.from_raw_data(booking.serialize())  # as written: no read after the write
+    cancelled.status, cancelled.cancelled_at, cancelled.updated_at, cancelled.hold_until = "cancelled", now, now, None
     refund = None
     payments = _optional("payments")
     if payments is not None and cancelled.payment_intent_id:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from playwright.sync_api import expect
 from chalicelib.models import Booking, Item, SlotLock
+from playwright.sync_api import expect
 
 EMAIL = "webb.kund@example.se"
 

@@ -27,7 +27,8 @@ def call(method: str, url: str, data: dict | None = None) -> tuple[int, dict]:
 def future_slots(api_url: str, service: str, staff: str) -> list[str]:
     """Free times of a few days ahead (the server runs on the real clock)."""
     first = dt.date.today() + dt.timedelta(days=3)
-    status, body = call("GET", f"{api_url}/availability?service={service}&staff={staff}&from={first}&to={first + dt.timedelta(days=14)}")
+    last = first + dt.timedelta(days=14)
+    status, body = call("GET", f"{api_url}/availability?service={service}&staff={staff}&from={first}&to={last}")
     assert status == 200, body
     assert body["slots"], "no free time in the coming two weeks"
     return [s["start"] for s in body["slots"]]

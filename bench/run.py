@@ -1,0 +1,196 @@
+"""Booking benchmark: DynamoDB requests and median latency per operation.
+
+Starts its own DynamoDB Local (in memory, a free port), runs the API in
+process (Chalice's test client: routes, middleware, domain, e-mails to a
+temporary outbox) and counts every DynamoDB request with a botocore
+``before-call`` hook on pynamodb's clients. The clock is pinned
+(ALLAVIE_NOW) so that every run books the same days.
+
+    make bench            # or: .venv/bin/python bench/run.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import datetime as dt
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "functions"))
+sys.path.insert(0, str(ROOT / "infra"))
+
+from allavie import servers  # noqa: E402
+
+NOW = "2027-03-01T08:00:00+01:00"  # a Monday; the bookings below are in the weeks after
+
+
+class Counter:
+    """Counts DynamoDB requests by operation name, from botocore's event hook."""
+
+    def __init__(self) -> None:
+        self.calls: collections.Counter[str] = collections.Counter()
+        self.hooked: set[int] = set()
+
+    def hook(self, model: Any, **_: Any) -> None:
+        self.calls[str(model.name)] += 1
+
+    def install(self) -> None:
+        from chalicelib import db
+
+        for cls in db._all_models():
+            client = cls._get_connection().connection.client
+            if id(client) not in self.hooked:
+                client.meta.events.register("before-call.dynamodb", self.hook)
+                self.hooked.add(id(client))
+
+    def take(self) -> collections.Counter[str]:
+        taken, self.calls = self.calls, collections.Counter()
+        return taken
+
+
+def at(day: dt.date, time_of_day: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.combine(day, dt.time.fromisoformat(time_of_day), ZoneInfo("Europe/Stockholm")).isoformat()
+
+
+def manage_link(outbox: Path, booking_id: str) -> dict[str, str]:
+    """The token and booking id of the manage link in the confirmation e-mail, as a customer would click it."""
+    import email
+    import email.policy
+
+    for path in sorted(outbox.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns, reverse=True):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        body = message.get_body(preferencelist=("plain",))
+        text = body.get_content() if body is not None else ""
+        for word in text.split():
+            if "/hantera/#t=" in word and word.endswith(f"&b={booking_id}"):
+                return dict(parse_qsl(urlsplit(word).fragment))
+    raise SystemExit(f"no manage link for booking {booking_id} in the outbox")
+
+
+def workdays(first: dt.date, count: int) -> list[dt.date]:
+    from chalicelib import clinic
+
+    current = clinic.current()
+    days, day = [], first
+    while len(days) < count:
+        if current.hours_on(day) is not None and day.weekday() < 5:
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return days
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=20, help="times each operation runs (default 20)")
+    args = parser.parse_args()
+
+    dynamo = servers.start_dynamodb(servers.free_port())
+    outbox = Path(tempfile.mkdtemp(prefix="allavie-bench-outbox-"))
+    try:
+        env = servers.app_env(dynamodb_url=dynamo.url, stripe_url="http://127.0.0.1:9", api_url="http://127.0.0.1:8001",
+                              site_url="http://127.0.0.1:8000", outbox=outbox, table="allavie")
+        env["ALLAVIE_NOW"] = NOW
+        os.environ.update(env)
+        return run(args.runs, outbox)
+    finally:
+        dynamo.stop()
+        for file in outbox.glob("*"):
+            file.unlink()
+        outbox.rmdir()
+
+
+def run(runs: int, outbox: Path) -> int:
+    from app import app
+    from chalice.test import Client
+    from chalicelib import db
+
+    db.ensure_table()
+    counter = Counter()
+    results: dict[str, tuple[list[collections.Counter[str]], list[float]]] = {}
+
+    with Client(app, stage_name="local") as client:
+        headers = {"Content-Type": "application/json"}
+
+        def call(method: str, path: str, body: Any = None, token: str | None = None) -> Any:
+            extra = {"Authorization": f"Bearer {token}"} if token else {}
+            raw = json.dumps(body) if body is not None else ""
+            response = client.http.request(method, path, headers={**headers, **extra}, body=raw.encode())
+            if response.status_code >= 300:
+                raise SystemExit(f"{method} {path}: {response.status_code} {response.body!r}")
+            return json.loads(response.body)
+
+        call("GET", "/health")
+        counter.install()  # every model's client exists now
+        counter.take()
+
+        def measure(name: str, operation: Callable[[], Any]) -> Any:
+            counter.take()
+            started = time.perf_counter()
+            value = operation()
+            elapsed = (time.perf_counter() - started) * 1000
+            counts, times = results.setdefault(name, ([], []))
+            counts.append(counter.take())
+            times.append(elapsed)
+            return value
+
+        days = workdays(dt.date(2027, 3, 8), runs * 2)
+        links: list[dict[str, str]] = []
+        for i in range(runs):
+            day = days[i]
+            body = {"service": "konsultation", "start": at(day, "10:00"), "staff": "sara", "name": f"Kund {i}",
+                    "email": f"kund{i}@example.se", "phone": "070-123 45 67", "marketing": {"email": False, "sms": False}}
+            booked = measure("book (new customer)", lambda body=body: call("POST", "/bookings", body))
+            again = {**body, "start": at(days[runs + i], "15:00")}  # a later visit: their expiry moves
+            measure("book (returning, later visit)", lambda again=again: call("POST", "/bookings", again))
+            links.append(manage_link(outbox, booked["booking"]["id"]))
+
+        first = dt.date(2027, 3, 8)
+        for _ in range(runs):
+            measure("availability (31 days, any staff)", lambda: call(
+                "GET", f"/availability?service=konsultation&from={first}&to={first + dt.timedelta(days=30)}"))
+        for i, link in enumerate(links):
+            target = at(days[runs + i], "11:00")
+            measure("reschedule", lambda link=link, target=target: call(
+                "POST", f"/bookings/{link['b']}/reschedule", {"start": target}, link["t"]))
+        for link in links:
+            # The reschedule e-mail carries a fresh link, but the first one is valid until the old start too.
+            measure("cancel", lambda link=link: call("POST", f"/bookings/{link['b']}/cancel", None, link["t"]))
+
+    print(f"DynamoDB requests and median latency per operation ({runs} runs each, DynamoDB Local, in-process API)\n")
+    print(f"{'operation':36} {'requests':>8}  {'median ms':>9}  requests by kind")
+    ok = True
+    for name, (counts, times) in results.items():
+        totals = sorted(sum(c.values()) for c in counts)
+        typical = max(counts, key=lambda c: sum(c.values()))
+        kinds = " ".join(f"{kind}×{n}" for kind, n in sorted(typical.items()))
+        spread = f"{totals[0]}" if totals[0] == totals[-1] else f"{totals[0]}-{totals[-1]}"
+        print(f"{name:36} {spread:>8}  {statistics.median(times):9.1f}  {kinds}")
+    new = results["book (new customer)"][0]
+    reads = {"GetItem", "Query", "BatchGetItem", "TransactGetItems", "Scan"}
+    for counts in new:
+        slot_part = counts.copy()
+        slot_part.pop("PutItem", None)  # the record of the confirmation e-mail (messages.send_email)
+        others = set(slot_part) - reads - {"TransactWriteItems"}
+        if slot_part["TransactWriteItems"] != 1 or sum(slot_part[k] for k in reads) > 1 or others:
+            ok = False
+    print("\nbook = one TransactWriteItems (booking + slot locks + customer + e-mail key + consents) and one GetItem"
+          " (the e-mail key);\nthe PutItem after it records the confirmation e-mail (Message item). A returning customer"
+          " adds the retention\ncascade (expiry.refresh: one Query of their partition and one transaction moving their expiry)."
+          f"\ncheck: {'OK' if ok else 'FAILED'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
