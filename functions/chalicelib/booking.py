@@ -254,7 +254,8 @@ def book(request: BookingRequest, now: dt.datetime, clinic: Clinic | None = None
         failed = plan.tx.commit()
         if failed is None:
             return _after_booking(clinic, plan, known, now)
-        if CCF in failed.get("lock", ()):
+        lock_taken = CCF in failed.get("lock", ())
+        if lock_taken:
             taken.add(staff_id)  # somebody holds one of its units: try the next staff member
         if CCF in failed.get("email", ()) or CCF in failed.get("customer", ()):
             # The address was taken meanwhile (a race for the same new customer), or the profile
@@ -263,7 +264,7 @@ def book(request: BookingRequest, now: dt.datetime, clinic: Clinic | None = None
             if known is not None and CCF in failed.get("customer", ()):
                 known = customers.Known(known.customer_id, None, known.expires_at)
             continue
-        if "lock" in failed:
+        if lock_taken:
             continue
         if any("TransactionConflict" in codes for codes in failed.values()):
             _backoff(attempt)  # another transaction had one of our items at that instant

@@ -310,9 +310,12 @@ def test_age_limited_treatment_with_confirmation(api) -> None:
 # --- prepayment holds ------------------------------------------------------------------------------------------
 
 
-def test_an_unpaid_hold_lapses_and_a_paid_one_is_confirmed(api, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unpaid_hold_lapses_and_a_paid_one_is_confirmed(api, outbox, monkeypatch: pytest.MonkeyPatch) -> None:
     held = book(api, service="kemisk-peeling")
     assert held["booking"]["status"] == "awaiting_payment"
+    assert held["payment"]["amount_sek"] == 300 and held["payment"]["client_secret"]  # payments' PaymentIntent
+    assert items(Booking)[0].payment_intent_id
+    assert not any(m["Subject"].startswith("Bokningsbekräftelse") for m in outbox.emails())  # not before payment
     assert held["booking"]["hold_until"] == "2027-03-20T12:15:00+01:00"
     assert at("2027-03-30", "10:00") not in slots(api, "kemisk-peeling", "2027-03-30", "sara")
 
@@ -358,3 +361,21 @@ def test_reminders_go_once_24_hours_before_by_e_mail_or_sms(api, outbox, monkeyp
     assert sms.startswith("To: +46701234567\n") and "09:00" in sms and "Sluta få sms" in sms
     monkeypatch.setenv("ALLAVIE_NOW", "2027-03-30T10:30:00+02:00")
     assert remind(api) == 1  # the 31 March booking
+
+
+def test_a_returning_customer_whose_links_were_revoked_gets_a_working_link(api, outbox) -> None:
+    book(api)
+    [customer] = items(Customer)
+    customer.update(actions=[Customer.link_generation.set(5)])  # e.g. a new address was confirmed
+    second = book(api, start=at("2027-04-06", "10:00"))["booking"]
+    link = manage_link(outbox)
+    assert link["b"] == second["id"]
+    assert get(api, f"/bookings/{second['id']}", link["t"]).status_code == 200
+    assert items(EmailKey)[0].link_generation == 5  # the key's copy caught up in the same transaction
+
+    [key] = items(EmailKey)
+    key.update(actions=[EmailKey.link_generation.remove()])  # a key written without the copy
+    third = book(api, start=at("2027-04-07", "10:00"))["booking"]
+    link = manage_link(outbox)
+    assert link["b"] == third["id"] and get(api, f"/bookings/{third['id']}", link["t"]).status_code == 200
+    assert len(items(Customer)) == 1
