@@ -68,7 +68,7 @@ class RefundResult:
     """A refund asked of Stripe (or found already made)."""
 
     amount_sek: int
-    status: str               # Stripe's refund status: succeeded | pending | ... ; already_refunded
+    status: str               # Stripe's refund status (succeeded | pending), already_refunded, or failed
     refund_id: str | None
 
     def public(self) -> dict[str, Any]:
@@ -210,7 +210,13 @@ def refund_on_cancel(booking: Booking, now: dt.datetime) -> RefundResult | None:
     paid = retrieve(booking.payment_intent_id)
     if paid is None or not paid.succeeded:
         return None
-    result = _refund(paid, booking.booking_id, now, reason="cancelled_in_time")
+    try:
+        result = _refund(paid, booking.booking_id, now, reason="cancelled_in_time")
+    except PaymentError:
+        # The cancellation stands (it is committed); the claim was given back, so
+        # the operator can refund by hand or a later call can. Say so, do not 500.
+        log.exception("refund for cancelled booking %s failed", booking.booking_id)
+        return RefundResult(amount_sek=0, status="failed", refund_id=None)
     _note_on_booking(booking, to_sek(paid.amount_ore), now)
     return result
 

@@ -146,6 +146,23 @@ def test_a_refund_made_outside_the_app_counts_against_the_cap(table: None, strip
     assert charge_of(stripe_url, booking.payment_intent_id).amount_refunded == 50000
 
 
+def test_a_refund_stripe_cannot_make_gives_its_claim_back(
+    table: None, stripe_url: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    booking = paid_booking(stripe_url, prepayment_sek=300)
+    paid = payments.retrieve(booking.payment_intent_id)
+    assert paid is not None
+    monkeypatch.setenv("STRIPE_API_BASE", "http://127.0.0.1:9")  # Stripe unreachable when the refund is asked
+    with pytest.raises(payments.PaymentError):
+        payments.refund_unbooked(paid, booking.booking_id, dt.datetime.now(UTC))
+    assert RefundClaim.get(*RefundClaim.key(booking.booking_id, booking.payment_intent_id)).claimed_ore == 0
+    assert ledger.for_booking(booking.booking_id, dt.datetime.now(UTC)) == []
+    monkeypatch.undo()
+    later = payments.refund_on_cancel(booking, dt.datetime.now(UTC))
+    assert later is not None and later.status == "succeeded" and later.amount_sek == 300
+    assert charge_of(stripe_url, booking.payment_intent_id).amount_refunded == 30000
+
+
 # --- the ledger ----------------------------------------------------------------------------
 
 
