@@ -47,7 +47,14 @@ def test_no_axe_violations_on_any_page_with_the_banner_open_then_closed(audited,
         if violations := run_axe(page):
             found[path + " (banner open)"] = violations
         # Close it the way a visitor does; the choice then holds on the next page.
-        page.get_by_role("button", name="Avvisa alla" if not path.startswith("/en/") else "Reject all", exact=True).click()
+        # Wait for the proof to reach the API: the banner marks it sent in localStorage
+        # afterwards, which would otherwise race the clear() before the next page.
+        with page.expect_response(lambda answer: answer.url.endswith("/consent")):
+            page.get_by_role("button", name="Avvisa alla" if not path.startswith("/en/") else "Reject all", exact=True).click()
+        for _ in range(50):
+            if page.evaluate("(JSON.parse(localStorage.getItem('allavie.consent')) || {}).sent === true"):
+                break
+            page.wait_for_timeout(100)
         assert page.locator("[data-allavie-consent]").is_hidden()
         if violations := run_axe(page):
             found[path + " (banner closed)"] = violations
