@@ -23,13 +23,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hmac
 import json
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import stripe
-from pynamodb.exceptions import PutError, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from . import clinic as clinic_module
 from . import ledger, retention, secrets
@@ -342,3 +344,60 @@ def verify_event(raw_body: bytes, signature_header: str | None) -> StripeEvent:
     if not isinstance(event_id, str) or not isinstance(event_type, str) or not isinstance(obj, dict):
         raise ValueError("not a Stripe event")
     return StripeEvent(id=event_id, type=event_type, created=int(data.get("created") or 0), object=obj)
+
+
+# --- the booking page's question: has my payment confirmed the booking? ---------------------------------
+
+
+WEBHOOK_GRACE = dt.timedelta(minutes=2)
+CLIENT_SECRET = re.compile(r"^(pi_[A-Za-z0-9]+)_secret_[A-Za-z0-9]+$")
+
+
+@dataclass(frozen=True)
+class PaymentStatus:
+    booking_id: str
+    booking_status: str   # awaiting_payment until the webhook has confirmed it
+    payment_status: str   # Stripe's: requires_payment_method | processing | succeeded | ...
+
+    def public(self) -> dict[str, Any]:
+        return {"booking": {"id": self.booking_id, "status": self.booking_status},
+                "payment": {"status": self.payment_status}}
+
+
+def status_for(client_secret: str, now: dt.datetime) -> PaymentStatus | None:
+    """The booking an intent pays for, to whoever holds the intent's client secret.
+
+    The client secret is what the page got from ``POST /bookings``; it proves
+    nothing but possession of that one payment, so the answer says nothing
+    but two statuses. None when the secret, intent or booking does not match.
+    """
+    match = CLIENT_SECRET.match(client_secret)
+    if not match:
+        return None
+    try:
+        intent = client().v1.payment_intents.retrieve(match.group(1)).to_dict()
+    except stripe.InvalidRequestError as error:
+        if error.http_status == 404:
+            return None
+        raise
+    if not hmac.compare_digest(str(intent.get("client_secret") or ""), client_secret):
+        return None
+    metadata = intent.get("metadata") or {}
+    booking_id, customer_id = metadata.get("booking_id"), metadata.get("customer_id")
+    if not booking_id or not customer_id:
+        return None
+    try:
+        booking = Booking.get(*Booking.key(customer_id, booking_id), consistent_read=True)
+    except DoesNotExist:
+        return None
+    if not booking.is_live(now) or booking.payment_intent_id != intent["id"]:
+        return None
+    status, paying = booking.status, str(intent["status"])
+    if status == "awaiting_payment" and booking.hold_until is not None:
+        # The page stops waiting once the time is no longer held: at once when no
+        # payment is under way, else after the webhook has had ample time (a
+        # payment that found its time taken is refunded by the webhook).
+        grace = WEBHOOK_GRACE if paying in ("processing", "succeeded") else dt.timedelta(0)
+        if now > booking.hold_until + grace:
+            status = "lapsed"
+    return PaymentStatus(booking_id=booking.booking_id, booking_status=status, payment_status=paying)

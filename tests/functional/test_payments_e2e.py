@@ -229,6 +229,40 @@ def test_the_ledger_keeps_payments_and_refunds_seven_years_without_personal_data
         assert claim.expires_at == kept_until and booking.customer_id not in json.dumps(claim.serialize(), default=str)
 
 
+def status_of(api: Any, client_secret: Any) -> Any:
+    return post(api, "/payments/status", {"client_secret": client_secret})
+
+
+def test_the_page_can_ask_whether_its_payment_confirmed_the_booking(
+    api: Any, stripe_url: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    created = book_prepaid(api)
+    secret = created["payment"]["client_secret"]
+    waiting = status_of(api, secret)
+    assert waiting.status_code == 200
+    assert answer(waiting) == {"booking": {"id": created["booking"]["id"], "status": "awaiting_payment"},
+                               "payment": {"status": "requires_payment_method"}}
+    intent_id = secret.split("_secret_")[0]
+    pay(stripe_url, intent_id)
+    assert answer(status_of(api, secret))["booking"]["status"] == "awaiting_payment"  # paid, webhook not yet here
+    deliver(api, intent_event(stripe_url, "payment_intent.succeeded", intent_id))
+    assert answer(status_of(api, secret)) == {"booking": {"id": created["booking"]["id"], "status": "confirmed"},
+                                              "payment": {"status": "succeeded"}}
+
+    # only the exact secret opens it; bad input names the field
+    assert status_of(api, secret[:-1] + ("A" if secret[-1] != "A" else "B")).status_code == 404
+    assert status_of(api, "pi_unknown123_secret_abc").status_code == 404
+    for bad, problem in ((None, "required"), (42, "type"), ("<script>", "invalid"), ("pi_1_secret_" + "a" * 300, "invalid")):
+        refused = status_of(api, bad)
+        assert refused.status_code == 400 and set(answer(refused)["error"]["fields"]) == {"client_secret"}, problem
+    extra = post(api, "/payments/status", {"client_secret": secret, "booking": "x"})
+    assert extra.status_code == 400 and "booking" in answer(extra)["error"]["fields"]
+
+    unpaid = book_prepaid(api, email="bo@example.se", start=at(DAY, "13:00"))
+    monkeypatch.setenv("ALLAVIE_NOW", "2027-03-20T12:15:01+01:00")
+    assert answer(status_of(api, unpaid["payment"]["client_secret"]))["booking"]["status"] == "lapsed"
+
+
 # --- over HTTP: localstripe's own deliveries to chalice local ------------------------------------------
 
 

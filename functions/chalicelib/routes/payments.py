@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from .. import clock, http, webhooks
+from .. import clock, http, payments, webhooks
+from ..errors import Invalid, NotFound
 
 bp = Blueprint(__name__)
+
+SECRET_FIELD = "client_secret"  # noqa: S105 - a field name: the PaymentIntent's client secret, as the page got it
 
 
 @bp.route("/webhooks/stripe", methods=["POST"], content_types=["application/json"])
@@ -22,3 +25,27 @@ def stripe_webhook() -> Response:
     signature = request.headers.get("stripe-signature") if request.headers else None
     outcome = webhooks.handle(raw, signature, clock.now())
     return http.ok({"received": True, "event": outcome.event_id, "action": outcome.action})
+
+
+@bp.route("/payments/status", methods=["POST"], cors=True)
+def payment_status() -> Response:
+    """The booking page waits here for the webhook: ``{"client_secret"}`` ->
+    ``{"booking": {"id", "status"}, "payment": {"status"}}``; 404 when it matches nothing."""
+    data = http.json_body(bp.current_request)
+    fields = {name[:64]: "unknown_field" for name in data if name != SECRET_FIELD}
+    secret = data.get(SECRET_FIELD)
+    problem = None
+    if secret is None or secret == "":
+        problem = "required"
+    elif not isinstance(secret, str):
+        problem = "type"
+    elif len(secret) > 200 or not payments.CLIENT_SECRET.match(secret):
+        problem = "invalid"
+    if problem:
+        fields[SECRET_FIELD] = problem
+    if fields or not isinstance(secret, str):
+        raise Invalid(fields=fields)
+    found = payments.status_for(secret, clock.now())
+    if found is None:
+        raise NotFound()
+    return http.ok(found.public())

@@ -1,0 +1,74 @@
+"""A visitor books a treatment with prepayment on the local site (Chromium). localstripe
+cannot play the browser's part (no Payment Element), so the test pays server-side
+with a test card; localstripe then sends its signed webhook to `chalice local`,
+and the page must turn to confirmed by itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import stripe
+from allavie import servers
+from chalicelib.models import Booking, Item, LedgerEntry
+from playwright.sync_api import expect
+
+EMAIL = "betalande.kund@example.se"
+
+
+def answer_cookie_banner(page) -> None:
+    reject = page.locator('[data-allavie-consent-action="reject"]')
+    if reject.count() and reject.first.is_visible():
+        reject.first.click()
+
+
+def console_errors(page) -> list[str]:
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+@pytest.mark.browser
+def test_the_page_turns_to_confirmed_when_stripe_reports_the_payment(page, site_url: str, stripe_url: str, outbox) -> None:
+    errors = console_errors(page)
+    page.goto(site_url + "/boka/")
+    answer_cookie_banner(page)
+    page.get_by_label("Behandling *").select_option("kemisk-peeling")
+    assert "förskott 300 kr" in page.locator("[data-service-info]").inner_text()
+
+    day = page.get_by_label("Dag", exact=True)
+    expect(day).to_be_enabled()
+    soon = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    values = [v for v in day.locator("option").evaluate_all("els => els.map(e => e.value)") if v and v >= soon]
+    day.select_option(values[0])
+    times = page.locator("[data-time-list] input[type=radio]")
+    times.first.wait_for()
+    times.first.check()
+    page.get_by_label("Namn *").fill("Betalande Kund")
+    page.get_by_label("E-post *").fill(EMAIL)
+    page.get_by_label("Mobilnummer *").fill("070-123 45 67")
+    page.get_by_role("button", name="Boka", exact=True).click()
+
+    page.get_by_role("heading", name="Betala förskottet").wait_for()
+    step = page.locator('[data-state="payment"]')
+    assert "300" in step.locator('[data-field="amount"]').inner_text()
+    expect(page.locator("[data-payment-status]")).to_contain_text("Testläge")
+    [booking] = [i for i in Item.scan() if isinstance(i, Booking)]
+    assert booking.status == "awaiting_payment" and booking.payment_intent_id
+    assert outbox.emails_to(EMAIL) == []  # no confirmation before the money
+
+    # The customer's card, server-side (what Stripe.js would do in the browser).
+    client = stripe.StripeClient(servers.LOCAL_STRIPE_SECRET, base_addresses={"api": stripe_url})
+    client.v1.payment_intents.update(booking.payment_intent_id, params={"payment_method": "pm_card_visa"})
+    client.v1.payment_intents.confirm(booking.payment_intent_id)
+
+    # localstripe -> signed webhook -> chalice local confirms -> the page sees it.
+    page.get_by_role("heading", name="Tack! Din tid är bokad").wait_for(timeout=20000)
+    assert EMAIL in page.locator('[data-state="done"]').inner_text()
+    assert page.locator('[data-state="payment"]').is_hidden()
+    [confirmed] = [i for i in Item.scan() if isinstance(i, Booking)]
+    assert confirmed.status == "confirmed" and confirmed.paid_sek == 300
+    assert [m["Subject"].startswith("Bokningsbekräftelse") for m in outbox.emails_to(EMAIL)] == [True]
+    assert [e.amount_ore for e in Item.scan() if isinstance(e, LedgerEntry)] == [30000]
+    assert errors == []
