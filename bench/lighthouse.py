@@ -14,24 +14,18 @@ Lighthouse's own mobile emulation: a mid-range phone, slow 4G, 4x CPU slowdown.
 from __future__ import annotations
 
 import argparse
-import functools
-import gzip
-import io
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "functions"), str(ROOT / "infra"), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT / "functions"), str(ROOT / "infra")]
 
-from allavie import servers  # noqa: E402
-from support import site_server  # noqa: E402
+from allavie import servers, site  # noqa: E402
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
@@ -40,43 +34,6 @@ CHROME_FLAGS = " ".join([
     "--disable-component-update", "--no-first-run",
 ])
 COMPRESSIBLE = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt")
-
-
-class Handler(SimpleHTTPRequestHandler):
-    """Static files with the site's security headers, gzip-compressed like CloudFront does."""
-
-    headers_to_send: dict[str, str] = {}
-
-    def send_head(self):  # type: ignore[no-untyped-def]
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
-        wants_gzip = "gzip" in (self.headers.get("Accept-Encoding") or "")
-        if not (wants_gzip and path.is_file() and path.suffix in COMPRESSIBLE):
-            return super().send_head()
-        body = gzip.compress(path.read_bytes(), compresslevel=6)
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "public, max-age=300")
-        self.end_headers()
-        return io.BytesIO(body)
-
-    def end_headers(self) -> None:
-        for name, value in self.headers_to_send.items():
-            self.send_header(name, value)
-        super().end_headers()
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - quiet
-        pass
-
-
-def serve(directory: Path, port: int, headers: dict[str, str]) -> ThreadingHTTPServer:
-    handler = type("SiteHandler", (Handler,), {"headers_to_send": headers})
-    server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(directory)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
 
 
 def run_lighthouse(url: str, out: Path) -> tuple[dict[str, float | None], dict]:
@@ -112,7 +69,7 @@ def main() -> int:
 
     work = Path(tempfile.mkdtemp(prefix="allavie-lighthouse-"))
     stack = servers.Stack()
-    site = None
+    site_server = None
     try:
         dynamodb = stack.add(servers.start_dynamodb(servers.free_port()))
         stripe = stack.add(servers.start_stripe(servers.free_port()))
@@ -125,8 +82,8 @@ def main() -> int:
 
         db.ensure_table()
         api = stack.add(servers.start_api(api_port, env))
-        site_server.build(work / "site", api_url=api.url, site_url=site_url + "/")
-        site = serve(work / "site", site_port, site_server.security_headers(api.url))
+        site.build(work / "site", api_url=api.url, site_url=site_url + "/")
+        site_server = site.serve(work / "site", site_port, site.security_headers(site.api_origin(api.url)))
 
         reports = args.keep or work
         reports.mkdir(parents=True, exist_ok=True)
@@ -144,8 +101,8 @@ def main() -> int:
         if args.keep:
             print(f"reports in {args.keep}")
     finally:
-        if site:
-            site.shutdown()
+        if site_server:
+            site_server.shutdown()
         stack.stop()
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -129,14 +129,14 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def site_url(api_url: str, site_port: int, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The built site, served on 127.0.0.1 with its security headers, talking to ``api_url``."""
-    from support import site_server
+    from allavie import site
 
     port = site_port
     url = f"http://127.0.0.1:{port}"
     out = tmp_path_factory.mktemp("site")
-    site_server.build(out, api_url=api_url, site_url=url + "/")
+    site.build(out, api_url=api_url, site_url=url + "/")
     os.environ["SITE_URL"] = url  # links in e-mails point at this site
-    server = site_server.serve(out, port, site_server.security_headers(api_url))
+    server = site.serve(out, port, site.security_headers(site.api_origin(api_url)))
     yield url
     server.shutdown()
 

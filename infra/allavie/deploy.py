@@ -18,7 +18,6 @@ import mimetypes
 import os
 import re
 import secrets
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -28,7 +27,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-from . import ROOT, aws, build, cfn, template
+from . import aws, build, cfn, site, template
 
 PROTECTED_STAGES = ("prod",)
 EU_REGION = re.compile(r"^eu-[a-z]+-\d$")
@@ -121,13 +120,10 @@ def make_plan(options: template.Options, region: str, progress: Progress, *, off
 
 
 def build_site(out: Path, site_url: str, api_url: str) -> int:
-    env = {**os.environ, "API_URL": api_url, "SITE_URL": site_url.rstrip("/") + "/", "NO_MKDOCS_2_WARNING": "1"}
-    mkdocs = Path(sys.executable).with_name("mkdocs")
-    result = subprocess.run([str(mkdocs), "build", "--quiet", "--clean", "--site-dir", str(out)],
-                            cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise Refused(f"mkdocs build failed:\n{result.stderr.strip() or result.stdout.strip()}")
-    return sum(1 for f in out.rglob("*") if f.is_file())
+    try:
+        return site.build(out, api_url=api_url, site_url=site_url, clean=True)
+    except site.SiteBuildError as error:
+        raise Refused(f"mkdocs build failed:\n{error}") from None
 
 
 def run_plan(args: argparse.Namespace) -> int:

@@ -14,17 +14,16 @@ cycle (deploy.py sets the parameter after the first stack creation).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import ROOT
+from . import site
 
 DEFAULT_REGION = "eu-north-1"
-SECURITY_HEADERS_FILE = ROOT / "site" / "security-headers.json"
+SECURITY_HEADERS_FILE = site.SECURITY_HEADERS_FILE
 API_PATH = "/api"  # chalice's api_gateway_stage; CloudFront forwards /api/* unchanged to the stage
 LOG_RETENTION_DAYS = 30  # logs may hold request details: keep them briefly
 
@@ -138,9 +137,7 @@ def _unique_sources(csp: str) -> str:
 
 def security_headers(path: Path = SECURITY_HEADERS_FILE) -> dict[str, str]:
     """The site's headers; the API is same-origin, so ``{api_origin}`` is ``'self'``."""
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    headers = {name: str(value).replace("{api_origin}", "'self'")
-               for name, value in raw.items() if not name.startswith("_")}
+    headers = site.security_headers("'self'", path)
     return {name: _unique_sources(value) if name.lower() == "content-security-policy" else value
             for name, value in headers.items()}
 

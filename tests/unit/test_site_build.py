@@ -10,8 +10,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from allavie import site
 from chalicelib import clinic
-from support import site_server
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE_URL = "http://127.0.0.1:8999/"
@@ -61,7 +61,7 @@ class Page(HTMLParser):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("built")
-    site_server.build(out, api_url="http://127.0.0.1:8001", site_url=SITE_URL)
+    site.build(out, api_url="http://127.0.0.1:8001", site_url=SITE_URL)
     return out
 
 
@@ -135,7 +135,7 @@ def test_treatments_and_prices_come_from_the_clinic_file(built: Path) -> None:
 def test_the_security_headers_forbid_inline_scripts_and_keep_their_format() -> None:
     raw = json.loads((ROOT / "site" / "security-headers.json").read_text(encoding="utf-8"))
     assert all(isinstance(k, str) and isinstance(v, str) for k, v in raw.items())
-    headers = site_server.security_headers("http://127.0.0.1:8001/api")
+    headers = site.security_headers(site.api_origin("http://127.0.0.1:8001/api"))
     csp = dict(part.strip().split(" ", 1) for part in headers["Content-Security-Policy"].split(";"))
     assert csp["script-src"] == "'self'"
     assert "unsafe" not in headers["Content-Security-Policy"]
