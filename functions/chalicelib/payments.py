@@ -9,6 +9,9 @@
   is cancelled in time, at most once and never more than was paid.
 - ``refund_unbooked(...)`` gives a payment back that found no booking to pay
   (the hold had lapsed and somebody else took the slot).
+- ``verify_event(raw, signature)`` checks a webhook's signature (webhooks.py
+  does the rest); ``status_for(client_secret, now)`` tells the booking page
+  whether the webhook has confirmed its booking yet.
 
 Why a claim before Stripe is asked: Stripe deduplicates a retried request by
 its idempotency key, but two *different* cancel requests at once would each
