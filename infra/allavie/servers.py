@@ -181,9 +181,8 @@ def register_stripe_webhook(stripe_url: str, api_url: str, secret: str = LOCAL_W
 
 def start_api(port: int, env: Mapping[str, str], *, quiet: bool = True) -> Server:
     require_free(port, "the API (chalice local)", "API_PORT")
-    chalice = Path(sys.executable).with_name("chalice")
-    proc = _spawn([str(chalice), "local", "--host", "127.0.0.1", "--port", str(port), "--stage", "local", "--no-autoreload"],
-                  cwd=FUNCTIONS, env=env, quiet=quiet)
+    proc = _spawn([sys.executable, "-m", "allavie.api_server", "local", "--host", "127.0.0.1", "--port", str(port),
+                   "--stage", "local", "--no-autoreload"], cwd=FUNCTIONS, env=env, quiet=quiet)
     server = Server("API (chalice local)", port, proc)
     try:
         wait_for_http(f"{server.url}/health", proc, server.name)
