@@ -137,9 +137,11 @@ def test_the_security_headers_forbid_inline_scripts_and_keep_their_format() -> N
     assert all(isinstance(k, str) and isinstance(v, str) for k, v in raw.items())
     headers = site.security_headers(site.api_origin("http://127.0.0.1:8001/api"))
     csp = dict(part.strip().split(" ", 1) for part in headers["Content-Security-Policy"].split(";"))
-    assert csp["script-src"] == "'self'"
+    # Scripts: our own, and Stripe.js from Stripe itself (PCI: never self-hosted).
+    assert csp["script-src"] == "'self' https://js.stripe.com"
     assert "unsafe" not in headers["Content-Security-Policy"]
-    assert csp["connect-src"] == "'self' http://127.0.0.1:8001"
+    assert csp["connect-src"] == "'self' http://127.0.0.1:8001 https://api.stripe.com"
+    assert csp["frame-src"] == "'self' https://js.stripe.com https://hooks.stripe.com"
     assert csp["frame-ancestors"] == "'none'" and csp["object-src"] == "'none'"
     assert "max-age=" in headers["Strict-Transport-Security"]
     assert headers["X-Content-Type-Options"] == "nosniff"
