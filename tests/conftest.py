@@ -104,11 +104,26 @@ def client(table: None) -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
-def api_url(stack_env: dict[str, str], api_port: int, stripe_url: str) -> Iterator[str]:
+def api_url(stack_env: dict[str, str], api_port: int) -> Iterator[str]:
     server = servers.start_api(api_port, stack_env)
-    servers.register_stripe_webhook(stripe_url, server.url)
     yield server.url
     server.stop()
+
+
+NOWHERE = "http://127.0.0.1:9"  # the discard port: nothing listens
+
+
+@pytest.fixture()
+def stripe_webhooks(api_url: str, stripe_url: str) -> Iterator[str]:
+    """localstripe delivers its signed events to chalice local during this test only.
+
+    Off by default: a delivery comes about 1 s after its event, so a session-wide
+    registration would drop one test's events into the next test's table.
+    localstripe reads the URL when it delivers, so re-pointing it ends them.
+    """
+    servers.register_stripe_webhook(stripe_url, api_url)
+    yield api_url
+    servers.register_stripe_webhook(stripe_url, NOWHERE)
 
 
 @pytest.fixture()

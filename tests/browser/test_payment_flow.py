@@ -30,7 +30,9 @@ def console_errors(page) -> list[str]:
 
 
 @pytest.mark.browser
-def test_the_page_turns_to_confirmed_when_stripe_reports_the_payment(page, site_url: str, stripe_url: str, outbox) -> None:
+def test_the_page_turns_to_confirmed_when_stripe_reports_the_payment(
+    page, site_url: str, stripe_url: str, outbox, stripe_webhooks: str,
+) -> None:
     errors = console_errors(page)
     page.goto(site_url + "/boka/")
     answer_cookie_banner(page)

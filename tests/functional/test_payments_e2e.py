@@ -17,7 +17,6 @@ import json
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -78,15 +77,7 @@ def first_slot(api: Any, service: str, first: dt.date, days: int = 10, staff: st
 
 
 @pytest.fixture()
-def quiet_stripe(stripe_url: str, api_port: int) -> Iterator[None]:
-    """localstripe's deliveries go nowhere during an in-process test, then back to chalice local."""
-    servers.register_stripe_webhook(stripe_url, "http://127.0.0.1:9")
-    yield
-    servers.register_stripe_webhook(stripe_url, f"http://127.0.0.1:{api_port}")
-
-
-@pytest.fixture()
-def api(client: Any, quiet_stripe: None, monkeypatch: pytest.MonkeyPatch) -> Any:
+def api(client: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setenv("ALLAVIE_NOW", NOW)
     return client
 
@@ -290,7 +281,7 @@ def wait_for(predicate: Any, timeout: float = 10, what: str = "") -> None:
 
 
 def test_localstripe_confirms_through_chalice_local_and_a_double_cancel_refunds_once(
-    api_url: str, stripe_url: str, table: None, outbox: Any,
+    api_url: str, stripe_url: str, table: None, outbox: Any, stripe_webhooks: str,
 ) -> None:
     today = dt.datetime.now(STOCKHOLM).date()
     status, found = http("GET", f"{api_url}/availability?service={SERVICE}&from={today + dt.timedelta(days=3)}"

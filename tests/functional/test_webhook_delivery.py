@@ -31,7 +31,9 @@ def wait_until_recorded(client: stripe.StripeClient, intent_id: str, event_type:
     raise AssertionError(f"{event_type} for {intent_id} was not recorded within {timeout} s")
 
 
-def test_localstripe_deliveries_are_verified_and_recorded(api_url: str, stripe_url: str, table: None) -> None:
+def test_localstripe_deliveries_are_verified_and_recorded(
+    api_url: str, stripe_url: str, table: None, stripe_webhooks: str,
+) -> None:
     client = stripe.StripeClient("sk_test_local", base_addresses={"api": stripe_url})
     paid = client.v1.payment_intents.create(params={"amount": 5000, "currency": "sek", "payment_method": "pm_card_visa"})
     client.v1.payment_intents.confirm(paid.id)
