@@ -42,8 +42,9 @@
   // Card, and Klarna and Swish where the Stripe account has them: the Payment Element shows what Stripe offers.
   function showStripe(payment) {
     if (payment.stripe_js !== STRIPE_JS) {
-      // localstripe (development, tests) has no Payment Element: the payment is made outside the page.
-      say(text("payment-test-mode"));
+      // localstripe (development, tests) has no Payment Element: the payment is made outside the page,
+      // with the command the note names (the intent id is the client secret's first part).
+      say(text("payment-test-mode") + " .venv/bin/allavie test-pay " + payment.client_secret.split("_secret_")[0]);
       return;
     }
     loadStripe().then(function (Stripe) {
