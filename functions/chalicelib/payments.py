@@ -122,6 +122,9 @@ def start_payment(booking: Booking) -> PaymentStart | None:
     amount_sek = int(booking.prepayment_sek or 0)
     if amount_sek <= 0:
         return None
+    # No payment_method_types: on Stripe's current API versions that means automatic payment
+    # methods, so card, Klarna and Swish follow what the clinic enables in its Stripe dashboard.
+    # (localstripe rejects the explicit ``automatic_payment_methods`` parameter; we need not send it.)
     intent = client().v1.payment_intents.create(
         params={
             "amount": to_ore(amount_sek),
