@@ -114,6 +114,9 @@ def _need(data: Mapping[str, Any], key: str, where: str) -> Any:
 def _text(value: Any, where: str) -> Text:
     if isinstance(value, str):
         return Text(value, value)
+    if isinstance(value, Mapping) and set(value) - {"sv", "en"}:
+        # An unquoted comma in `{sv: a, b, en: c}` makes "b" a key and silently cuts the text.
+        raise ClinicFileError(f"{where} has keys other than sv and en: quote texts that contain a comma")
     if isinstance(value, Mapping) and isinstance(value.get("sv"), str):
         return Text(value["sv"], str(value.get("en") or value["sv"]))
     raise ClinicFileError(f"{where} must be a text or {{sv: ..., en: ...}}")

@@ -56,7 +56,7 @@ def treatments(lang: str, config: Any) -> str:
     for service in clinic.load().services:
         name = f"**{_cell(service.name.get(lang))}**"
         about = _cell(service.description.get(lang))
-        if service.age_limit:
+        if service.age_limit and str(service.age_limit) not in about:  # unless the text already says it
             about += " " + words["age"].format(age=service.age_limit)
         price = _kronor(service.price_sek, lang) if service.price_sek else words["free"]
         prepay = _kronor(service.prepayment_sek, lang) if service.prepayment_sek else words["none"]

@@ -42,6 +42,9 @@ BASE = {
         ({"opening_hours": {"monday": ["18:00", "09:00"]}}, "opens after it closes"),
         ({"exceptions": {"2026-13-01": None}}, "not a date"),
         ({"booking": {"slot_minuts": 15}}, "unknown settings"),
+        # YAML reads `{sv: Rengöring, ångning, en: ...}` as three keys: the text would be cut at the comma.
+        ({"services": [{**BASE["services"][0], "description": {"sv": "Rengöring", "ångning": None}}]},
+         "keys other than sv and en"),
     ],
 )
 def test_a_bad_clinic_file_fails_at_load_naming_the_place(change: dict, message: str) -> None:
