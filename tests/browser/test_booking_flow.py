@@ -7,22 +7,9 @@ import datetime as dt
 import pytest
 from chalicelib.models import Booking, Item, SlotLock
 from playwright.sync_api import expect
+from support.browser import answer_cookie_banner, console_errors
 
 EMAIL = "webb.kund@example.se"
-
-
-def answer_cookie_banner(page) -> None:
-    """A visitor answers the site's cookie banner first (it covers the bottom of the page)."""
-    reject = page.locator('[data-allavie-consent-action="reject"]')
-    if reject.count() and reject.first.is_visible():
-        reject.first.click()
-
-
-def console_errors(page) -> list[str]:
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    return errors
 
 
 @pytest.mark.browser

@@ -6,9 +6,9 @@ import pytest
 
 PAGES = ["/boka/", "/en/boka/", "/ny-lank/", "/en/ny-lank/"]
 
-MEASURE = """() => Array.from(document.querySelectorAll(
-  '.md-typeset input[type=text], .md-typeset input[type=email], .md-typeset input[type=tel], .md-typeset select, .md-typeset textarea'
-)).filter(el => el.offsetParent !== null).map(el => {
+CONTROLS = ", ".join(f".md-typeset {kind}" for kind in (
+    "input[type=text]", "input[type=email]", "input[type=tel]", "select", "textarea"))
+MEASURE = """(selector) => Array.from(document.querySelectorAll(selector)).filter(el => el.offsetParent !== null).map(el => {
   const style = getComputedStyle(el);
   return {name: el.name || el.id, border: parseFloat(style.borderTopWidth), style: style.borderTopStyle,
           height: el.getBoundingClientRect().height, font: parseFloat(style.fontSize)};
@@ -21,7 +21,7 @@ def test_form_controls_can_be_seen_and_hit(page, site_url: str, path: str) -> No
     page.goto(site_url + path)
     page.locator("form").first.wait_for()
     page.wait_for_timeout(300)  # the booking form appears once the treatments have loaded
-    controls = page.evaluate(MEASURE)
+    controls = page.evaluate(MEASURE, CONTROLS)
     assert controls, f"no form controls found on {path}"
     for control in controls:
         assert control["border"] >= 1 and control["style"] != "none", control

@@ -13,22 +13,10 @@ from pathlib import Path
 import pytest
 from chalicelib.models import Booking, Item, LedgerEntry
 from playwright.sync_api import expect
+from support.browser import answer_cookie_banner, console_errors
 
 EMAIL = "betalande.kund@example.se"
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def answer_cookie_banner(page) -> None:
-    reject = page.locator('[data-allavie-consent-action="reject"]')
-    if reject.count() and reject.first.is_visible():
-        reject.first.click()
-
-
-def console_errors(page) -> list[str]:
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    return errors
 
 
 @pytest.mark.browser
