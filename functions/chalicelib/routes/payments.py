@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from .. import clock, http, payments, webhooks
+from .. import clock, http
 from ..errors import Invalid, NotFound
+
+# ``payments`` and ``webhooks`` import stripe (and aiohttp under it): about 100 ms that every
+# other route would pay on a cold start, so they are imported where a payment route runs.
 
 bp = Blueprint(__name__)
 
@@ -19,6 +22,8 @@ def stripe_webhook() -> Response:
     The signature covers the body's exact bytes, so it is read as raw bytes
     and never parsed or re-encoded before it is checked.
     """
+    from .. import webhooks
+
     request = bp.current_request
     body = request.raw_body or b""
     raw = body.encode("utf-8") if isinstance(body, str) else bytes(body)
@@ -31,6 +36,8 @@ def stripe_webhook() -> Response:
 def payment_status() -> Response:
     """The booking page waits here for the webhook: ``{"client_secret"}`` ->
     ``{"booking": {"id", "status"}, "payment": {"status"}}``; 404 when it matches nothing."""
+    from .. import payments
+
     data = http.json_body(bp.current_request)
     fields = {name[:64]: "unknown_field" for name in data if name != SECRET_FIELD}
     secret = data.get(SECRET_FIELD)
