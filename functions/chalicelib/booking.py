@@ -2,7 +2,7 @@
 
 A slot is taken in ONE DynamoDB transaction (TransactWriteItems): the booking,
 one SlotLock per grid unit its treatment and buffer cover (each on the
-condition ``attribute_not_exists(pk) OR hold_until < :now``), the customer's
+condition ``attribute_not_exists(pk) OR hold_until <= :now``), the customer's
 profile (created, or updated on the condition that it is still the one we
 know), the customer's EmailKey (created on the condition that nobody holds
 the address) and the marketing choices ticked. Two requests for one unit, at
@@ -126,8 +126,12 @@ def _backoff(attempt: int) -> None:
 
 
 def lock_free(now: dt.datetime) -> Condition:
-    """A unit nobody holds, or whose unpaid hold has lapsed."""
-    return SlotLock.pk.does_not_exist() | (SlotLock.hold_until < now)
+    """A unit nobody holds, or whose unpaid hold has lapsed.
+
+    A hold lapses AT ``hold_until`` (``<=``), as availability, cancel and expiry count it:
+    with ``<`` the slot was shown free at exactly 15 minutes and taking it was 409.
+    """
+    return SlotLock.pk.does_not_exist() | (SlotLock.hold_until <= now)
 
 
 def lock_ours(booking_id: str) -> Condition:

@@ -31,11 +31,25 @@ def json_body(request: Request, *, required: bool = True) -> dict[str, Any]:
         return {}
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: "[[[[..." nested past the stack
         raise Invalid(fields={"body": "malformed_json"}) from None
     if not isinstance(data, dict):
         raise Invalid(fields={"body": "type"})
+    # "\ud800" is valid JSON but no text: it cannot be stored, sent or answered in UTF-8.
+    broken = {(name[:64] if _utf8(name) else "body"): "invalid" for name, value in data.items()
+              if not _utf8(name) or not _utf8(value)}
+    if broken:
+        raise Invalid(fields=broken)
     return data
+
+
+def _utf8(value: Any) -> bool:
+    """Whether every string in a parsed JSON value is encodable text (no lone surrogates)."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def bearer_token(request: Request) -> str:

@@ -224,7 +224,7 @@ class EmailChange(Item, discriminator="email_change"):
 class SlotLock(Item, discriminator="slot_lock"):
     """One staff member's time unit taken by one booking (1, 2).
 
-    Taken with ``attribute_not_exists(pk) OR hold_until < :now``: a unit is
+    Taken with ``attribute_not_exists(pk) OR hold_until <= :now``: a unit is
     free if nobody holds it or if an unpaid hold has lapsed.
     """
 

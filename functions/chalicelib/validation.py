@@ -26,6 +26,7 @@ MAX_EMAIL = 254
 MAX_PHONE_TEXT = 32
 LANGUAGES = ("sv", "en")
 REMINDER_CHANNELS = ("email", "sms")
+YEARS = (2000, 2999)  # dates and times outside these are typing errors or probes
 
 
 class FieldError(ValueError):
@@ -76,9 +77,13 @@ def phone(value: object, region: str = "SE") -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+# Embeddings, overrides and isolates: they reorder how the rest of a line is shown (an e-mail's To: and greeting).
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def _has_control(text: str, allow_newlines: bool = False) -> bool:
     allowed = {"\n", "\r", "\t"} if allow_newlines else set()
-    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text)
+    return any((unicodedata.category(ch) == "Cc" and ch not in allowed) or ch in BIDI_CONTROLS for ch in text)
 
 
 def name(value: object) -> str:
@@ -115,7 +120,7 @@ def moment(value: object) -> dt.datetime:
         parsed = dt.datetime.fromisoformat(value.strip())
     except ValueError:
         raise FieldError("datetime") from None
-    if parsed.tzinfo is None or parsed.utcoffset() is None:
+    if parsed.tzinfo is None or parsed.utcoffset() is None or not _plausible(parsed.date()):
         raise FieldError("datetime")
     return parsed.astimezone(dt.timezone.utc)
 
@@ -126,9 +131,17 @@ def date(value: object) -> dt.date:
     try:
         if len(value) != 10:
             raise ValueError(value)
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise FieldError("date") from None
+    if not _plausible(day):
+        raise FieldError("date")
+    return day
+
+
+def _plausible(day: dt.date) -> bool:
+    """Years a clinic's calendar can mean; 0001 or 9999 would overflow time zones and retention dates."""
+    return YEARS[0] <= day.year <= YEARS[1]
 
 
 def boolean(value: object, *, default: bool | None = None) -> bool:
