@@ -173,3 +173,27 @@ def test_fuzz_bad_bodies_on_every_route_are_4xx_and_change_nothing(api, outbox) 
         if response.status_code >= 400:
             error_of(response)
     assert seen >= 400
+
+
+# --- 401 before anything else for a bad link ------------------------------------------------------------------------
+
+
+def test_a_bad_token_is_401_whatever_the_booking_id_or_body(api, outbox) -> None:
+    """API.md: an altered token is 401. Neither a malformed id (404) nor a bad body (400) may answer first."""
+    token, booking_id = _token(api, outbox)
+    altered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    before = stored()
+    for path in ("/bookings/not-an-id", f"/bookings/{booking_id}"):
+        assert get(api, path, token=altered).status_code == 401
+    for path, raw in ((f"/bookings/{booking_id}/reschedule", "{broken"),
+                      (f"/bookings/{booking_id}/reschedule", json.dumps({"start": 5})),
+                      (f"/bookings/{booking_id}/cancel", json.dumps({"admin": True})),
+                      ("/bookings/not-an-id/cancel", "")):
+        response = post(api, path, raw, token=altered)
+        assert response.status_code == 401, (path, raw, response.body)
+        assert error_of(response)["code"] == "unauthorized"
+    # With the valid token: the malformed id is somebody else's (404), the bad body is 400.
+    assert get(api, "/bookings/not-an-id", token=token).status_code == 404
+    assert post(api, f"/bookings/{booking_id}/reschedule", "{broken", token=token).status_code == 400
+    assert post(api, f"/bookings/{booking_id}/cancel", json.dumps({"admin": True}), token=token).status_code == 400
+    assert stored() == before

@@ -3,23 +3,29 @@ and the hourly reminders. Thin: parse, call the domain, answer."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 from chalice import Blueprint, Rate, Response
 
-from .. import booking, clinic, clock, db, http, reminders, validation
+from .. import booking, clinic, clock, customers, db, http, links, reminders, validation
 from ..errors import Invalid, NotFound
+from ..models import Booking, Customer
 
 bp = Blueprint(__name__)
 
 BOOKING_ID = re.compile(r"^[0-9a-f]{16}$")
 
 
-def _booking_id(value: str) -> str:
-    if not BOOKING_ID.match(value or ""):
+def _open(token: str, booking_id: str, now: dt.datetime) -> tuple[Customer, Booking]:
+    """The link's booking. The token is checked first: a bad token is 401 whatever the id or body
+    (API.md), and only a valid holder learns that an id is not theirs (404)."""
+    claims = links.verify(token, ("booking", "data"), now)
+    if not BOOKING_ID.match(booking_id or ""):
+        customers.from_link(claims, now)  # a revoked link stays 401 here too
         raise NotFound()
-    return value
+    return booking.for_link(token, booking_id, now)
 
 
 @bp.route("/availability", methods=["GET"], cors=True)
@@ -55,18 +61,17 @@ def post_booking() -> Response:
 @bp.route("/bookings/{booking_id}", methods=["GET"], cors=True)
 def get_booking(booking_id: str) -> Response:
     request = bp.current_request
-    _, found = booking.for_link(http.bearer_token(request), _booking_id(booking_id), clock.now())
+    _, found = _open(http.bearer_token(request), booking_id, clock.now())
     return http.ok({"booking": booking.public(found, http.language(request))})
 
 
 @bp.route("/bookings/{booking_id}/reschedule", methods=["POST"], cors=True)
 def post_reschedule(booking_id: str) -> Response:
     request = bp.current_request
-    token = http.bearer_token(request)
+    now = clock.now()
+    customer, found = _open(http.bearer_token(request), booking_id, now)
     data = http.json_body(request)
     current = clinic.current()
-    now = clock.now()
-    customer, found = booking.for_link(token, _booking_id(booking_id), now)
     fields = validation.Fields(data)
     fields.unknown({"start", "staff"})
     start = fields.take("start", validation.moment)
@@ -79,12 +84,11 @@ def post_reschedule(booking_id: str) -> Response:
 @bp.route("/bookings/{booking_id}/cancel", methods=["POST"], cors=True)
 def post_cancel(booking_id: str) -> Response:
     request = bp.current_request
-    token = http.bearer_token(request)
+    now = clock.now()
+    customer, found = _open(http.bearer_token(request), booking_id, now)
     data = http.json_body(request, required=False)
     if data:
         raise Invalid(fields={name[:64]: "unknown_field" for name in data})
-    now = clock.now()
-    customer, found = booking.for_link(token, _booking_id(booking_id), now)
     done = booking.cancel(customer, found, now)
     refund = done.refund.public() if done.refund is not None else None
     return http.ok({"booking": booking.public(done.booking, http.language(request)), "refund": refund})
