@@ -12,10 +12,10 @@ app.api.binary_types = []  # JSON only; webhooks need the raw text body as sent
 
 @app.middleware("http")
 def answer_errors(event, get_response):  # type: ignore[no-untyped-def]
-    """Bind the table, and turn domain errors into their 4xx JSON answer."""
+    """Bind the table, and turn domain errors (and Chalice's own 405/415) into their 4xx JSON answer."""
     db.bind()
     try:
-        return get_response(event)
+        return http.in_house(get_response(event), http.language(event))
     except ApiError as error:
         return http.error_response(error, http.language(event))
 

@@ -84,3 +84,18 @@ def error_response(error: ApiError, lang: str) -> Response:
     # The pages on the site's origin must read errors too (401 -> "ask for a new link"): Chalice adds
     # a cors=True route's headers only to what the view returns, not to this answer from the middleware.
     return ok(body, status=error.status, headers={"Access-Control-Allow-Origin": "*"})
+
+
+# Chalice answers a wrong method or Content-Type itself, as {"Code", "Message"} in English.
+CHALICE_ERRORS = {415: ("unsupported_media_type", "content-type"), 405: ("method_not_allowed", None)}
+
+
+def in_house(response: Response, lang: str) -> Response:
+    """Chalice's own 4xx answers in the API's error shape and language (API.md: errors are always one shape)."""
+    known = CHALICE_ERRORS.get(response.status_code)
+    if known is None or not isinstance(response.body, dict) or "Code" not in response.body:
+        return response
+    code, field = known
+    answer = error_response(ApiError(code, {field: "invalid"} if field else None, status=response.status_code), lang)
+    answer.headers.update({k: v for k, v in (response.headers or {}).items() if k.lower() != "content-type"})
+    return answer

@@ -24,6 +24,7 @@ ERRORS: dict[str, dict[str, str]] = {
     "too_many_requests": {"sv": "För många försök. Vänta en stund.", "en": "Too many attempts. Please wait a while."},
     "payload_too_large": {"sv": "Förfrågan är för stor.", "en": "The request is too large."},
     "unsupported_media_type": {"sv": "Skicka JSON.", "en": "Send JSON."},
+    "method_not_allowed": {"sv": "Metoden stöds inte här.", "en": "That method is not supported here."},
     "email_taken": {  # rights: confirming a new address that another customer has
         "sv": "Adressen används redan. Kontakta oss om du vill byta till den.",
         "en": "That address is already in use. Contact us if you want to change to it.",

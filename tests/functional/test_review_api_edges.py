@@ -197,3 +197,16 @@ def test_a_bad_token_is_401_whatever_the_booking_id_or_body(api, outbox) -> None
     assert post(api, f"/bookings/{booking_id}/reschedule", "{broken", token=token).status_code == 400
     assert post(api, f"/bookings/{booking_id}/cancel", json.dumps({"admin": True}), token=token).status_code == 400
     assert stored() == before
+
+
+def test_a_wrong_content_type_or_method_answers_in_the_api_error_shape(api) -> None:
+    """Chalice answers these itself ({"Code", "Message"}, English); API.md promises one error shape, in sv/en."""
+    response = api.http.post("/bookings", headers={"Content-Type": "text/plain", "Accept-Language": "en"},
+                             body=json.dumps(body()))
+    assert response.status_code == 415
+    error = error_of(response)
+    assert error["code"] == "unsupported_media_type" and error["message"] == "Send JSON." and "content-type" in error["fields"]
+    response = api.http.request("DELETE", "/bookings", headers={}, body=b"")
+    assert response.status_code == 405 and error_of(response)["code"] == "method_not_allowed"
+    assert response.headers.get("Allow") == "POST"
+    assert stored() == []
