@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 
 @pytest.mark.browser
@@ -16,3 +19,70 @@ def test_treatment_descriptions_are_shown_whole(page, site_url: str) -> None:
     assert "enligt lag. Från 18 år." not in table  # the age is not said twice
     page.goto(site_url + "/en/behandlingar/")
     assert "Cleansing, steam, extractions, mask and massage." in page.locator("article table").inner_text()
+
+
+def _reject_cookies(page) -> None:
+    reject = page.locator('[data-allavie-consent-action="reject"]')
+    if reject.count() and reject.first.is_visible():
+        reject.first.click()
+
+
+def _pick_first_time(page, service: str) -> None:
+    page.get_by_label("Behandling *").select_option(service)
+    day = page.get_by_label("Dag", exact=True)
+    expect(day).to_be_enabled()
+    day.select_option(index=1)
+    page.locator("[data-time-list] input[type=radio]").first.wait_for()
+
+
+@pytest.mark.browser
+def test_booking_page_prices_times_and_the_payment_step_read_right(page, site_url: str) -> None:
+    page.set_viewport_size({"width": 1100, "height": 900})
+    page.goto(site_url + "/boka/")
+    _reject_cookies(page)
+    # A button the script keeps hidden stays hidden (the theme's .md-button display beat [hidden]).
+    page.get_by_label("Behandling *").wait_for()
+    expect(page.get_by_role("button", name="Visa senare dagar")).to_be_hidden()
+    _pick_first_time(page, "kemisk-peeling")
+    assert "1\u00a0200 kr" in page.locator("[data-service-info]").inner_text()  # as on the price list, not "1200 kr"
+
+    # Every time's radio sits on the line of its own time, never wrapped away from it to a row's end.
+    for slot in page.locator(".allavie-slot").all():
+        radio, label = slot.locator("input").bounding_box(), slot.locator("label").bounding_box()
+        assert abs((radio["y"] + radio["height"] / 2) - (label["y"] + label["height"] / 2)) < 8
+        assert label["x"] > radio["x"]
+
+    page.locator("[data-time-list] input[type=radio]").first.check()
+    page.get_by_label("Namn *").fill("Pia Peeling")
+    page.get_by_label("E-post *").fill("pia@example.se")
+    page.get_by_label("Mobilnummer *").fill("070-123 45 67")
+    page.get_by_role("button", name="Boka", exact=True).click()
+    page.get_by_role("heading", name="Betala förskottet").wait_for()
+    summary = page.locator('[data-state="payment"] [data-field="summary"]').inner_text()
+    assert re.search(r"^Kemisk peeling, \w+dag \d{1,2} \w+ 20\d\d kl\. \d\d:\d\d med ", summary), summary
+    # localstripe has no Payment Element: no Pay button that does nothing.
+    expect(page.get_by_role("button", name="Betala", exact=True)).to_be_hidden()
+
+
+@pytest.mark.browser
+def test_confirmation_mail_says_free_and_its_calendar_file_is_utf8(page, site_url: str, outbox) -> None:
+    page.goto(site_url + "/en/boka/")
+    _reject_cookies(page)
+    page.get_by_label("Treatment *").select_option("konsultation")
+    day = page.get_by_label("Day", exact=True)
+    expect(day).to_be_enabled()
+    day.select_option(index=1)
+    page.locator("[data-time-list] input[type=radio]").first.check()
+    page.get_by_label("Name *").fill("Åsa Öberg")
+    page.get_by_label("E-mail *").fill("asa@example.se")
+    page.get_by_label("Mobile number *").fill("070-123 45 67")
+    page.get_by_role("button", name="Book", exact=True).click()
+    page.get_by_role("heading", name="Thank you").wait_for()
+    summary = page.locator('[data-state="done"] [data-field="summary"]').inner_text()
+    assert re.search(r" 20\d\d at \d\d:\d\d with ", summary), summary
+
+    [mail] = outbox.emails_to("asa@example.se")
+    assert "Price: Free" in outbox.text(mail)  # not "SEK 0"
+    [ics] = [part for part in mail.walk() if part.get_content_type() == "text/calendar"]
+    assert ics.get_content_charset() == "utf-8"  # else mail clients read "Hudateljén" as ASCII
+    assert "Hudateljén" in ics.get_content()

@@ -75,7 +75,7 @@ T = {
         "reminder.subject": "Påminnelse: {service} {when}",
         "reminder.lead": "Välkommen till {clinic}! Här är en påminnelse om din tid.",
         "service": "Behandling", "when": "Tid", "staff": "Behandlare", "where": "Plats", "price": "Pris",
-        "paid": "Förskott betalt", "note": "Ditt meddelande till oss", "kr": "{amount} kr",
+        "paid": "Förskott betalt", "note": "Ditt meddelande till oss", "kr": "{amount} kr", "free": "Kostnadsfri",
         "refund": "Återbetalning", "manage": "Ändra eller avboka senast {until}",
         "manage.link": "Hantera din bokning", "ics": "Kalenderfilen i bilagan lägger in tiden i din kalender.",
         "late": "Vill du ändra något senare än så? Ring oss på {phone}.",
@@ -92,7 +92,7 @@ T = {
         "reminder.subject": "Reminder: {service} {when}",
         "reminder.lead": "Welcome to {clinic}! This is a reminder of your appointment.",
         "service": "Treatment", "when": "Time", "staff": "With", "where": "Place", "price": "Price",
-        "paid": "Prepaid", "note": "Your message to us", "kr": "SEK {amount}",
+        "paid": "Prepaid", "note": "Your message to us", "kr": "SEK {amount}", "free": "Free",
         "refund": "Refund", "manage": "Change or cancel until {until}",
         "manage.link": "Manage your booking", "ics": "Open the attached calendar file to add it to your calendar.",
         "late": "Need a change after that? Call us on {phone}.",
@@ -103,6 +103,12 @@ T = {
 
 def _t(language: str, key: str, **values: object) -> str:
     return T["en" if language == "en" else "sv"][key].format(**values)
+
+
+def _kronor(language: str, amount: int) -> str:
+    """1\u00a0200 kr in Swedish, SEK 1,200 in English (as on the price list)."""
+    grouped = f"{amount:,}".replace(",", "\u00a0") if language != "en" else f"{amount:,}"
+    return _t(language, "kr", amount=grouped)
 
 
 def compose(kind: str, facts: BookingFacts, *, now: dt.datetime, refund_sek: int | None = None) -> Mail:
@@ -118,11 +124,12 @@ def compose(kind: str, facts: BookingFacts, *, now: dt.datetime, refund_sek: int
         (_t(lang, "where"), f"{about.name}, {about.address}"),
     ]
     if kind != "cancellation":
-        rows.append((_t(lang, "price"), _t(lang, "kr", amount=facts.price_sek)))
+        price = _kronor(lang, facts.price_sek) if facts.price_sek else _t(lang, "free")
+        rows.append((_t(lang, "price"), price))
         if facts.paid_sek:
-            rows.append((_t(lang, "paid"), _t(lang, "kr", amount=facts.paid_sek)))
+            rows.append((_t(lang, "paid"), _kronor(lang, facts.paid_sek)))
     if refund_sek:
-        rows.append((_t(lang, "refund"), _t(lang, "kr", amount=refund_sek)))
+        rows.append((_t(lang, "refund"), _kronor(lang, refund_sek)))
     lead = _t(lang, f"{kind}.lead", clinic=about.name)
     hello = _t(lang, "hello", name=facts.name)
 
@@ -158,7 +165,7 @@ def compose(kind: str, facts: BookingFacts, *, now: dt.datetime, refund_sek: int
         )
         method = "CANCEL" if kind == "cancellation" else "PUBLISH"
         attachments.append(Attachment("bokning.ics" if lang == "sv" else "booking.ics", ics, "text", "calendar",
-                                      (("method", method),)))
+                                      (("method", method), ("charset", "utf-8"))))  # MIME text/* is ASCII by default
     return Mail(subject, "\n".join(text_lines) + "\n", "\n".join(markup), attachments)
 
 

@@ -44,11 +44,16 @@
     return new Date(iso).toLocaleDateString(locale(), { timeZone: "Europe/Stockholm", weekday: "long", day: "numeric", month: "long" });
   }
 
+  // "tisdag 1 december 2026 kl. 09:00" / "Tuesday 1 December 2026 at 09:00", always Stockholm time.
   function whenLabel(iso) {
     return new Date(iso).toLocaleString(locale(), {
-      timeZone: "Europe/Stockholm", weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit",
+      timeZone: "Europe/Stockholm", weekday: "long", day: "numeric", month: "long", year: "numeric",
+      hour: "2-digit", minute: "2-digit",
     });
   }
+
+  // Whole kronor grouped as on the price list: "1 200" (sv), "1,200" (en).
+  function kronor(amount) { return new Intl.NumberFormat(locale(), { maximumFractionDigits: 0 }).format(amount); }
 
   // --- the day-and-time picker ------------------------------------------------------------
 
@@ -173,7 +178,7 @@
   };
 
   A.SlotPicker = SlotPicker;
-  A.bookingText = { dayLabel: dayLabel, whenLabel: whenLabel, textOf: textOf };
+  A.bookingText = { dayLabel: dayLabel, whenLabel: whenLabel, textOf: textOf, kronor: kronor };
 
   // --- the booking page -----------------------------------------------------------------------
 
@@ -199,8 +204,8 @@
 
   function describe(service) {
     var parts = [service.duration_minutes + " " + textOf(root, "minutes"),
-      service.price_sek ? textOf(root, "price", { price: service.price_sek }) : textOf(root, "free")];
-    if (service.prepayment_sek) parts.push(textOf(root, "prepay", { amount: service.prepayment_sek }));
+      service.price_sek ? textOf(root, "price", { price: kronor(service.price_sek) }) : textOf(root, "free")];
+    if (service.prepayment_sek) parts.push(textOf(root, "prepay", { amount: kronor(service.prepayment_sek) }));
     if (service.age_limit) parts.push(textOf(root, "age", { age: service.age_limit }));
     return (service.description ? service.description + " " : "") + "(" + parts.join(", ") + ")";
   }
@@ -249,7 +254,7 @@
     fill("email", data.email.trim());
     if (answer.payment) {
       fill("hold_until", booking.hold_until ? booking.hold_until.slice(11, 16) : "");
-      fill("amount", answer.payment.amount_sek);
+      fill("amount", kronor(answer.payment.amount_sek));
       setState("payment");
       // The payment step (issue 4) listens for this; the booking holds the time meanwhile.
       document.dispatchEvent(new CustomEvent("allavie:payment", { detail: { booking: booking, payment: answer.payment } }));

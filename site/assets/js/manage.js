@@ -95,7 +95,7 @@
       render(result.body.booking);
       var message = texts.textOf(root, "cancelled");
       if (result.body.refund && result.body.refund.amount_sek) {
-        message += " " + texts.textOf(root, "refund", { amount: result.body.refund.amount_sek });
+        message += " " + texts.textOf(root, "refund", { amount: texts.kronor(result.body.refund.amount_sek) });
       }
       say(message);
     }, function () { showError(cancelForm, null); });
