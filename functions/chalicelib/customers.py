@@ -88,12 +88,16 @@ def new_email_key(email: str, customer_id: str, generation: int, expires: dt.dat
 
 def profile_update(customer_id: str, name: str, phone: str, language: str, marketing_email: bool, marketing_sms: bool,
                    expires: dt.datetime, now: dt.datetime) -> list[Action]:
-    """What a new booking changes on a known customer: the details as typed now,
-    channels newly ticked (an unticked box never withdraws an earlier consent), the expiry."""
+    """What a new booking changes on a known customer: the language, channels newly ticked (an
+    unticked box never withdraws an earlier consent), the expiry, and a phone only where none is kept.
+
+    Never the stored name or phone: anybody can type anybody's address into the booking form, and
+    a stranger's number would then get the customer's SMS reminders. The customer corrects them
+    with the link in the confirmation (PATCH /me)."""
     probe = Customer(*Customer.key(customer_id), expires_at=expires)
     probe.index_expiry()  # the profile is the root in the expiry index
     actions: list[Action] = [
-        Customer.name.set(name), Customer.phone.set(phone), Customer.language.set(language),
+        Customer.phone.set(Customer.phone | phone), Customer.language.set(language),
         Customer.updated_at.set(now), Customer.expires_at.set(expires),
         Customer.gsi2pk.set(probe.gsi2pk), Customer.gsi2sk.set(probe.gsi2sk),
     ]

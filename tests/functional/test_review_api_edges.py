@@ -210,3 +210,27 @@ def test_a_wrong_content_type_or_method_answers_in_the_api_error_shape(api) -> N
     assert response.status_code == 405 and error_of(response)["code"] == "method_not_allowed"
     assert response.headers.get("Allow") == "POST"
     assert stored() == []
+
+
+# --- a booking form is no way to change somebody's stored details ------------------------------------------------
+
+
+def test_booking_with_somebody_elses_address_does_not_rewrite_their_name_or_phone(api, outbox,
+                                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Anybody can type any address into the form. Before, a second booking overwrote the stored name and
+    phone, so a stranger could redirect the customer's SMS reminders (treatment and time) to their own number.
+    Corrections go through the customer's own link (PATCH /me)."""
+    from chalicelib.models import Customer
+
+    mine = post(api, "/bookings", body(reminder="sms", start=at("2027-03-30", "10:00")))
+    assert mine.status_code == 201, mine.body
+    stranger = post(api, "/bookings", body(name="Mallory", phone="+46 70 765 43 21", reminder="sms",
+                                          start=at("2027-04-06", "10:00"), staff="anna"))
+    assert stranger.status_code == 201, stranger.body  # the booking itself stands; the owner is told by e-mail
+    [customer] = [i for i in Item.scan() if isinstance(i, Customer)]
+    assert (customer.name, customer.phone) == ("Astrid Lind", "+46701234567")
+
+    monkeypatch.setenv("ALLAVIE_NOW", "2027-03-29T10:30:00+02:00")  # the reminder of the first booking is due
+    from chalicelib import clock, reminders
+    assert reminders.send_due(clock.now()) == 1
+    assert all("+46707654321" not in sms for sms in outbox.sms())
