@@ -31,6 +31,7 @@ def _pick_first_time(page, service: str) -> None:
     page.get_by_label("Behandling *").select_option(service)
     day = page.get_by_label("Dag", exact=True)
     expect(day).to_be_enabled()
+    expect(page.locator("[data-availability]")).to_contain_text("Lediga tider finns på ")  # not "finns 25 dagar"
     day.select_option(index=1)
     page.locator("[data-time-list] input[type=radio]").first.wait_for()
 
