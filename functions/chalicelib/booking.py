@@ -343,7 +343,13 @@ def _after_booking(clinic: Clinic, plan: _Plan, known: customers.Known | None, n
     if booking.status == "awaiting_payment":
         payments = _optional("payments")
         if payments is not None:
-            payment = payments.start_payment(booking)
+            try:
+                payment = payments.start_payment(booking)
+            except Exception:
+                # Nobody can pay a hold without its PaymentIntent: give the time back at once rather
+                # than block it for hold_minutes (a retry would get 409 for its own time), then fail.
+                _quietly(_cancel, clinic, booking, now)
+                raise
             if payment is not None:
                 booking.payment_intent_id = payment.payment_intent_id
                 booking.update(actions=[Booking.payment_intent_id.set(payment.payment_intent_id)],
@@ -515,8 +521,8 @@ def cancel_for_erasure(booking: Booking, now: dt.datetime) -> Cancelled:
     return _cancel(clinic_module.current(), booking, now, customer=None, follow_up=False)
 
 
-def _cancel(clinic: Clinic, booking: Booking, now: dt.datetime, *, customer: Customer | None,
-            follow_up: bool) -> Cancelled:
+def _cancel(clinic: Clinic, booking: Booking, now: dt.datetime, *, customer: Customer | None = None,
+            follow_up: bool = False) -> Cancelled:
     if booking.status == "cancelled":
         return Cancelled(booking)  # a second click changes nothing
     if booking.status not in ("confirmed", "awaiting_payment"):

@@ -234,3 +234,21 @@ def test_booking_with_somebody_elses_address_does_not_rewrite_their_name_or_phon
     from chalicelib import clock, reminders
     assert reminders.send_due(clock.now()) == 1
     assert all("+46707654321" not in sms for sms in outbox.sms())
+
+
+# --- Stripe unreachable when a prepaid booking is made ------------------------------------------------------------
+
+
+def test_when_stripe_cannot_be_reached_the_hold_is_given_back(api, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The booking's transaction commits before the PaymentIntent is asked for. When Stripe does not
+    answer, nobody can pay that hold, so it must not keep the time for 15 minutes: a retry gets it."""
+    monkeypatch.setenv("STRIPE_API_BASE", "http://127.0.0.1:9")  # the discard port: nothing listens
+    failed = post(api, "/bookings", body(service="kemisk-peeling", staff="sara"))
+    assert failed.status_code >= 500
+    monkeypatch.undo()
+    monkeypatch.setenv("ALLAVIE_NOW", NOW)
+    shown = answer(get(api, "/availability?service=kemisk-peeling&from=2027-03-30&to=2027-03-30&staff=sara"))
+    assert at("2027-03-30", "10:00") in {s["start"] for s in shown["slots"]}
+    again = post(api, "/bookings", body(service="kemisk-peeling", staff="sara"))
+    assert again.status_code == 201, again.body
+    assert answer(again)["payment"]["client_secret"]
