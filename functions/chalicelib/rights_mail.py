@@ -9,7 +9,6 @@ import html
 from typing import Any
 
 from . import clinic, links, settings
-from .clock import local
 from .models import Customer
 
 DATA_LINK_DAYS = 7
@@ -34,22 +33,35 @@ def data_token(customer: Customer, now: dt.datetime) -> str:
     return links.issue(customer.customer_id, "data", int(customer.link_generation), now + dt.timedelta(days=DATA_LINK_DAYS))
 
 
-def _html(paragraphs: list[str], link: str, link_text: str) -> str:
-    body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
-    return f'{body}<p><a href="{html.escape(link, quote=True)}">{html.escape(link_text)}</a></p>'
+def _when(moment: dt.datetime, language: str) -> str:
+    """"onsdag 2 december 2026 kl. 08:50", as in the booking e-mails (Stockholm time)."""
+    from .messages.booking_mail import when
+
+    return when(moment, None, language)
 
 
-def _send(customer: Customer, purpose: str, subject: str, paragraphs: list[str], link: str, link_text: str) -> Any:
+def _html(paragraphs: list[str], links: list[tuple[str, str]], after: list[str]) -> str:
+    def para(texts: list[str]) -> str:
+        return "".join(f"<p>{html.escape(p)}</p>" for p in texts)
+
+    anchors = "".join(f'<p><a href="{html.escape(link, quote=True)}">{html.escape(label)}</a></p>' for label, link in links)
+    return para(paragraphs) + anchors + para(after)
+
+
+def _send(customer: Customer, purpose: str, subject: str, paragraphs: list[str], link: str, link_text: str,
+          *, more_links: tuple[tuple[str, str], ...] = (), after: tuple[str, ...] = ()) -> Any:
+    """The paragraphs, then the links (each a real link in HTML, never a bare URL), then ``after``."""
     from . import messages  # the booking capability's package: e-mail through SES or the local outbox
 
-    text = "\n\n".join([*paragraphs, f"{link_text}: {link}"]) + "\n"
-    return messages.send_email(customer, purpose, subject, text, _html(paragraphs, link, link_text))
+    links_ = [(link_text, link), *more_links]
+    text = "\n\n".join([*paragraphs, *(f"{label}: {url}" for label, url in links_), *after]) + "\n"
+    return messages.send_email(customer, purpose, subject, text, _html(paragraphs, links_, list(after)))
 
 
 def send_data_link(customer: Customer, now: dt.datetime) -> None:
     """A fresh link to "Mina uppgifter" and "Utskick", valid for a week."""
     token = data_token(customer, now)
-    until = local(now + dt.timedelta(days=DATA_LINK_DAYS))
+    until = now + dt.timedelta(days=DATA_LINK_DAYS)
     name = clinic.current().name
     if customer.language == "en":
         subject = f"Your link to your details at {name}"
@@ -57,22 +69,22 @@ def send_data_link(customer: Customer, now: dt.datetime) -> None:
             f"Hello {customer.name},",
             "Here is the link you asked for. With it you can see, download and correct your details, "
             "choose which offers you get by e-mail or SMS, and ask us to erase your details.",
-            f"The link works until {until:%Y-%m-%d %H:%M}. Do not forward it: it opens your details.",
-            f"Messages: {preferences_url(token, 'en')}",
-            "If you did not ask for this link you can ignore this e-mail.",
+            f"The link works until {_when(until, 'en')}. Do not forward it: it opens your details.",
         ]
-        _send(customer, "link", subject, paragraphs, data_url(token, "en"), "My data")
+        _send(customer, "link", subject, paragraphs, data_url(token, "en"), "My data",
+              more_links=(("Messages", preferences_url(token, "en")),),
+              after=("If you did not ask for this link you can ignore this e-mail.",))
     else:
         subject = f"Din länk till dina uppgifter hos {name}"
         paragraphs = [
             f"Hej {customer.name}!",
             "Här är länken du bad om. Med den kan du se, ladda ner och rätta dina uppgifter, "
             "välja vilka erbjudanden du får via e-post eller sms och be oss radera dina uppgifter.",
-            f"Länken gäller till {until:%Y-%m-%d %H:%M}. Skicka den inte vidare: den öppnar dina uppgifter.",
-            f"Utskick: {preferences_url(token, 'sv')}",
-            "Om du inte har bett om länken kan du bortse från det här meddelandet.",
+            f"Länken gäller till {_when(until, 'sv')}. Skicka den inte vidare: den öppnar dina uppgifter.",
         ]
-        _send(customer, "link", subject, paragraphs, data_url(token, "sv"), "Mina uppgifter")
+        _send(customer, "link", subject, paragraphs, data_url(token, "sv"), "Mina uppgifter",
+              more_links=(("Utskick", preferences_url(token, "sv")),),
+              after=("Om du inte har bett om länken kan du bortse från det här meddelandet.",))
 
 
 def send_email_confirmation(customer: Customer, new_email: str, change_id: str, now: dt.datetime) -> None:
@@ -88,7 +100,7 @@ def send_email_confirmation(customer: Customer, new_email: str, change_id: str, 
             f"Hello {customer.name},",
             f"You (or someone with your link) asked {name} to use this e-mail address from now on. "
             "Confirm it with the link below; until then we keep using your old address.",
-            f"The link works until {local(expires):%Y-%m-%d %H:%M}. Confirming it ends every earlier link.",
+            f"The link works until {_when(expires, 'en')}. Confirming it ends every earlier link.",
             "If you did not ask for this you can ignore this e-mail.",
         ]
         link, label = confirm_url(token, "en"), "Confirm the address"
@@ -98,7 +110,7 @@ def send_email_confirmation(customer: Customer, new_email: str, change_id: str, 
             f"Hej {customer.name}!",
             f"Du (eller någon med din länk) bad {name} att använda den här e-postadressen från och med nu. "
             "Bekräfta den med länken nedan; till dess använder vi din gamla adress.",
-            f"Länken gäller till {local(expires):%Y-%m-%d %H:%M}. När du bekräftar slutar alla tidigare länkar att gälla.",
+            f"Länken gäller till {_when(expires, 'sv')}. När du bekräftar slutar alla tidigare länkar att gälla.",
             "Om du inte har bett om detta kan du bortse från meddelandet.",
         ]
         link, label = confirm_url(token, "sv"), "Bekräfta adressen"

@@ -87,3 +87,34 @@ def test_confirmation_mail_says_free_and_its_calendar_file_is_utf8(page, site_ur
     [ics] = [part for part in mail.walk() if part.get_content_type() == "text/calendar"]
     assert ics.get_content_charset() == "utf-8"  # else mail clients read "Hudateljén" as ASCII
     assert "Hudateljén" in ics.get_content()
+
+
+@pytest.mark.browser
+def test_new_link_mail_and_data_page_read_like_people_write(page, site_url: str, api_url: str, outbox) -> None:
+    from test_rights_flow import book, on_site
+
+    book(api_url)  # Karin, with one booking
+    page.goto(site_url + "/ny-lank/")
+    _reject_cookies(page)
+    page.get_by_label("E-post").fill("karin.browser@example.se")
+    page.get_by_role("button", name="Skicka länk").click()
+    page.get_by_text("Tack! Om adressen finns hos oss").wait_for()
+
+    [mail] = [m for m in outbox.emails_to("karin.browser@example.se") if "länk till dina uppgifter" in m["Subject"]]
+    text = outbox.text(mail)
+    # A date as people write it, not "2026-12-02 08:50"; the main link first, the "ignore this" note last.
+    assert re.search(r"Länken gäller till \w+dag \d{1,2} \w+ 20\d\d kl\. \d\d:\d\d\.", text), text
+    assert text.index("Mina uppgifter: http") < text.index("Utskick: http") < text.index("Om du inte har bett")
+    markup = mail.get_body(preferencelist=("html",)).get_content()
+    assert '">Utskick</a>' in markup  # a link, not a bare URL with a token in the text
+
+    page.goto(on_site(next(link for link in outbox.links(mail) if "/mina-uppgifter/" in link), site_url))
+    when = page.locator("table td").first
+    when.wait_for()
+    assert re.fullmatch(r"\w+dag \d{1,2} \w+ 20\d\d kl\. \d\d:\d\d", when.inner_text()), when.inner_text()
+
+    page.get_by_role("button", name="Radera mina uppgifter …").click()
+    page.get_by_role("button", name="Ja, radera allt").click()
+    page.get_by_role("heading", name="Dina uppgifter är raderade").wait_for()
+    kept = page.locator('[data-list="kept"] li').last.inner_text()
+    assert re.search(r"\(utan personuppgifter\)\. För att .*\. Sparas till \d{1,2} \w+ 20\d\d\.$", kept), kept

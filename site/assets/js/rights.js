@@ -55,11 +55,22 @@
     });
   }
 
+  function formatDay(day) {
+    try {
+      return new Date(day.slice(0, 10) + "T12:00:00Z").toLocaleDateString(A.language() === "en" ? "en-GB" : "sv-SE", {
+        timeZone: "Europe/Stockholm", day: "numeric", month: "long", year: "numeric",
+      });
+    } catch (e) {
+      return day;
+    }
+  }
+
   function formatTime(iso) {
     try {
       return new Date(iso).toLocaleString(A.language() === "en" ? "en-GB" : "sv-SE", {
-        timeZone: "Europe/Stockholm", dateStyle: "medium", timeStyle: "short",
-      });
+        timeZone: "Europe/Stockholm", weekday: "long", day: "numeric", month: "long", year: "numeric",
+        hour: "2-digit", minute: "2-digit",
+      }); // "fredag 27 november 2026 kl. 10:00", as on the booking pages and in the e-mails
     } catch (e) {
       return iso;
     }
@@ -195,7 +206,10 @@
       button.disabled = false;
       if (result.status !== 200) { failed(result); return; }
       listInto("erased", result.body.erased);
-      listInto("kept", result.body.kept.map(function (k) { return k.what + " (" + k.why + "): " + k.until; }));
+      // "What. Why. Kept until 25 november 2029." (not "what (why): 2029-11-25")
+      listInto("kept", result.body.kept.map(function (k) {
+        return k.what + ". " + k.why + ". " + text("kept-until").split("{date}").join(formatDay(k.until));
+      }));
       // The token is dead now: take it out of the address bar and the history entry.
       history.replaceState(null, "", window.location.pathname + window.location.search);
       setState("erased");
