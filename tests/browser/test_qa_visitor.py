@@ -118,3 +118,20 @@ def test_new_link_mail_and_data_page_read_like_people_write(page, site_url: str,
     page.get_by_role("heading", name="Dina uppgifter är raderade").wait_for()
     kept = page.locator('[data-list="kept"] li').last.inner_text()
     assert re.search(r"\(utan personuppgifter\)\. För att .*\. Sparas till \d{1,2} \w+ 20\d\d\.$", kept), kept
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["/cookies/", "/en/integritetspolicy/"])
+def test_the_notice_and_cookie_tables_fit_a_phone(page, site_url: str, path: str) -> None:
+    # The tables squeezed a column to a word per line and cut the last one off at the screen's edge.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(site_url + path)
+    _reject_cookies(page)
+    table = page.locator(".allavie-table table")
+    width = page.evaluate("document.documentElement.clientWidth")
+    for cell in table.locator("td").all():
+        box = cell.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, cell.inner_text()[:40]
+        assert box["width"] > width * 0.6  # a whole line for each, not a sliver
+    label = table.locator("td").first.evaluate("td => getComputedStyle(td, '::before').content")
+    assert label.strip('"') in ("Namn", "Purpose")  # each cell says which column it is
