@@ -135,3 +135,19 @@ def test_the_notice_and_cookie_tables_fit_a_phone(page, site_url: str, path: str
         assert box["width"] > width * 0.6  # a whole line for each, not a sliver
     label = table.locator("td").first.evaluate("td => getComputedStyle(td, '::before').content")
     assert label.strip('"') in ("Namn", "Purpose")  # each cell says which column it is
+
+
+@pytest.mark.browser
+def test_switching_language_keeps_the_e_mailed_link(page, site_url: str, api_url: str, outbox) -> None:
+    from test_rights_flow import book, on_site
+
+    book(api_url)
+    [mail] = outbox.emails_to("karin.browser@example.se")
+    link = next(link for link in outbox.links(mail) if "/hantera/#t=" in link)
+    page.goto(on_site(link, site_url))
+    _reject_cookies(page)
+    page.get_by_role("heading", name="Bokningen").wait_for()
+    page.locator(".md-header__option .md-select").hover()
+    page.locator('.md-select__link[hreflang="en"]').click()
+    page.wait_for_url("**/en/hantera/#t=*", timeout=5000)
+    page.get_by_role("heading", name="The booking").wait_for()  # still the booking, not "open the link from your e-mail"

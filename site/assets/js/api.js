@@ -61,5 +61,12 @@
     });
   }
 
+  // The language switch keeps the link's fragment: without it a customer who switches language on
+  // a page opened from an e-mail (#t=...) is told that the page needs the link.
+  document.addEventListener("click", function (event) {
+    var link = event.target && event.target.closest ? event.target.closest("a[hreflang]") : null;
+    if (link && linkToken()) link.href = link.href.split("#")[0] + window.location.hash;
+  }, true);
+
   window.Allavie = { apiBase: apiBase, language: language, linkToken: linkToken, request: request, showErrors: showErrors };
 })();
