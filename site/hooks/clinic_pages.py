@@ -7,6 +7,7 @@ an unknown marker fails the build, so a typo never ships as an empty section.
 
 from __future__ import annotations
 
+import html
 import re
 import sys
 from collections.abc import Callable
@@ -43,25 +44,26 @@ def _kronor(amount: int, lang: str) -> str:
     return f"{amount:,}".replace(",", "\u00a0") + ("\u00a0kr" if lang == "sv" else "\u00a0SEK")
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("<", "&lt;")
-
-
 def treatments(lang: str, config: Any) -> str:
+    """An HTML table whose cells name their column (data-label): on phones it stacks, one treatment
+    a block, instead of hiding the prepayment column past the screen's edge."""
     words = WORDS[lang]
-    rows = [
-        f"| {words['treatment']} | {words['duration']} | {words['price']} | {words['prepay']} |",
-        "|---|---|---|---|",
-    ]
+    heads = [words["treatment"], words["duration"], words["price"], words["prepay"]]
+    labels = [html.escape(h, quote=True) for h in heads]
+    rows = []
     for service in clinic.load().services:
-        name = f"**{_cell(service.name.get(lang))}**"
-        about = _cell(service.description.get(lang))
+        about = service.description.get(lang)
         if service.age_limit and str(service.age_limit) not in about:  # unless the text already says it
             about += " " + words["age"].format(age=service.age_limit)
         price = _kronor(service.price_sek, lang) if service.price_sek else words["free"]
         prepay = _kronor(service.prepayment_sek, lang) if service.prepayment_sek else words["none"]
-        rows.append(f"| {name}<br>{about} | {service.duration_minutes}\u00a0{words['minutes']} | {price} | {prepay} |")
-    return "\n".join(rows)
+        cells = [f"<strong>{html.escape(service.name.get(lang))}</strong><br>{html.escape(about)}",
+                 f"{service.duration_minutes}\u00a0{words['minutes']}", price, prepay]
+        rows.append("<tr>" + "".join(f'<td data-label="{label}">{cell}</td>' for label, cell in zip(labels, cells, strict=True))
+                    + "</tr>")
+    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in heads)
+    return ('<div class="allavie-table">\n<table>\n<thead><tr>' + head + "</tr></thead>\n<tbody>\n"
+            + "\n".join(rows) + "\n</tbody>\n</table>\n</div>")
 
 
 def opening_hours(lang: str, config: Any) -> str:

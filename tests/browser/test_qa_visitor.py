@@ -151,3 +151,17 @@ def test_switching_language_keeps_the_e_mailed_link(page, site_url: str, api_url
     page.locator('.md-select__link[hreflang="en"]').click()
     page.wait_for_url("**/en/hantera/#t=*", timeout=5000)
     page.get_by_role("heading", name="The booking").wait_for()  # still the booking, not "open the link from your e-mail"
+
+
+@pytest.mark.browser
+def test_the_price_list_shows_the_prepayment_on_a_phone(page, site_url: str) -> None:
+    # The prepayment column lay past the right edge of a 390 px screen, behind a sideways scroll.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(site_url + "/behandlingar/")
+    _reject_cookies(page)
+    width = page.evaluate("document.documentElement.clientWidth")
+    prepay = page.locator("td", has_text="300\u00a0kr").first  # kemisk peeling's prepayment
+    prepay.scroll_into_view_if_needed()
+    box = prepay.bounding_box()
+    assert 0 <= box["x"] and box["x"] + box["width"] <= width
+    assert prepay.evaluate("td => getComputedStyle(td, '::before').content") == '"Förskott vid bokning"'
