@@ -13,6 +13,7 @@ import secrets as random
 from collections.abc import Mapping
 from typing import Any
 
+import phonenumbers
 from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
@@ -39,7 +40,22 @@ def partition(customer_id: str, now: dt.datetime | None = None) -> list[Item]:
 
 
 def customer_json(customer: Customer) -> dict[str, Any]:
-    return {"name": customer.name, "email": customer.email, "phone": customer.phone}
+    return {"name": customer.name, "email": customer.email, "phone": customer.phone,
+            "phone_display": phone_display(customer.phone)}
+
+
+def phone_display(e164: str | None) -> str | None:
+    """The stored E.164 number as people write it: Swedish ones nationally (070-123 45 67),
+    others internationally (+44 7911 123456). What is stored stays E.164."""
+    if not e164:
+        return None
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    swedish = phonenumbers.region_code_for_number(number) == "SE"
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL if swedish
+                                      else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def marketing_json(customer: Customer) -> dict[str, bool]:
@@ -109,15 +125,25 @@ def correct(customer: Customer, body: Mapping[str, Any], now: dt.datetime, chann
 
     Everything is validated before anything is written (a 400 changes nothing).
     """
-    _only(body, ("name", "email", "phone"))
     if not body:
         raise Invalid(fields={"body": "required"})
+    # Every field is checked before answering, so that the page can show each bad one at once.
+    problems = {k: "unknown_field" for k in body if k not in ("name", "email", "phone")}
+    parsed: dict[str, str] = {}
+    for field, parse in (("name", validation.name), ("phone", validation.phone), ("email", validation.email)):
+        if field in body:
+            try:
+                parsed[field] = str(parse(body[field]))
+            except validation.FieldError as error:
+                problems[field] = error.key
+    if problems:
+        raise Invalid(fields=problems)
     actions: list[Action] = []
-    if "name" in body:
-        actions.append(Customer.name.set(normalise_name(body["name"])))
-    if "phone" in body:
-        actions.append(Customer.phone.set(normalise_phone(body["phone"])))
-    new_email = normalise_email(body["email"]) if "email" in body else None
+    if "name" in parsed:
+        actions.append(Customer.name.set(parsed["name"]))
+    if "phone" in parsed:
+        actions.append(Customer.phone.set(parsed["phone"]))
+    new_email = parsed.get("email")
     if new_email == customer.email:
         new_email = None
 

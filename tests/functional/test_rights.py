@@ -44,7 +44,8 @@ def test_a_data_link_opens_me(client, greta, now) -> None:
     answer = client.http.get("/me", headers=auth(greta.token(now=now)))
     assert answer.status_code == 200
     me = body(answer)
-    assert me["customer"] == {"name": "Greta Testsson", "email": greta.customer.email, "phone": "+46701234567"}
+    assert me["customer"] == {"name": "Greta Testsson", "email": greta.customer.email, "phone": "+46701234567",
+                              "phone_display": "070-123 45 67"}  # stored E.164, shown as people write it
     assert me["marketing"] == {"email": True, "sms": True}
     assert [b["id"] for b in me["bookings"]] == [greta.bookings[1].booking_id, greta.bookings[0].booking_id]
     assert me["bookings"][0]["start"].endswith("+01:00") or me["bookings"][0]["start"].endswith("+02:00")
@@ -159,7 +160,8 @@ def test_correcting_name_and_phone(client, greta, now) -> None:
     answer = client.http.patch("/me", headers={**auth(token), "Content-Type": "application/json"},
                                body=json.dumps({"name": "  Greta   Rättad ", "phone": "070-765 43 21"}))
     assert answer.status_code == 200, answer.body
-    assert body(answer)["customer"] == {"name": "Greta Rättad", "email": greta.customer.email, "phone": "+46707654321"}
+    assert body(answer)["customer"] == {"name": "Greta Rättad", "email": greta.customer.email, "phone": "+46707654321",
+                                       "phone_display": "070-765 43 21"}
     assert body(client.http.get("/me", headers=auth(token)))["customer"]["name"] == "Greta Rättad"
 
 
@@ -173,6 +175,16 @@ def test_bad_corrections_are_400_naming_the_field_and_change_nothing(client, gre
                                body=json.dumps({"name": "Should Not Stick", **change}))
     assert answer.status_code == 400
     assert field in body(answer)["error"]["fields"]
+    assert Customer.get(*Customer.key(greta.id)).name == "Greta Testsson"
+
+
+def test_every_bad_correction_is_named_at_once(client, greta, now) -> None:
+    # The page showed only the first bad field; each fix then revealed the next.
+    answer = client.http.patch("/me", headers={**auth(greta.token(now=now)), "Content-Type": "application/json"},
+                               body=json.dumps({"name": "", "email": "not-an-address", "phone": "123", "address": "x"}))
+    assert answer.status_code == 400
+    assert body(answer)["error"]["fields"] == {"name": "Obligatoriskt fält.", "email": "Ogiltig e-postadress.",
+                                               "phone": "Ogiltigt telefonnummer.", "address": "Okänt fält."}
     assert Customer.get(*Customer.key(greta.id)).name == "Greta Testsson"
 
 

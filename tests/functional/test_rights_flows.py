@@ -87,7 +87,8 @@ def test_a_new_address_counts_only_once_confirmed_and_revokes_every_earlier_link
     confirmed = post(client, "/me/email/confirm", None, token=confirm["t"])
     assert confirmed.status_code == 200, confirmed.body
     fresh = answer(confirmed)["token"]
-    assert answer(confirmed)["customer"] == {"name": "Astrid Ny", "email": "astrid.ny@example.se", "phone": "+46701234567"}
+    assert answer(confirmed)["customer"] == {"name": "Astrid Ny", "email": "astrid.ny@example.se", "phone": "+46701234567",
+                                            "phone_display": "070-123 45 67"}
     # every earlier link is revoked: data, unsubscribe, the confirmation itself
     assert get(client, "/me", token=astrid).status_code == 401
     assert client.http.post(f"/unsubscribe?token={unsubscribe}", body="List-Unsubscribe=One-Click",

@@ -80,6 +80,15 @@ def test_addresses_are_checked_and_named(value, field, key) -> None:
     assert caught.value.fields == {field: key}
 
 
+@pytest.mark.parametrize("stored, shown", [
+    ("+46701234567", "070-123 45 67"), ("+46635125450", "063-512 54 50"), ("+4681234567", "08-123 45 67"),
+    ("+447911123456", "+44 7911 123456"), (None, None),
+])
+def test_phones_are_shown_as_people_write_them(stored, shown) -> None:
+    # Swedish numbers nationally, others with their country code; E.164 stays what is stored.
+    assert rights.phone_display(stored) == shown
+
+
 def test_addresses_phones_and_names_take_one_normal_form() -> None:
     assert rights.normalise_email("  Astrid.Lind@EXAMPLE.se ") == "astrid.lind@example.se"
     assert rights.normalise_phone("070-123 45 67") == "+46701234567"
