@@ -10,7 +10,13 @@
 
   var RANGE_DAYS = 31; // one request of GET /availability at a time (the API allows 62)
 
+  // A count's text may have a variant per plural form ("times-found-one": "1 ledig tid"),
+  // chosen by the page's language; without one the plain key ("{n} lediga tider") is used.
   function textOf(root, key, values) {
+    if (values && typeof values.n === "number" && window.Intl && Intl.PluralRules) {
+      var form = new Intl.PluralRules(locale()).select(values.n);
+      if (root.querySelector('[data-text="' + key + "-" + form + '"]')) key = key + "-" + form;
+    }
     var el = root.querySelector('[data-text="' + key + '"]');
     var text = el ? el.textContent : key;
     Object.keys(values || {}).forEach(function (name) { text = text.split("{" + name + "}").join(String(values[name])); });
@@ -241,6 +247,10 @@
   }
 
   function showError(error) {
+    // No time chosen: "Välj en tid." beside the times, not the API's generic "Obligatoriskt fält.".
+    if (error && error.fields && error.fields.start && !picker.selected()) {
+      error.fields.start = textOf(root, "start-required");
+    }
     A.showErrors(form, error);
     var invalid = form.querySelector('[aria-invalid="true"]');
     if (invalid && typeof invalid.focus === "function") invalid.focus();

@@ -63,6 +63,11 @@
   rescheduleForm.addEventListener("submit", function (event) {
     event.preventDefault();
     say("");
+    if (!picker.selected()) { // said beside the times, not the API's generic "Obligatoriskt fält."
+      A.showErrors(rescheduleForm, { message: "", fields: { start: texts.textOf(root, "start-required") } });
+      (rescheduleForm.querySelector('[name="start"]') || rescheduleForm.elements.day).focus();
+      return;
+    }
     A.request("POST", "/bookings/" + encodeURIComponent(bookingId) + "/reschedule", { start: picker.selected() })
       .then(function (result) {
         if (result.status === 200) {

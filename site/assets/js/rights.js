@@ -78,12 +78,15 @@
 
   // --- Mina uppgifter ----------------------------------------------------------------------
 
+  // The number as people write it ("070-123 45 67"; others with their country code), not E.164.
+  function shownPhone(customer) { return customer.phone_display || customer.phone || ""; }
+
   function renderMe(me, services) {
     current = me;
     var customer = me.customer;
     fill("name", customer.name);
     fill("email", customer.email);
-    fill("phone", customer.phone || text("none"));
+    fill("phone", shownPhone(customer) || text("none"));
     fill("marketing-email", me.marketing.email ? text("yes") : text("no"));
     fill("marketing-sms", me.marketing.sms ? text("yes") : text("no"));
     fill("pending_email", me.pending_email || "");
@@ -94,7 +97,7 @@
     if (form) {
       form.elements.name.value = customer.name;
       form.elements.email.value = me.pending_email || customer.email;
-      form.elements.phone.value = customer.phone || "";
+      form.elements.phone.value = shownPhone(customer);
     }
 
     var table = one("[data-bookings]");
@@ -147,7 +150,7 @@
     };
     var changes = {};
     if (wanted.name !== current.customer.name) changes.name = wanted.name;
-    if (wanted.phone !== (current.customer.phone || "")) changes.phone = wanted.phone;
+    if (wanted.phone !== shownPhone(current.customer)) changes.phone = wanted.phone;
     if (wanted.email.toLowerCase() !== current.customer.email && wanted.email.toLowerCase() !== (current.pending_email || "")) {
       changes.email = wanted.email;
     }
