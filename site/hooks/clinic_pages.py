@@ -41,7 +41,10 @@ WORDS = {
 
 
 def _kronor(amount: int, lang: str) -> str:
-    return f"{amount:,}".replace(",", "\u00a0") + ("\u00a0kr" if lang == "sv" else "\u00a0SEK")
+    """1\u00a0200 kr in Swedish, SEK 1,200 in English: as on the booking page and in the e-mails."""
+    if lang == "en":
+        return f"SEK\u00a0{amount:,}"
+    return f"{amount:,}".replace(",", "\u00a0") + "\u00a0kr"
 
 
 def treatments(lang: str, config: Any) -> str:
@@ -49,7 +52,8 @@ def treatments(lang: str, config: Any) -> str:
     a block, instead of hiding the prepayment column past the screen's edge."""
     words = WORDS[lang]
     heads = [words["treatment"], words["duration"], words["price"], words["prepay"]]
-    labels = [html.escape(h, quote=True) for h in heads]
+    # The name needs no "Treatment" above it when stacked: the bold name says what it is.
+    labels = [""] + [f' data-label="{html.escape(h, quote=True)}"' for h in heads[1:]]
     rows = []
     for service in clinic.load().services:
         about = service.description.get(lang)
@@ -59,7 +63,7 @@ def treatments(lang: str, config: Any) -> str:
         prepay = _kronor(service.prepayment_sek, lang) if service.prepayment_sek else words["none"]
         cells = [f"<strong>{html.escape(service.name.get(lang))}</strong><br>{html.escape(about)}",
                  f"{service.duration_minutes}\u00a0{words['minutes']}", price, prepay]
-        rows.append("<tr>" + "".join(f'<td data-label="{label}">{cell}</td>' for label, cell in zip(labels, cells, strict=True))
+        rows.append("<tr>" + "".join(f"<td{label}>{cell}</td>" for label, cell in zip(labels, cells, strict=True))
                     + "</tr>")
     head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in heads)
     return ('<div class="allavie-table">\n<table>\n<thead><tr>' + head + "</tr></thead>\n<tbody>\n"

@@ -126,8 +126,13 @@ def test_treatments_and_prices_come_from_the_clinic_file(built: Path) -> None:
         text = " ".join(parse(path).text).replace("\u00a0", " ")
         for service in data.services:
             assert service.name.get(lang) in text
-            if service.price_sek:
-                assert f"{service.price_sek:,}".replace(",", " ") in text
+            # "1 200 kr" in Swedish; "SEK 1,200" in English, as on the booking page and in the e-mails
+            for amount in (service.price_sek, service.prepayment_sek):
+                if amount:
+                    shown = f"SEK {amount:,}" if lang == "en" else f"{amount:,} kr".replace(",", " ")
+                    assert shown in text, (lang, shown)
+        if lang == "en":  # not "1 200 SEK" (each cell is one text)
+            assert not [part for part in parse(path).text if part.strip().endswith("SEK")]
     contact = " ".join(parse(built / "kontakt" / "index.html").text)
     assert data.address in contact and data.phone in contact
 
