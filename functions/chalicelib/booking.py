@@ -5,10 +5,13 @@ one SlotLock per grid unit its treatment and buffer cover (each on the
 condition ``attribute_not_exists(pk) OR hold_until <= :now``), the customer's
 profile (created, or updated on the condition that it is still the one we
 know), the customer's EmailKey (created on the condition that nobody holds
-the address) and the marketing choices ticked. Two requests for one unit, at
-the same instant or with treatments of different lengths, cannot both win:
-DynamoDB refuses the second transaction as a whole. Nothing is read before
-that write except the EmailKey of the address (one GetItem).
+the address) and the marketing ticked, as a request that the confirmation
+e-mail asks the customer to confirm (marketing.py: double opt-in). Two requests
+for one unit, at the same instant or with treatments of different lengths,
+cannot both win: DynamoDB refuses the second transaction as a whole. Nothing is
+read before that write except the EmailKey of the address (one GetItem), and,
+when a returning customer takes an unpaid hold, one Query of their partition
+(their open holds, at most ``MAX_OPEN_HOLDS``).
 
 Cancelling deletes the locks in the same transaction that marks the booking
 cancelled, so the time is free again at once. Moving deletes the old units,
@@ -32,7 +35,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from . import availability, customers, links, retention, settings
+from . import availability, customers, links, marketing, retention, settings
 from . import clinic as clinic_module
 from .clinic import Clinic, Service
 from .errors import Conflict, Invalid, NotFound
@@ -42,6 +45,7 @@ from .validation import BookingRequest
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8            # transactions per request before giving up on a contended slot
+MAX_OPEN_HOLDS = 2          # unpaid, unexpired holds one customer (by address) may have at once
 LOCK_KEEP = dt.timedelta(days=1)  # a lock outlives its appointment by this, then TTL removes it
 
 
@@ -243,18 +247,31 @@ def book(request: BookingRequest, now: dt.datetime, clinic: Clinic | None = None
     visit_expiry = retention.customer_expiry([(request.start, False)], now)
     known = customers.lookup(request.email, now)  # the one read
     orphan: str | None = None  # an EmailKey whose profile is gone: a new customer may take it over
+    holds: customers.Holds | None = None  # a returning customer's open holds, read when this is a hold
     taken: set[str] = set()
     for attempt in range(1, MAX_ATTEMPTS + 1):
         staff_id = next((s for s in candidates if s not in taken), None)
         if staff_id is None:
             break
+        if known is not None and hold_until is not None and holds is None:
+            # A new customer has no holds: nothing more is read. A returning one costs one Query of
+            # their partition (consistent; it reads all their items, a few KB: 1-4 read units), which
+            # also gives the profile; the transaction then checks that no other hold came meanwhile.
+            holds = customers.open_holds(known.customer_id, now)
+            if holds.profile is None:
+                orphan, known, holds = known.customer_id, None, None
+            else:
+                if holds.count >= MAX_OPEN_HOLDS:
+                    raise Conflict("too_many_holds")
+                known = customers.Known(known.customer_id, int(holds.profile.link_generation), known.expires_at)
         if known is not None and known.link_generation is None:
             profile = customers.get(known.customer_id, now)  # the key carries no copy: read it (rare)
             if profile is None:
                 orphan, known = known.customer_id, None
             else:
                 known = customers.Known(known.customer_id, int(profile.link_generation), known.expires_at)
-        plan = _plan(clinic, service, request, staff_id, booking_id, known, orphan, hold_until, visit_expiry, now)
+        plan = _plan(clinic, service, request, staff_id, booking_id, known, orphan, hold_until, visit_expiry, now,
+                     holds)
         failed = plan.tx.commit()
         if failed is None:
             return _after_booking(clinic, plan, known, now)
@@ -264,7 +281,7 @@ def book(request: BookingRequest, now: dt.datetime, clinic: Clinic | None = None
         if CCF in failed.get("email", ()) or CCF in failed.get("customer", ()):
             # The address was taken meanwhile (a race for the same new customer), or the profile
             # changed (new link generation, erased): read again and retry.
-            known = customers.lookup(request.email, now)
+            known, holds = customers.lookup(request.email, now), None
             if known is not None and CCF in failed.get("customer", ()):
                 known = customers.Known(known.customer_id, None, known.expires_at)
             continue
@@ -287,7 +304,7 @@ class _Plan:
 
 def _plan(clinic: Clinic, service: Service, request: BookingRequest, staff_id: str, booking_id: str,
           known: customers.Known | None, orphan: str | None, hold_until: dt.datetime | None,
-          visit_expiry: dt.datetime, now: dt.datetime) -> _Plan:
+          visit_expiry: dt.datetime, now: dt.datetime, holds: customers.Holds | None = None) -> _Plan:
     tx = _Tx()
     customer_id = known.customer_id if known else customers.new_id()
     expiry = max(visit_expiry, known.expires_at) if known and known.expires_at else visit_expiry
@@ -295,13 +312,14 @@ def _plan(clinic: Clinic, service: Service, request: BookingRequest, staff_id: s
     start, end = request.start, request.start + dt.timedelta(minutes=service.duration_minutes)
     units = availability.units(clinic, service, start)
     day_pk, day_sk = _day_keys(clinic, start, booking_id)
+    asked = marketing.ticked(request.marketing_email, request.marketing_sms)
     booking = Booking(
         *Booking.key(customer_id, booking_id), booking_id=booking_id, customer_id=customer_id,
         service_id=service.id, staff_id=staff_id, start=start, end=end, locked_units=len(units),
         status="awaiting_payment" if hold_until else "confirmed", hold_until=hold_until, note=request.note,
         language=request.language, age_confirmed=request.age_confirmed, price_sek=service.price_sek,
         prepayment_sek=service.prepayment_sek, reminder_channel=request.reminder, created_at=now, updated_at=now,
-        gsi1pk=day_pk, gsi1sk=day_sk, expires_at=expiry,
+        gsi1pk=day_pk, gsi1sk=day_sk, expires_at=expiry, marketing_requested=" ".join(asked) or None,
     )
     tx.put("booking", booking, Booking.pk.does_not_exist())
     for unit in units:
@@ -309,7 +327,7 @@ def _plan(clinic: Clinic, service: Service, request: BookingRequest, staff_id: s
 
     if known is None:
         profile = customers.new_profile(customer_id, request.name, request.email, request.phone, request.language,
-                                        request.marketing_email, request.marketing_sms, expiry, now)
+                                        expiry, now)
         tx.put("customer", profile, Customer.pk.does_not_exist())
         email_key = customers.new_email_key(request.email, customer_id, 1, expiry)
         condition = customers.free_or_expired(now)
@@ -320,18 +338,24 @@ def _plan(clinic: Clinic, service: Service, request: BookingRequest, staff_id: s
         profile = Customer(
             *Customer.key(customer_id), customer_id=customer_id, name=request.name, email=request.email,
             phone=request.phone, language=request.language, link_generation=generation, expires_at=expiry,
-            created_at=now, marketing_email=request.marketing_email, marketing_sms=request.marketing_sms,
+            created_at=now,
         )  # what we know of it, enough for the e-mails; the stored one is updated below
-        actions = customers.profile_update(customer_id, request.name, request.phone, request.language,
-                                           request.marketing_email, request.marketing_sms, expiry, now)
-        tx.update("customer", Customer(*Customer.key(customer_id)), actions,
-                  customers.live_condition(now) & (Customer.link_generation == generation))
+        actions = customers.profile_update(customer_id, request.phone, request.language, expiry, now)
+        condition = customers.live_condition(now) & (Customer.link_generation == generation)
+        if holds is not None and holds.profile is not None and hold_until is not None:
+            # No other hold since the count: a concurrent one bumped the version, and this one retries.
+            actions.append(Customer.hold_version.add(1))
+            version = holds.profile.hold_version
+            condition &= (Customer.hold_version.does_not_exist() if version is None
+                          else Customer.hold_version == int(version))
+        tx.update("customer", Customer(*Customer.key(customer_id)), actions, condition)
         key = EmailKey(*EmailKey.key(request.email))
         tx.update("email", key, [EmailKey.expires_at.set(expiry), EmailKey.link_generation.set(generation)],
                   customers.live_condition(now) & (EmailKey.customer_id == customer_id))
-    for channel, granted in (("email", request.marketing_email), ("sms", request.marketing_sms)):
-        if granted:  # opt-in only: an unticked box is no choice at all
-            tx.put("consent", customers.consent(customer_id, channel, True, "booking_form", now, expiry), None)
+    # Ticked boxes are a request (an unticked one is no choice at all): the customer's channels stay
+    # as they are until the owner of the address confirms from the confirmation e-mail.
+    for record in marketing.requests(customer_id, asked, now, expiry):
+        tx.put("consent", record, None)
     return _Plan(tx, booking, profile, expiry)
 
 
@@ -355,7 +379,10 @@ def _after_booking(clinic: Clinic, plan: _Plan, known: customers.Known | None, n
                 booking.update(actions=[Booking.payment_intent_id.set(payment.payment_intent_id)],
                                condition=Booking.status == "awaiting_payment")
     else:
-        send_confirmation(booking, now, customer=customer)
+        # A returning customer's copy here does not know their channels: the mail reads the profile
+        # when it must decide whether to ask for the marketing confirmation.
+        asks = known is not None and booking.marketing_requested
+        send_confirmation(booking, now, customer=None if asks else customer)
     return Booked(booking, customer, payment)
 
 
@@ -378,9 +405,12 @@ def manage_url(booking: Booking, customer: Customer) -> str:
     return f"{settings.get().site_url}{prefix}/hantera/#t={token}&b={booking.booking_id}"
 
 
-def facts(booking: Booking, customer: Customer, clinic: Clinic, with_link: bool) -> Any:
+def facts(booking: Booking, customer: Customer, clinic: Clinic, with_link: bool, *, confirming: bool = False,
+          now: dt.datetime | None = None) -> Any:
+    """What a booking e-mail says; ``confirming`` adds the link that confirms the offers ticked."""
     from .messages.booking_mail import BookingFacts
 
+    asked = marketing.to_ask(booking, customer) if confirming and now is not None else ()
     service = clinic.service(booking.service_id)
     staff = clinic.staff_member(booking.staff_id)
     language = customer.language or booking.language
@@ -390,6 +420,7 @@ def facts(booking: Booking, customer: Customer, clinic: Clinic, with_link: bool)
         staff=staff.name if staff else booking.staff_id, start=booking.start, end=booking.end,
         price_sek=int(booking.price_sek or 0), paid_sek=int(booking.paid_sek or 0), note=booking.note,
         manage_url=manage_url(booking, customer) if with_link else None,
+        marketing_channels=asked, marketing_url=marketing.confirm_url(customer, asked, now) if asked and now else None,
         change_until=change_until(clinic, booking),
         sequence=int((booking.updated_at or booking.created_at).timestamp()) - int(booking.created_at.timestamp()),
     )
@@ -405,8 +436,8 @@ def send_booking_mail(kind: str, booking: Booking, now: dt.datetime, customer: C
     customer = customer or customers.get(booking.customer_id, now)
     if customer is None:
         return  # erased meanwhile: nobody to write to
-    mail = compose(kind, facts(booking, customer, clinic, with_link=kind != "cancellation"), now=now,
-                   refund_sek=refund_sek)
+    mail = compose(kind, facts(booking, customer, clinic, with_link=kind != "cancellation",
+                               confirming=kind == "confirmation", now=now), now=now, refund_sek=refund_sek)
     messages.send_email(customer, kind, mail.subject, mail.text, mail.html, mail.attachments,
                         booking_id=booking.booking_id, now=now)
 

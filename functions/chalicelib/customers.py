@@ -17,7 +17,7 @@ from pynamodb.expressions.update import Action
 
 from . import links
 from .errors import Unauthorized
-from .models import Customer, EmailKey, Item, MarketingConsent, customer_pk
+from .models import Booking, Customer, EmailKey, Item, MarketingConsent, customer_pk, live
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,29 @@ def from_link(claims: links.Claims, now: dt.datetime) -> Customer:
     return profile
 
 
+@dataclass(frozen=True)
+class Holds:
+    """A returning customer's profile and how many unpaid holds they have open."""
+
+    profile: Customer | None
+    count: int
+
+
+def open_holds(customer_id: str, now: dt.datetime) -> Holds:
+    """One consistent Query of the customer's partition: the profile and the bookings awaiting payment
+    whose hold has not lapsed (a lapsed hold blocks nothing). The filter leaves out the rest, but
+    DynamoDB still reads (and charges for) every item of the partition."""
+    wanted = Customer.link_generation.exists() | (
+        (Booking.status == "awaiting_payment") & (Booking.hold_until > now))
+    profile, count = None, 0
+    for item in Item.query(customer_pk(customer_id), filter_condition=wanted & live(now), consistent_read=True):
+        if isinstance(item, Customer):
+            profile = item
+        elif isinstance(item, Booking):
+            count += 1
+    return Holds(profile, count)
+
+
 def free_or_expired(now: dt.datetime) -> Condition:
     """A key nobody holds, or one whose retention has passed (TTL not yet run)."""
     return Item.pk.does_not_exist() | (Item.expires_at < now)
@@ -71,11 +94,12 @@ def live_condition(now: dt.datetime) -> Condition:
     return Item.pk.exists() & (Item.expires_at.does_not_exist() | (Item.expires_at > now))
 
 
-def new_profile(customer_id: str, name: str, email: str, phone: str, language: str, marketing_email: bool,
-                marketing_sms: bool, expires: dt.datetime, now: dt.datetime) -> Customer:
+def new_profile(customer_id: str, name: str, email: str, phone: str, language: str, expires: dt.datetime,
+                now: dt.datetime) -> Customer:
+    """A new customer, with no marketing channel: the booking form's ticks await confirmation (marketing.py)."""
     profile = Customer(
         *Customer.key(customer_id), customer_id=customer_id, name=name, email=email, phone=phone,
-        language=language, marketing_email=marketing_email, marketing_sms=marketing_sms, link_generation=1,
+        language=language, marketing_email=False, marketing_sms=False, link_generation=1,
         created_at=now, updated_at=now, expires_at=expires,
     )
     profile.index_expiry()
@@ -86,10 +110,11 @@ def new_email_key(email: str, customer_id: str, generation: int, expires: dt.dat
     return EmailKey(*EmailKey.key(email), customer_id=customer_id, link_generation=generation, expires_at=expires)
 
 
-def profile_update(customer_id: str, name: str, phone: str, language: str, marketing_email: bool, marketing_sms: bool,
-                   expires: dt.datetime, now: dt.datetime) -> list[Action]:
-    """What a new booking changes on a known customer: the language, channels newly ticked (an
-    unticked box never withdraws an earlier consent), the expiry, and a phone only where none is kept.
+def profile_update(customer_id: str, phone: str, language: str, expires: dt.datetime,
+                   now: dt.datetime) -> list[Action]:
+    """What a new booking changes on a known customer: the language, the expiry, and a phone only
+    where none is kept. Never the marketing channels: a tick on the form is only a request until the
+    owner of the address confirms it (marketing.py), and an unticked box withdraws nothing.
 
     Never the stored name or phone: anybody can type anybody's address into the booking form, and
     a stranger's number would then get the customer's SMS reminders. The customer corrects them
@@ -101,10 +126,6 @@ def profile_update(customer_id: str, name: str, phone: str, language: str, marke
         Customer.updated_at.set(now), Customer.expires_at.set(expires),
         Customer.gsi2pk.set(probe.gsi2pk), Customer.gsi2sk.set(probe.gsi2sk),
     ]
-    if marketing_email:
-        actions.append(Customer.marketing_email.set(True))
-    if marketing_sms:
-        actions.append(Customer.marketing_sms.set(True))
     return actions
 
 

@@ -21,6 +21,12 @@ ERRORS: dict[str, dict[str, str]] = {
         "sv": "Det är för sent att ändra eller avboka på nätet. Ring oss på 063-512545.",
         "en": "It is too late to change or cancel online. Please call us on 063-512545.",
     },
+    "too_many_holds": {  # booking: at most two unpaid holds per address at once
+        "sv": "Du har redan två obetalda bokningar som väntar på betalning. Betala eller avboka någon av dem, "
+              "eller vänta 15 minuter, och försök sedan igen.",
+        "en": "You already have two unpaid bookings waiting for payment. Pay or cancel one of them, "
+              "or wait 15 minutes, and then try again.",
+    },
     "too_many_requests": {"sv": "För många försök. Vänta en stund.", "en": "Too many attempts. Please wait a while."},
     "payload_too_large": {"sv": "Förfrågan är för stor.", "en": "The request is too large."},
     "unsupported_media_type": {"sv": "Skicka JSON.", "en": "Send JSON."},

@@ -7,7 +7,8 @@ in ``Authorization: Bearer``. A token is
 - signed (HMAC-SHA256 via itsdangerous) with ``LINK_SIGNING_KEY``,
 - scoped to a purpose (``booking`` for one booking, ``data`` for the
   customer's preferences and data, ``unsubscribe`` for one-click opt-out,
-  ``email`` to confirm a new e-mail address; ``ref`` names the pending change),
+  ``email`` to confirm a new e-mail address, ``ref`` naming the pending change; ``marketing``
+  to confirm the offers ticked on the booking form, ``ref`` naming the channels),
 - expiring (``exp``), and
 - revocable: it carries the customer's ``link_generation``; bumping that
   number (new e-mail address, erasure) makes every earlier token fail.
@@ -26,7 +27,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from . import secrets
 from .errors import Unauthorized
 
-PURPOSES = ("booking", "data", "unsubscribe", "email")
+PURPOSES = ("booking", "data", "unsubscribe", "email", "marketing")
 _SALT = "allavie.link.v1"
 
 

@@ -131,6 +131,9 @@ class Customer(Item, discriminator="customer"):
     marketing_email = BooleanAttribute(default=False)
     marketing_sms = BooleanAttribute(default=False)
     link_generation = NumberAttribute(default=1)  # bumped to revoke every earlier link
+    # Bumped by each unpaid hold a returning customer takes, on the condition that it is the value read
+    # with their open holds: two holds booked at once cannot both pass the limit (booking.MAX_OPEN_HOLDS).
+    hold_version = NumberAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute(null=True)
 
@@ -172,6 +175,9 @@ class Booking(Item, discriminator="booking"):
     refunded_sek = NumberAttribute(default=0)
     reminder_sent_at = UTCDateTimeAttribute(null=True)
     reminder_channel = UnicodeAttribute(default="email")  # email | sms: how the customer wants the reminder
+    # Channels ticked on the booking form ("email", "sms", "email sms"): only a request until the customer
+    # confirms it from the link in this booking's confirmation e-mail (double opt-in).
+    marketing_requested = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute(null=True)
     cancelled_at = UTCDateTimeAttribute(null=True)
@@ -182,12 +188,16 @@ class Booking(Item, discriminator="booking"):
 
 
 class MarketingConsent(Item, discriminator="marketing_consent"):
-    """One change of a marketing channel: the proof of opt-in or opt-out."""
+    """One change of a marketing channel: the proof of opt-in or opt-out (sk ``...#request`` for a
+    booking form's request, which may share its instant with the grant that confirms it)."""
 
     channel = UnicodeAttribute()   # email | sms
     granted = BooleanAttribute()
-    source = UnicodeAttribute()    # booking_form | preferences_page | unsubscribe_link | operator
+    source = UnicodeAttribute()    # booking_form | email_confirmation | preferences_page | unsubscribe_link | operator
     at = UTCDateTimeAttribute()
+    # awaiting_confirmation: a booking form's tick (granted false), in force only once the customer
+    # confirms from the e-mail (then a granted record with source email_confirmation); absent: in force.
+    state = UnicodeAttribute(null=True)
 
 
 class Message(Item, discriminator="message"):

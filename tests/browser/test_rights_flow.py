@@ -9,7 +9,7 @@ import json
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from support.outbox import Outbox
@@ -60,6 +60,10 @@ def axe_violations(page, site_url: str) -> list[dict]:
     return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:3]} for v in result["violations"]]
 
 
+def fragment_token(link: str) -> str:
+    return dict(parse_qsl(urlsplit(link).fragment))["t"]
+
+
 def newest_link(outbox: Outbox, marker: str) -> str:
     mail = outbox.emails_to(EMAIL)[-1]
     return next(link for link in outbox.links(mail) if marker in link)
@@ -71,6 +75,13 @@ def test_new_link_preferences_export_and_erasure(page, site_url: str, api_url: s
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
     book(api_url)
+    # The ticks on the booking form are a request: the confirmation's link grants them (double opt-in).
+    assert call(api_url, "GET", "/me", token=fragment_token(newest_link(outbox, "/mina-uppgifter/#t=")))[1][
+        "marketing"] == {"email": False, "sms": False}
+    page.goto(on_site(newest_link(outbox, "confirm=marketing"), site_url))
+    page.wait_for_selector('[data-message="offers-confirmed"]:not([hidden])')
+    assert page.is_checked('input[name="sms"]') and page.is_checked('input[name="email"]')
+    assert "confirm=marketing" not in page.url  # the page goes on with the data token it got
     mails_before = len(outbox.emails_to(EMAIL))
 
     # "Ny länk": ask for a link; the page says the same whatever the address
@@ -86,7 +97,7 @@ def test_new_link_preferences_export_and_erasure(page, site_url: str, api_url: s
     page.goto(data_link)
     page.wait_for_selector('[data-state="ready"]:not([hidden])')
     assert page.text_content('[data-field="name"]') == "Karin Webbläsare"
-    assert page.text_content('[data-field="phone"]') == "+46701112233"
+    assert page.text_content('[data-field="phone"]') == "070-111 22 33"  # as people write it (phone_display)
     assert page.text_content('[data-field="marketing-sms"]') == "Ja"
     assert page.locator("[data-bookings] tbody tr").count() == 1
     assert "Hudkonsultation" in page.text_content("[data-bookings] tbody")

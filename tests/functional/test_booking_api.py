@@ -291,16 +291,18 @@ def test_a_returning_customer_is_found_by_the_normalised_address(api, outbox) ->
     assert outbox.emails()[-1]["Subject"].startswith("Booking confirmed")
 
 
-def test_marketing_is_opt_in_per_channel_with_time_and_source(api) -> None:
+def test_marketing_ticked_is_a_request_per_channel_with_time_and_source(api) -> None:
     book(api, marketing={"email": True, "sms": False})
     [customer] = items(Customer)
-    assert customer.marketing_email is True and customer.marketing_sms is False
+    # Double opt-in: anybody can type anybody's address, so nothing is granted until the e-mail's link.
+    assert customer.marketing_email is False and customer.marketing_sms is False
     [consent] = items(MarketingConsent)
-    assert (consent.channel, consent.granted, consent.source) == ("email", True, "booking_form")
+    assert (consent.channel, consent.granted, consent.source, consent.state) == (
+        "email", False, "booking_form", "awaiting_confirmation")
     assert consent.at == dt.datetime.fromisoformat(NOW)
-    # A later booking with the boxes unticked withdraws nothing.
+    # A later booking with the boxes unticked asks nothing and changes nothing.
     book(api, start=at("2027-04-06", "10:00"))
-    assert items(Customer)[0].marketing_email is True and len(items(MarketingConsent)) == 1
+    assert items(Customer)[0].marketing_email is False and len(items(MarketingConsent)) == 1
 
 
 def test_age_limited_treatment_with_confirmation(api) -> None:

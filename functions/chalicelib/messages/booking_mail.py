@@ -53,6 +53,9 @@ class BookingFacts:
     manage_url: str | None
     change_until: dt.datetime
     sequence: int
+    # Offers ticked on the booking form, not yet confirmed: the confirmation asks (double opt-in).
+    marketing_channels: tuple[str, ...] = ()
+    marketing_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,10 @@ T = {
         "manage.link": "Hantera din bokning", "ics": "Kalenderfilen i bilagan lägger in tiden i din kalender.",
         "late": "Vill du ändra något senare än så? Ring oss på {phone}.",
         "sms.reminder": "Påminnelse från {clinic}: {service} {when}, {address}. Ändra/avboka: ring {phone}.",
+        "offers.email": "e-post", "offers.sms": "sms", "offers.and": " och ",
+        "offers.lead": "Du kryssade i att du vill ha erbjudanden från oss. Vi skickar inga förrän du har bekräftat det:",
+        "offers.link": "Bekräfta att du vill ha erbjudanden via {channels}",
+        "offers.ignore": "Har du inte bett om erbjudanden? Bortse från länken, så får du inga.",
     },
     "en": {
         "hello": "Hello {name},",
@@ -97,6 +104,10 @@ T = {
         "manage.link": "Manage your booking", "ics": "Open the attached calendar file to add it to your calendar.",
         "late": "Need a change after that? Call us on {phone}.",
         "sms.reminder": "Reminder from {clinic}: {service} {when}, {address}. To change or cancel, call {phone}.",
+        "offers.email": "e-mail", "offers.sms": "SMS", "offers.and": " and ",
+        "offers.lead": "You ticked that you want offers from us. We send none until you have confirmed it:",
+        "offers.link": "Confirm that you want offers by {channels}",
+        "offers.ignore": "Did not ask for offers? Ignore the link and you will get none.",
     },
 }
 
@@ -150,6 +161,13 @@ def compose(kind: str, facts: BookingFacts, *, now: dt.datetime, refund_sek: int
         late = _t(lang, "late", phone=about.phone)
         text_lines += [late]
         markup.append(f"<p>{html.escape(late)}</p>")
+    if kind == "confirmation" and facts.marketing_url and facts.marketing_channels:
+        channels = _t(lang, "offers.and").join(_t(lang, f"offers.{ch}") for ch in facts.marketing_channels)
+        label, lead, ignore = (_t(lang, "offers.link", channels=channels), _t(lang, "offers.lead"),
+                               _t(lang, "offers.ignore"))
+        text_lines += ["", lead, f"{label}: {facts.marketing_url}", ignore]
+        markup.append(f"<p>{html.escape(lead)}</p><p><a href=\"{html.escape(facts.marketing_url, quote=True)}\">"
+                      f"{html.escape(label)}</a></p><p>{html.escape(ignore)}</p>")
     attachments: list[Attachment] = []
     if kind in ("confirmation", "reschedule", "cancellation"):
         text_lines += ["", _t(lang, "ics")]

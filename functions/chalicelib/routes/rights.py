@@ -11,7 +11,7 @@ import urllib.parse
 
 from chalice import Blueprint, CORSConfig, Response
 
-from .. import access, clock, erasure, http, rights, rights_export, rights_log
+from .. import access, clock, erasure, http, marketing, rights, rights_export, rights_log
 from ..errors import Invalid, Unauthorized
 
 bp = Blueprint(__name__)
@@ -68,6 +68,14 @@ def put_marketing() -> Response:
     holder = _holder()
     body = http.json_body(bp.current_request)
     return http.ok({"marketing": rights.set_marketing(holder.customer, body, "preferences_page", clock.now())})
+
+
+@bp.route("/me/marketing/confirm", methods=["POST"], cors=True)
+def confirm_marketing() -> Response:
+    """The link in a booking's confirmation: grants the offers ticked on the booking form (double opt-in)."""
+    token = http.bearer_token(bp.current_request)
+    _, choices, data_token = marketing.confirm(token, clock.now())
+    return http.ok({"marketing": choices, "token": data_token})
 
 
 @bp.route("/me/export", methods=["GET"], cors=EXPORT_CORS)

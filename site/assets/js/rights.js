@@ -262,6 +262,20 @@
 
   // --- Utskick ---------------------------------------------------------------------------
 
+  // The link in a booking's confirmation (#t=...&confirm=marketing): grant the offers ticked on
+  // the booking form, then go on with the data token the answer gives (double opt-in).
+  function confirmMarketing() {
+    return A.request("POST", "/me/marketing/confirm").then(function (result) {
+      if (result.status !== 200 || !result.body.token) { failed(result); return null; }
+      history.replaceState(null, "", window.location.pathname + "#t=" + encodeURIComponent(result.body.token));
+      keepToken();
+      return loadMe().then(function (me) {
+        if (me) showMessage("offers-confirmed", true);
+        return me;
+      });
+    }, function () { setState("error"); return null; });
+  }
+
   function startPreferences() {
     var form = one('[data-form="marketing"]');
     form.addEventListener("submit", function (event) {
@@ -280,7 +294,8 @@
         failed(result);
       }, function () { setState("error"); });
     });
-    return loadMe().then(function (me) {
+    var loaded = fragment().get("confirm") === "marketing" ? confirmMarketing() : loadMe();
+    return loaded.then(function (me) {
       if (!me) return;
       form.elements.email.checked = !!me.marketing.email;
       form.elements.sms.checked = !!me.marketing.sms;
