@@ -34,6 +34,12 @@ SECRETS = ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_PUBLISHABLE_KEY
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 
+# The API stage's throttle for all its methods together (requests per second, burst): a script cannot
+# flood the API (or hold the calendar with unpaid bookings) faster than this. It is the stage's, shared by
+# every caller, far above a clinic's traffic (~60 000 requests a month); per-caller limits would need WAF.
+API_THROTTLE_RATE = 10
+API_THROTTLE_BURST = 20
+
 # What the emulator (moto server) cannot create; left out with --emulator.
 EMULATOR_SKIPS = ("SiteBucketPolicy", "SiteOriginAccessControl", "DirectoryIndexFunction",
                   "SecurityHeadersPolicy", "ApiCachePolicy", "Distribution")
@@ -486,6 +492,11 @@ def merge_template(options: Options, functions: Iterable[Function]) -> Json:
     stage = options.stage
     resources: Json = {"Table": table_resource(stage)}
     resources.update(site_resources(options))
+    # Chalice's AWS::Serverless::Api: SAM puts MethodSettings on the stage it creates.
+    resources["RestAPI"] = {"Properties": {"MethodSettings": [{
+        "ResourcePath": "/*", "HttpMethod": "*",
+        "ThrottlingRateLimit": API_THROTTLE_RATE, "ThrottlingBurstLimit": API_THROTTLE_BURST,
+    }]}}
     env = environment(options)
     for function in functions:
         name = function_name(stage, function.logical_id)

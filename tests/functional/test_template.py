@@ -282,6 +282,13 @@ def test_a_header_cloudfront_cannot_send_is_refused():
 # --- validity -----------------------------------------------------------------------------------
 
 
+def test_the_api_stage_is_throttled_for_every_method(cf):
+    [stage] = resources_of(cf, "AWS::ApiGateway::Stage").values()
+    assert stage["Properties"]["MethodSettings"] == [{
+        "ResourcePath": "/*", "HttpMethod": "*", "ThrottlingRateLimit": 10, "ThrottlingBurstLimit": 20,
+    }]
+
+
 def test_cfn_lint_is_clean(sam, cf):
     assert cfn.lint(sam, REGION) == []
     assert cfn.lint(cf, REGION) == []
