@@ -195,7 +195,9 @@ def start_api(port: int, env: Mapping[str, str], *, quiet: bool = True) -> Serve
 def start_site(port: int, env: Mapping[str, str], *, quiet: bool = True) -> Server:
     require_free(port, "the site (mkdocs serve)", "SITE_PORT")
     mkdocs = Path(sys.executable).with_name("mkdocs")
-    proc = _spawn([str(mkdocs), "serve", "--dev-addr", f"127.0.0.1:{port}", "--no-livereload"],
+    # Rebuilds and reloads the page on every edit of site/, mkdocs.yml or the clinic file.
+    proc = _spawn([str(mkdocs), "serve", "--dev-addr", f"127.0.0.1:{port}",
+                   "--watch", str(FUNCTIONS / "chalicelib" / "clinic.yml")],
                   cwd=ROOT, env=env, quiet=quiet)
     server = Server("site (mkdocs serve)", port, proc)
     try:
