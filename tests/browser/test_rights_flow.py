@@ -79,6 +79,12 @@ def test_new_link_preferences_export_and_erasure(page, site_url: str, api_url: s
     assert call(api_url, "GET", "/me", token=fragment_token(newest_link(outbox, "/mina-uppgifter/#t=")))[1][
         "marketing"] == {"email": False, "sms": False}
     page.goto(on_site(newest_link(outbox, "confirm=marketing"), site_url))
+    confirm = page.get_by_role("button", name="Ja, jag vill ha erbjudanden")
+    confirm.wait_for()
+    # Opening the link (as a mail scanner does) confirms nothing; the click does.
+    assert call(api_url, "GET", "/me", token=fragment_token(newest_link(outbox, "/mina-uppgifter/#t=")))[1][
+        "marketing"] == {"email": False, "sms": False}
+    confirm.click()
     page.wait_for_selector('[data-message="offers-confirmed"]:not([hidden])')
     assert page.is_checked('input[name="sms"]') and page.is_checked('input[name="email"]')
     assert "confirm=marketing" not in page.url  # the page goes on with the data token it got

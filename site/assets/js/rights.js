@@ -263,7 +263,8 @@
   // --- Utskick ---------------------------------------------------------------------------
 
   // The link in a booking's confirmation (#t=...&confirm=marketing): grant the offers ticked on
-  // the booking form, then go on with the data token the answer gives (double opt-in).
+  // the booking form, then go on with the data token the answer gives (double opt-in). Only a
+  // click confirms: mail scanners open links and may run their scripts, and must not opt anyone in.
   function confirmMarketing() {
     return A.request("POST", "/me/marketing/confirm").then(function (result) {
       if (result.status !== 200 || !result.body.token) { failed(result); return null; }
@@ -294,12 +295,19 @@
         failed(result);
       }, function () { setState("error"); });
     });
-    var loaded = fragment().get("confirm") === "marketing" ? confirmMarketing() : loadMe();
-    return loaded.then(function (me) {
+    function fill(me) {
       if (!me) return;
       form.elements.email.checked = !!me.marketing.email;
       form.elements.sms.checked = !!me.marketing.sms;
-    });
+    }
+    if (fragment().get("confirm") === "marketing") {
+      setState("confirm-offers");
+      one('[data-action="confirm-offers"]').addEventListener("click", function () {
+        confirmMarketing().then(fill);
+      });
+      return Promise.resolve();
+    }
+    return loadMe().then(fill);
   }
 
   // --- Ny länk ---------------------------------------------------------------------------
