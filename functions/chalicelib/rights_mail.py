@@ -5,7 +5,6 @@ came from a person is escaped in the HTML part."""
 from __future__ import annotations
 
 import datetime as dt
-import html
 from typing import Any
 
 from . import clinic, links, settings
@@ -40,22 +39,23 @@ def _when(moment: dt.datetime, language: str) -> str:
     return when(moment, None, language)
 
 
-def _html(paragraphs: list[str], links: list[tuple[str, str]], after: list[str]) -> str:
-    def para(texts: list[str]) -> str:
-        return "".join(f"<p>{html.escape(p)}</p>" for p in texts)
+def _html(heading: str, paragraphs: list[str], links: list[tuple[str, str]], after: list[str]) -> str:
+    """The shared e-mail layout's blocks (they escape): the first link as the button, the others as text links."""
+    from .messages import layout
 
-    anchors = "".join(f'<p><a href="{html.escape(link, quote=True)}">{html.escape(label)}</a></p>' for label, link in links)
-    return para(paragraphs) + anchors + para(after)
+    (label, url), *others = links
+    return "".join([layout.heading(heading), *map(layout.paragraph, paragraphs), layout.button(url, label),
+                    *(layout.link(link, text) for text, link in others), *map(layout.paragraph, after)])
 
 
-def _send(customer: Customer, purpose: str, subject: str, paragraphs: list[str], link: str, link_text: str,
-          *, more_links: tuple[tuple[str, str], ...] = (), after: tuple[str, ...] = ()) -> Any:
+def _send(customer: Customer, purpose: str, subject: str, heading: str, paragraphs: list[str], link: str,
+          link_text: str, *, more_links: tuple[tuple[str, str], ...] = (), after: tuple[str, ...] = ()) -> Any:
     """The paragraphs, then the links (each a real link in HTML, never a bare URL), then ``after``."""
     from . import messages  # the booking capability's package: e-mail through SES or the local outbox
 
     links_ = [(link_text, link), *more_links]
     text = "\n\n".join([*paragraphs, *(f"{label}: {url}" for label, url in links_), *after]) + "\n"
-    return messages.send_email(customer, purpose, subject, text, _html(paragraphs, links_, list(after)))
+    return messages.send_email(customer, purpose, subject, text, _html(heading, paragraphs, links_, list(after)))
 
 
 def send_data_link(customer: Customer, now: dt.datetime) -> None:
@@ -71,7 +71,7 @@ def send_data_link(customer: Customer, now: dt.datetime) -> None:
             "choose which offers you get by e-mail or SMS, and ask us to erase your details.",
             f"The link works until {_when(until, 'en')}. Do not forward it: it opens your details.",
         ]
-        _send(customer, "link", subject, paragraphs, data_url(token, "en"), "My data",
+        _send(customer, "link", subject, "Your link", paragraphs, data_url(token, "en"), "My data",
               more_links=(("Messages", preferences_url(token, "en")),),
               after=("If you did not ask for this link you can ignore this e-mail.",))
     else:
@@ -82,7 +82,7 @@ def send_data_link(customer: Customer, now: dt.datetime) -> None:
             "välja vilka erbjudanden du får via e-post eller sms och be oss radera dina uppgifter.",
             f"Länken gäller till {_when(until, 'sv')}. Skicka den inte vidare: den öppnar dina uppgifter.",
         ]
-        _send(customer, "link", subject, paragraphs, data_url(token, "sv"), "Mina uppgifter",
+        _send(customer, "link", subject, "Din länk", paragraphs, data_url(token, "sv"), "Mina uppgifter",
               more_links=(("Utskick", preferences_url(token, "sv")),),
               after=("Om du inte har bett om länken kan du bortse från det här meddelandet.",))
 
@@ -103,7 +103,7 @@ def send_email_confirmation(customer: Customer, new_email: str, change_id: str, 
             f"The link works until {_when(expires, 'en')}. Confirming it ends every earlier link.",
             "If you did not ask for this you can ignore this e-mail.",
         ]
-        link, label = confirm_url(token, "en"), "Confirm the address"
+        link, label, heading = confirm_url(token, "en"), "Confirm the address", "Confirm your new e-mail address"
     else:
         subject = f"Bekräfta din nya e-postadress hos {name}"
         paragraphs = [
@@ -113,5 +113,5 @@ def send_email_confirmation(customer: Customer, new_email: str, change_id: str, 
             f"Länken gäller till {_when(expires, 'sv')}. När du bekräftar slutar alla tidigare länkar att gälla.",
             "Om du inte har bett om detta kan du bortse från meddelandet.",
         ]
-        link, label = confirm_url(token, "sv"), "Bekräfta adressen"
-    _send(addressed, "email_change", subject, paragraphs, link, label)
+        link, label, heading = confirm_url(token, "sv"), "Bekräfta adressen", "Bekräfta din nya e-postadress"
+    _send(addressed, "email_change", subject, heading, paragraphs, link, label)

@@ -3,6 +3,7 @@
 import datetime as dt
 import email
 import email.policy
+from html.parser import HTMLParser
 from pathlib import Path
 
 import icalendar
@@ -140,3 +141,28 @@ def test_the_transport_is_the_outbox_locally_and_ses_in_aws(monkeypatch: pytest.
     assert isinstance(messages.transport(), OutboxTransport)
     monkeypatch.delenv("OUTBOX_DIR")
     assert type(messages.transport()).__name__ == "AwsTransport"
+
+
+class Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.append((tag, dict(attrs)))
+
+
+@pytest.mark.parametrize("kind", ["confirmation", "reschedule", "cancellation", "reminder"])
+def test_the_html_part_is_the_shared_layout_and_references_nothing_remote(kind: str) -> None:
+    markup = built(kind).get_body(("html",)).get_content()
+    parser = Tags()
+    parser.feed(markup)
+    tags = {tag for tag, _ in parser.found}
+    assert not tags & {"img", "link", "style", "script", "iframe", "object", "video", "audio", "source"}
+    for tag, attrs in parser.found:  # nothing fetched when the mail is opened
+        assert not {"src", "background", "srcset", "poster"} & attrs.keys(), tag
+        assert "url(" not in (attrs.get("style") or ""), tag
+    assert '<html lang="sv"' in markup and '<div role="article" aria-roledescription="e-post" lang="sv"' in markup
+    assert "max-width:600px" in markup and 'role="presentation"' in markup
+    assert ">Hudateljén</p>" in markup  # the clinic's name as text in the header
+    assert markup.count('<div role="contentinfo">') == 1 and "/unsubscribe?token=" in markup

@@ -5,15 +5,15 @@ one-click ``List-Unsubscribe`` headers and a footer with links to the
 customer's data and preferences; for SMS, how to stop), send through the
 transport in force (the local outbox when ``OUTBOX_DIR`` is set, else SES/SNS)
 and record each message as a ``Message`` item in the customer's partition.
-Nothing a person typed is put into HTML unescaped: callers give HTML they
-built with escaping, and the footer here escapes its own values.
+Nothing a person typed is put into HTML unescaped: callers build their HTML
+with the blocks of ``layout`` (which escape), and ``layout.document`` wraps it
+with the header and this footer, the same for every kind of e-mail.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import email.policy
-import html
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +23,7 @@ from email.utils import format_datetime, make_msgid
 
 from .. import clinic, clock, links, settings
 from ..models import Customer, Message, customer_pk
+from . import layout
 from .transports import AwsTransport, OutboxTransport, Transport
 
 DATA_LINK_DAYS = 7
@@ -87,17 +88,8 @@ def _footer(customer: Customer, now: dt.datetime, unsubscribe: str) -> tuple[str
     note = note.format(days=DATA_LINK_DAYS)
     text = "\n\n-- \n" + f"{about.name}, {about.organisation}, {about.address}, {about.phone}\n" + "".join(
         f"{label}: {url}\n" for label, url in rows) + note + "\n"
-    links_html = "<br>".join(
-        f'<a href="{html.escape(url, quote=True)}">{html.escape(label)}</a>' for label, url in rows)
-    who = f"{about.name}, {about.organisation}, {about.address}, {about.phone}"
-    markup = f'<hr><p style="font-size:small">{html.escape(who)}<br>{links_html}<br>{html.escape(note)}</p>'
+    markup = layout.footer(f"{about.name}, {about.organisation}, {about.address}, {about.phone}", rows, note)
     return text, markup
-
-
-def _document(subject: str, body: str, footer: str, language: str) -> str:
-    lang = "en" if language == "en" else "sv"
-    return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(subject)}</title></head>'
-            f"<body>{body}{footer}</body></html>\n")
 
 
 def _record(customer: Customer, channel: str, purpose: str, recipient: str, subject: str | None,
@@ -138,7 +130,8 @@ def build_email(customer: Customer, subject: str, text: str, html_body: str,
     message["List-Unsubscribe"] = f"<{unsubscribe}>, <mailto:{about.sender}?subject=unsubscribe>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(text.rstrip("\n") + footer_text)
-    message.add_alternative(_document(subject, html_body, footer_html, customer.language), subtype="html")
+    message.add_alternative(layout.document(language=customer.language, title=subject, clinic=about.name,
+                                            body=html_body, footer_html=footer_html), subtype="html")
     for attachment in attachments:
         message.add_attachment(attachment.content, maintype=attachment.maintype, subtype=attachment.subtype,
                                filename=attachment.filename, params=dict(attachment.params))
@@ -148,7 +141,7 @@ def build_email(customer: Customer, subject: str, text: str, html_body: str,
 def send_email(customer: Customer, purpose: str, subject: str, text: str, html: str,
                attachments: Sequence[Attachment] = (), booking_id: str | None = None, marketing: bool = False,
                *, now: dt.datetime | None = None) -> Message | None:
-    """Send one e-mail to ``customer.email`` and record it. ``html`` is a fragment, already escaped.
+    """Send one e-mail to ``customer.email`` and record it. ``html`` is a fragment built with ``layout``.
 
     Marketing goes only to customers who opted in to e-mail; None when not sent.
     """

@@ -1,18 +1,17 @@
 """The e-mails and SMS about a booking: confirmation, new time, cancellation,
 reminder. Swedish by default, English when the customer chose it; plain text
-and HTML in which everything is escaped (the name and the note are the
-customer's own words); an ``.ics`` file; the link to manage the booking."""
+and HTML built with ``layout`` in which everything is escaped (the name and
+the note are the customer's own words); an ``.ics`` file; the link to manage the booking."""
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .. import clinic as clinic_module
 from .. import clock
-from . import Attachment
+from . import Attachment, layout
 from .calendar import booking_ics
 
 WEEKDAYS = {
@@ -70,6 +69,8 @@ T = {
     "sv": {
         "hello": "Hej {name}!",
         "confirmation.subject": "Bokningsbekräftelse: {service} {when}",
+        "confirmation.heading": "Bokningsbekräftelse", "reschedule.heading": "Ny tid",
+        "cancellation.heading": "Avbokad", "reminder.heading": "Påminnelse om din tid",
         "confirmation.lead": "Tack för din bokning hos {clinic}. Välkommen!",
         "reschedule.subject": "Ny tid: {service} {when}",
         "reschedule.lead": "Din bokning har flyttats. Den nya tiden är:",
@@ -91,6 +92,8 @@ T = {
     "en": {
         "hello": "Hello {name},",
         "confirmation.subject": "Booking confirmed: {service} {when}",
+        "confirmation.heading": "Booking confirmed", "reschedule.heading": "New time",
+        "cancellation.heading": "Cancelled", "reminder.heading": "Reminder of your appointment",
         "confirmation.lead": "Thank you for booking with {clinic}. Welcome!",
         "reschedule.subject": "New time: {service} {when}",
         "reschedule.lead": "Your booking has been moved. The new time is:",
@@ -145,33 +148,29 @@ def compose(kind: str, facts: BookingFacts, *, now: dt.datetime, refund_sek: int
     hello = _t(lang, "hello", name=facts.name)
 
     text_lines = [hello, "", lead, ""] + [f"{label}: {value}" for label, value in rows]
-    html_rows = "".join(f"<tr><th scope=\"row\" align=\"left\">{html.escape(label)}</th><td>{html.escape(value)}</td></tr>"
-                        for label, value in rows)
-    markup = [f"<p>{html.escape(hello)}</p>", f"<p>{html.escape(lead)}</p>", f"<table>{html_rows}</table>"]
+    markup = [layout.heading(_t(lang, f"{kind}.heading")), layout.paragraph(hello), layout.paragraph(lead),
+              layout.facts(rows)]
     if facts.note and kind != "cancellation":
         text_lines += ["", f"{_t(lang, 'note')}:", facts.note]
-        markup.append(f"<p><strong>{html.escape(_t(lang, 'note'))}:</strong></p>"
-                      f"<p style=\"white-space:pre-wrap\">{html.escape(facts.note)}</p>")
+        markup.append(layout.note(_t(lang, "note"), facts.note))
     if facts.manage_url and kind != "cancellation":
         until = when(facts.change_until, None, lang)
         manage = _t(lang, "manage", until=until)
         text_lines += ["", f"{manage}:", facts.manage_url]
-        markup.append(f"<p>{html.escape(manage)}: <a href=\"{html.escape(facts.manage_url, quote=True)}\">"
-                      f"{html.escape(_t(lang, 'manage.link'))}</a></p>")
+        markup += [layout.paragraph(f"{manage}:"), layout.button(facts.manage_url, _t(lang, "manage.link"))]
         late = _t(lang, "late", phone=about.phone)
         text_lines += [late]
-        markup.append(f"<p>{html.escape(late)}</p>")
+        markup.append(layout.paragraph(late))
     if kind == "confirmation" and facts.marketing_url and facts.marketing_channels:
         channels = _t(lang, "offers.and").join(_t(lang, f"offers.{ch}") for ch in facts.marketing_channels)
         label, lead, ignore = (_t(lang, "offers.link", channels=channels), _t(lang, "offers.lead"),
                                _t(lang, "offers.ignore"))
         text_lines += ["", lead, f"{label}: {facts.marketing_url}", ignore]
-        markup.append(f"<p>{html.escape(lead)}</p><p><a href=\"{html.escape(facts.marketing_url, quote=True)}\">"
-                      f"{html.escape(label)}</a></p><p>{html.escape(ignore)}</p>")
+        markup += [layout.paragraph(lead), layout.link(facts.marketing_url, label), layout.paragraph(ignore)]
     attachments: list[Attachment] = []
     if kind in ("confirmation", "reschedule", "cancellation"):
         text_lines += ["", _t(lang, "ics")]
-        markup.append(f"<p>{html.escape(_t(lang, 'ics'))}</p>")
+        markup.append(layout.paragraph(_t(lang, "ics")))
         description = "\n".join(f"{label}: {value}" for label, value in rows)
         if facts.manage_url and kind != "cancellation":
             description += f"\n{_t(lang, 'manage.link')}: {facts.manage_url}"

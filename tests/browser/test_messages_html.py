@@ -1,0 +1,110 @@
+"""Every kind of e-mail, as the outbox holds it, opened in Chromium as a mail
+client would show its HTML part: nothing is fetched, the language is set, the
+links are there and axe-core finds no violations, in Swedish and in English."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+UTC = dt.timezone.utc
+NOW = dt.datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+NASTY = "Eve <img src=https://tracker.example/p.gif> \"&\""
+KINDS = ("confirmation", "reschedule", "cancellation", "reminder", "link", "email_change")
+
+
+def customer(language: str):
+    from chalicelib.models import Customer
+
+    return Customer(*Customer.key(f"c-{language}"), customer_id=f"c-{language}", name=NASTY,
+                    email=f"eve.{language}@example.se", phone="+46701234567", language=language,
+                    link_generation=1, created_at=NOW)
+
+
+def send_every_kind(language: str) -> None:
+    """Through the real paths: compose, ``messages.send_email`` (outbox + Message item), ``rights_mail``."""
+    from chalicelib import messages, rights_mail
+    from chalicelib.messages import booking_mail
+
+    person = customer(language)
+    start = dt.datetime(2027, 3, 30, 8, 0, tzinfo=UTC)
+    facts = booking_mail.BookingFacts(
+        booking_id="b1", name=NASTY, language=language, service="Hudkonsultation", staff="Sara Berg",
+        start=start, end=start + dt.timedelta(minutes=30), price_sek=895, paid_sek=300,
+        note="<script src=https://evil.example/x.js></script>\nTack!",
+        manage_url=f"https://hudateljen.example/hantera/#t=TOKEN-{language}&b=b1",
+        change_until=start - dt.timedelta(hours=24), sequence=0, marketing_channels=("email", "sms"),
+        marketing_url="https://hudateljen.example/utskick/#t=OFFERS&confirm=marketing",
+    )
+    for kind in KINDS[:4]:
+        mail = booking_mail.compose(kind, facts, now=NOW, refund_sek=300 if kind == "cancellation" else None)
+        messages.send_email(person, kind, mail.subject, mail.text, mail.html, mail.attachments, now=NOW)
+    rights_mail.send_data_link(person, NOW)
+    rights_mail.send_email_confirmation(person, f"new.{language}@example.se", "change1", NOW)
+
+
+def html_part(message: EmailMessage) -> str:
+    return message.get_body(preferencelist=("html",)).get_content()
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_every_email_fetches_nothing_has_its_links_and_no_axe_violations(page, outbox, language: str) -> None:
+    send_every_kind(language)
+    mails = outbox.emails()
+    assert len(mails) == len(KINDS)
+    requested: list[str] = []
+
+    def refuse(route) -> None:
+        requested.append(route.request.url)
+        route.abort()
+
+    page.route("**/*", refuse)
+    found: dict[str, object] = {}
+    for kind, mail in zip(KINDS, mails, strict=True):
+        page.set_content(html_part(mail), wait_until="load")
+        assert page.evaluate("document.documentElement.lang") == language, kind
+        # Webmail keeps the body only: the wrapper says the language too.
+        assert page.locator('[role="article"]').get_attribute("lang") == language, kind
+        assert page.title() == mail["Subject"], kind
+        hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
+        prefix = "/en" if language == "en" else ""
+        assert any(f"{prefix}/mina-uppgifter/#t=" in h for h in hrefs), (kind, hrefs)
+        assert any(f"{prefix}/utskick/#t=" in h for h in hrefs), (kind, hrefs)
+        assert any("/unsubscribe?token=" in h for h in hrefs), (kind, hrefs)
+        manage = page.locator('a[href*="/hantera/#t="]')
+        if kind in ("confirmation", "reschedule", "reminder"):
+            assert manage.count() == 1 and manage.inner_text() in ("Hantera din bokning", "Manage your booking")
+            assert manage.evaluate("a => getComputedStyle(a).display") == "inline-block"  # the button
+        else:
+            assert manage.count() == 0
+        # The visitor's words are text, never elements.
+        assert page.locator("script, img").count() == 0, kind
+        assert NASTY in page.inner_text("body"), kind
+        assert page.evaluate("document.body.scrollWidth") <= page.viewport_size["width"], kind
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+        if result["violations"]:
+            found[kind] = [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
+    assert found == {}, json.dumps(found, indent=1, ensure_ascii=False)
+    assert requested == []
+
+
+def test_the_confirmation_is_one_column_of_at_most_600_px_on_a_phone_too(page, outbox) -> None:
+    send_every_kind("sv")
+    page.route("**/*", lambda route: route.abort())
+    markup = html_part(outbox.emails()[0])
+    for width in (800, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.set_content(markup)
+        column = page.locator('[role="main"]').locator("xpath=ancestor::table[1]").bounding_box()
+        assert column is not None and column["width"] <= 600
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        button = page.get_by_role("link", name="Hantera din bokning").bounding_box()
+        assert button is not None and button["height"] >= 40  # a target a thumb can hit
