@@ -74,9 +74,9 @@ def unsubscribe_url(customer: Customer, now: dt.datetime) -> str:
 
 FOOTER = {
     "sv": ("Dina uppgifter (se, ladda ner, rätta, radera)", "Välj utskick (e-post, sms)", "Avsluta alla erbjudanden",
-           "Länkarna gäller i {days} dagar; en ny länk får du på webbplatsen."),
+           "Länkarna till dina uppgifter och utskick gäller i {days} dagar; en ny länk får du på webbplatsen."),
     "en": ("Your details (see, download, correct, erase)", "Choose messages (e-mail, SMS)", "Stop all offers",
-           "The links work for {days} days; you can ask for a new one on the website."),
+           "The links to your details and messages work for {days} days; you can ask for a new one on the website."),
 }
 
 
