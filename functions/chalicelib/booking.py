@@ -21,13 +21,11 @@ takes the new ones and keeps the shared ones (checked to be still ours).
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 import random
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from types import ModuleType
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
@@ -35,7 +33,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from . import availability, customers, links, marketing, retention, settings
+from . import availability, customers, expiry, links, marketing, retention, settings
 from . import clinic as clinic_module
 from .clinic import Clinic, Service
 from .errors import Conflict, Invalid, NotFound
@@ -49,24 +47,9 @@ MAX_OPEN_HOLDS = 2          # unpaid, unexpired holds one customer (by address) 
 LOCK_KEEP = dt.timedelta(days=1)  # a lock outlives its appointment by this, then TTL removes it
 
 
-# --- optional neighbours: payments (issue 4) and the expiry cascade (issue 7) ----------------
-
-
-def _optional(name: str) -> ModuleType | None:
-    """A sibling module that another capability provides, or None while it does not exist."""
-    try:
-        return importlib.import_module(f"{__package__}.{name}")
-    except ModuleNotFoundError as error:
-        if error.name != f"{__package__}.{name}":
-            raise
-        return None
-
-
 def refresh_expiry(customer_id: str, now: dt.datetime) -> None:
-    """Move the customer's expiry on all their items (retention's cascade), when it exists."""
-    expiry = _optional("expiry")
-    if expiry is not None:
-        expiry.refresh(customer_id, now)
+    """Move the customer's expiry on all their items (retention's cascade)."""
+    expiry.refresh(customer_id, now)
 
 
 # --- one transaction, with names for its parts ------------------------------------------------------
@@ -365,19 +348,19 @@ def _after_booking(clinic: Clinic, plan: _Plan, known: customers.Known | None, n
         _quietly(refresh_expiry, booking.customer_id, now)  # older items of the customer follow the new date
     payment = None
     if booking.status == "awaiting_payment":
-        payments = _optional("payments")
-        if payments is not None:
-            try:
-                payment = payments.start_payment(booking)
-            except Exception:
-                # Nobody can pay a hold without its PaymentIntent: give the time back at once rather
-                # than block it for hold_minutes (a retry would get 409 for its own time), then fail.
-                _quietly(_cancel, clinic, booking, now)
-                raise
-            if payment is not None:
-                booking.payment_intent_id = payment.payment_intent_id
-                booking.update(actions=[Booking.payment_intent_id.set(payment.payment_intent_id)],
-                               condition=Booking.status == "awaiting_payment")
+        from . import payments  # stripe is imported only where payments happen (cold start)
+
+        try:
+            payment = payments.start_payment(booking)
+        except Exception:
+            # Nobody can pay a hold without its PaymentIntent: give the time back at once rather
+            # than block it for hold_minutes (a retry would get 409 for its own time), then fail.
+            _quietly(_cancel, clinic, booking, now)
+            raise
+        if payment is not None:
+            booking.payment_intent_id = payment.payment_intent_id
+            booking.update(actions=[Booking.payment_intent_id.set(payment.payment_intent_id)],
+                           condition=Booking.status == "awaiting_payment")
     else:
         # A returning customer's copy here does not know their channels: the mail reads the profile
         # when it must decide whether to ask for the marketing confirmation.
@@ -586,8 +569,9 @@ def _cancel(clinic: Clinic, booking: Booking, now: dt.datetime, *, customer: Cus
     cancelled = Booking.from_raw_data(booking.serialize())  # as written: no read after the write
     cancelled.status, cancelled.cancelled_at, cancelled.updated_at, cancelled.hold_until = "cancelled", now, now, None
     refund = None
-    payments = _optional("payments")
-    if payments is not None and cancelled.payment_intent_id:
+    if cancelled.payment_intent_id:
+        from . import payments  # stripe is imported only where payments happen (cold start)
+
         refund = payments.refund_on_cancel(cancelled, now)
     if not follow_up:
         return Cancelled(cancelled, refund)
