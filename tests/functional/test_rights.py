@@ -4,7 +4,6 @@ who may read what (401 / 404), access, correction, channels, unsubscribe."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 
 import pytest
@@ -14,9 +13,6 @@ from chalicelib.clock import now as clock_now
 from chalicelib.errors import NotFound
 from chalicelib.models import Customer, Item, MarketingConsent, RightsRequest
 from support.rights_customers import make_customer
-
-MESSAGES = importlib.util.find_spec("chalicelib.messages") is not None
-needs_messages = pytest.mark.skipif(not MESSAGES, reason="pending: chalicelib.messages (issue 3) is not there yet")
 
 
 def auth(token: str) -> dict[str, str]:
