@@ -657,10 +657,7 @@ def _guarded(run: Any) -> Any:
     def call(args: argparse.Namespace) -> int:
         try:
             return int(run(args))
-        except Refused as error:
-            print(f"\nallavie {args.command}: {error}", file=sys.stderr)
-            return 2
-        except build.BuildError as error:
+        except (Refused, build.BuildError) as error:
             print(f"\nallavie {args.command}: {error}", file=sys.stderr)
             return 2
         except NoCredentialsError:

@@ -45,15 +45,11 @@ def _run_dev() -> int:
     outbox = Path(os.environ.get("OUTBOX_DIR") or var / "outbox")
     outbox.mkdir(parents=True, exist_ok=True)
 
-    # A second `make dev` must fail cleanly before it starts anything.
-    try:
-        for port, name, variable in ((site_port, "site", "SITE_PORT"), (api_port, "API", "API_PORT"),
-                                     (dynamodb_port, "DynamoDB Local", "DYNAMODB_PORT"),
-                                     (stripe_port, "localstripe", "STRIPE_PORT")):
-            servers.require_free(port, name, variable)
-    except servers.StackError as error:
-        print(f"allavie dev: {error}", file=sys.stderr)
-        return 2
+    # A second `make dev` must fail cleanly before it starts anything (run_dev reports it).
+    for port, name, variable in ((site_port, "site", "SITE_PORT"), (api_port, "API", "API_PORT"),
+                                 (dynamodb_port, "DynamoDB Local", "DYNAMODB_PORT"),
+                                 (stripe_port, "localstripe", "STRIPE_PORT")):
+        servers.require_free(port, name, variable)
 
     stack = servers.Stack()
 
@@ -92,9 +88,6 @@ def _run_dev() -> int:
         dead = [s.name for s in stack.servers if s.proc.poll() is not None]
         print(f"Stopped because {', '.join(dead)} ended.", file=sys.stderr)
         return 1
-    except servers.StackError as error:
-        print(f"allavie dev: {error}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         print("\nStopping ...", flush=True)
         return 0
