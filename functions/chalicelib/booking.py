@@ -33,7 +33,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from . import availability, customers, expiry, links, marketing, retention, settings
+from . import availability, customers, db, expiry, links, marketing, retention
 from . import clinic as clinic_module
 from .clinic import Clinic, Service
 from .errors import Conflict, Invalid, NotFound
@@ -84,7 +84,7 @@ class _Tx:
         """None when written; else, per label, the reasons DynamoDB gave for cancelling."""
         ordered = self.checks + self.deletes + self.puts + self.updates
         try:
-            with TransactWrite(connection=Item._get_connection().connection) as transaction:
+            with db.transaction() as transaction:
                 for _, add in ordered:
                     add(transaction)
         except TransactWriteError as error:
@@ -384,8 +384,7 @@ def manage_url(booking: Booking, customer: Customer) -> str:
     """The manage page, with a token for this booking that expires when the appointment starts."""
     token = links.issue(customer.customer_id, "booking", int(customer.link_generation), booking.start,
                         booking_id=booking.booking_id)
-    prefix = "/en" if customer.language == "en" else ""
-    return f"{settings.get().site_url}{prefix}/hantera/#t={token}&b={booking.booking_id}"
+    return links.page_url("manage", token, customer.language, b=booking.booking_id)
 
 
 def facts(booking: Booking, customer: Customer, clinic: Clinic, with_link: bool, *, confirming: bool = False,

@@ -10,6 +10,7 @@ import logging
 from collections.abc import Iterator
 
 from botocore.exceptions import ClientError
+from pynamodb.transactions import TransactWrite
 
 from . import settings as settings_module
 from .models import Item
@@ -43,6 +44,11 @@ def bind(settings: settings_module.Settings | None = None) -> None:
     for cls in _all_models():
         cls._connection = None
     _bound = wanted
+
+
+def transaction() -> TransactWrite:
+    """A TransactWriteItems on the table, through the models' own (cached) connection."""
+    return TransactWrite(connection=Item._get_connection().connection)
 
 
 def ensure_table(settings: settings_module.Settings | None = None) -> bool:

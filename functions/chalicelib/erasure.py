@@ -20,12 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pynamodb.transactions import TransactWrite
-
-from . import ratelimit, rights_log
+from . import db, ratelimit, rights_log
 from .clock import local
 from .models import Booking, Customer, EmailChange, EmailKey, Item, LedgerEntry, MarketingConsent, Message, RightsRequest
-from .rights import _connection, partition
+from .rights import partition
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +163,7 @@ def _delete_root(customer: Customer, email: str) -> None:
         key: EmailKey | None = EmailKey.get(*EmailKey.key(email), consistent_read=True)
     except EmailKey.DoesNotExist:
         key = None
-    with TransactWrite(connection=_connection()) as tx:
+    with db.transaction() as tx:
         tx.delete(customer)
         if key is not None and key.customer_id == customer.customer_id:
             tx.delete(key, condition=EmailKey.customer_id == customer.customer_id)

@@ -36,9 +36,8 @@ from dataclasses import dataclass, field
 from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
-from pynamodb.transactions import TransactWrite
 
-from . import clock, retention
+from . import clock, db, retention
 from .models import Booking, Customer, EmailKey, Item, customer_pk
 
 log = logging.getLogger(__name__)
@@ -96,7 +95,7 @@ def write_all(writes: Sequence[Write]) -> Outcome:
         chunk = writes[start:start + TRANSACTION_LIMIT]
         outcome.requests += 1
         try:
-            with TransactWrite(connection=Item._get_connection().connection) as transaction:
+            with db.transaction() as transaction:
                 for write in chunk:
                     if write.put:
                         transaction.save(write.item, condition=write.condition)

@@ -21,11 +21,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from . import secrets
+from . import secrets, settings
 from .errors import Unauthorized
+
+# Links to "Mina uppgifter" and "Utskick": long enough to act on, short if a mail leaks.
+DATA_LINK_DAYS = 7
 
 PURPOSES = ("booking", "data", "unsubscribe", "email", "marketing")
 _SALT = "allavie.link.v1"
@@ -95,3 +99,18 @@ def verify(token: str, purposes: tuple[str, ...], now: dt.datetime, *, key: str 
     if claims.purpose not in purposes or claims.expires <= now:
         raise Unauthorized()
     return claims
+
+
+# The site's pages that a link opens (Swedish at /page/, English at /en/page/).
+PAGES = {"manage": "hantera", "data": "mina-uppgifter", "preferences": "utskick"}
+
+
+def page_url(page: str, token: str, language: str, **params: str) -> str:
+    """A link page with the token (and ``params``) in the fragment, which browsers never send."""
+    prefix = "/en" if language == "en" else ""
+    return f"{settings.get().site_url}{prefix}/{PAGES[page]}/#{urlencode({'t': token, **params})}"
+
+
+def data_token(customer_id: str, generation: int, now: dt.datetime) -> str:
+    """A token for the customer's data and preferences pages."""
+    return issue(customer_id, "data", generation, now + dt.timedelta(days=DATA_LINK_DAYS))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import access, customers, links, rights, rights_mail
+from . import access, customers, links, rights
 from .errors import Unauthorized
 from .models import Booking, Customer, MarketingConsent
 
@@ -55,7 +55,7 @@ def confirm_url(customer: Customer, channels: tuple[str, ...], now: dt.datetime)
     """The Utskick page with a token that confirms exactly ``channels``."""
     token = links.issue(customer.customer_id, "marketing", int(customer.link_generation),
                         now + dt.timedelta(days=CONFIRM_DAYS), ref=" ".join(channels))
-    return rights_mail.preferences_url(token, customer.language) + "&confirm=marketing"
+    return links.page_url("preferences", token, customer.language, confirm="marketing")
 
 
 def confirm(token: str, now: dt.datetime) -> tuple[Customer, dict[str, bool], str]:
@@ -68,4 +68,4 @@ def confirm(token: str, now: dt.datetime) -> tuple[Customer, dict[str, bool], st
     if not channels or any(ch not in CHANNELS for ch in channels):
         raise Unauthorized()
     marketing = rights.set_marketing(holder.customer, {ch: True for ch in channels}, "email_confirmation", now)
-    return holder.customer, marketing, rights_mail.data_token(holder.customer, now)
+    return holder.customer, marketing, links.data_token(holder.customer.customer_id, int(holder.customer.link_generation), now)

@@ -14,12 +14,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import phonenumbers
-from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
-from pynamodb.transactions import TransactWrite
 
-from . import access, ratelimit, rights_log, rights_mail, validation
+from . import access, db, links, ratelimit, rights_log, rights_mail, validation
 from .errors import Conflict, Invalid, Unauthorized
 from .models import Booking, Customer, EmailChange, EmailKey, Item, MarketingConsent, customer_pk, live
 
@@ -113,10 +111,6 @@ def _only(body: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
         raise Invalid(fields={k: "unknown_field" for k in unknown})
 
 
-def _connection() -> Connection:
-    return Connection(region=Item.Meta.region, host=getattr(Item.Meta, "host", None))
-
-
 # --- correction (art. 16) -----------------------------------------------------------------------
 
 
@@ -195,7 +189,7 @@ def confirm_email(token: str, now: dt.datetime) -> tuple[Customer, str]:
     old_email, new_email = customer.email, change.new_email
     pending = [i for i in partition(customer.customer_id) if isinstance(i, EmailChange)]
     try:
-        with TransactWrite(connection=_connection()) as tx:
+        with db.transaction() as tx:
             tx.update(customer, actions=[
                 Customer.email.set(new_email),
                 Customer.link_generation.add(1),
@@ -216,7 +210,7 @@ def confirm_email(token: str, now: dt.datetime) -> tuple[Customer, str]:
         raise Conflict("email_taken", {"email": "email_taken"}) from None
     customer.refresh(consistent_read=True)
     rights_log.record("rectification", "web", "email_confirmed", now)
-    return customer, rights_mail.data_token(customer, now)
+    return customer, links.data_token(customer.customer_id, int(customer.link_generation), now)
 
 
 # --- marketing channels ---------------------------------------------------------------------
@@ -235,7 +229,7 @@ def set_marketing(customer: Customer, choices: Mapping[str, Any], source: str, n
     if changed:
         attribute = {"email": Customer.marketing_email, "sms": Customer.marketing_sms}
         try:
-            with TransactWrite(connection=_connection()) as tx:
+            with db.transaction() as tx:
                 actions: list[Action] = [attribute[ch].set(v) for ch, v in changed.items()]
                 tx.update(customer, actions=[*actions, Customer.updated_at.set(now)],
                           condition=Customer.link_generation == customer.link_generation)

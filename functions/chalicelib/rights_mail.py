@@ -7,29 +7,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from . import clinic, links, settings
+from . import clinic, links
 from .models import Customer
 
-DATA_LINK_DAYS = 7
 EMAIL_CONFIRM_HOURS = 24
 
 
 def data_url(token: str, language: str) -> str:
-    prefix = "/en" if language == "en" else ""
-    return f"{settings.get().site_url}{prefix}/mina-uppgifter/#t={token}"
+    return links.page_url("data", token, language)
 
 
 def preferences_url(token: str, language: str) -> str:
-    prefix = "/en" if language == "en" else ""
-    return f"{settings.get().site_url}{prefix}/utskick/#t={token}"
+    return links.page_url("preferences", token, language)
 
 
 def confirm_url(token: str, language: str) -> str:
-    return data_url(token, language) + "&confirm=email"
-
-
-def data_token(customer: Customer, now: dt.datetime) -> str:
-    return links.issue(customer.customer_id, "data", int(customer.link_generation), now + dt.timedelta(days=DATA_LINK_DAYS))
+    return links.page_url("data", token, language, confirm="email")
 
 
 def _when(moment: dt.datetime, language: str) -> str:
@@ -60,8 +53,8 @@ def _send(customer: Customer, purpose: str, subject: str, heading: str, paragrap
 
 def send_data_link(customer: Customer, now: dt.datetime) -> None:
     """A fresh link to "Mina uppgifter" and "Utskick", valid for a week."""
-    token = data_token(customer, now)
-    until = now + dt.timedelta(days=DATA_LINK_DAYS)
+    token = links.data_token(customer.customer_id, int(customer.link_generation), now)
+    until = now + dt.timedelta(days=links.DATA_LINK_DAYS)
     name = clinic.current().name
     if customer.language == "en":
         subject = f"Your link to your details at {name}"

@@ -26,7 +26,6 @@ from ..models import Customer, Message, customer_pk
 from . import layout
 from .transports import AwsTransport, OutboxTransport, Transport
 
-DATA_LINK_DAYS = 7
 # Long lines stay whole (RFC 5322 allows 998): folding would turn the List-Unsubscribe URL into
 # encoded words that mail clients do not decode there. UTF-8 headers only for internationalised
 # addresses (RFC 6532), so that every other message is plain RFC 5322.
@@ -52,20 +51,6 @@ def transport() -> Transport:
     return AwsTransport(current.region)
 
 
-def _prefix(language: str) -> str:
-    return "/en" if language == "en" else ""
-
-
-def data_url(customer: Customer, now: dt.datetime) -> str:
-    token = links.issue(customer.customer_id, "data", int(customer.link_generation), now + dt.timedelta(days=DATA_LINK_DAYS))
-    return f"{settings.get().site_url}{_prefix(customer.language)}/mina-uppgifter/#t={token}"
-
-
-def preferences_url(customer: Customer, now: dt.datetime) -> str:
-    token = links.issue(customer.customer_id, "data", int(customer.link_generation), now + dt.timedelta(days=DATA_LINK_DAYS))
-    return f"{settings.get().site_url}{_prefix(customer.language)}/utskick/#t={token}"
-
-
 def unsubscribe_url(customer: Customer, now: dt.datetime) -> str:
     token = links.issue(customer.customer_id, "unsubscribe", int(customer.link_generation),
                         now + dt.timedelta(days=UNSUBSCRIBE_LINK_DAYS))
@@ -84,8 +69,10 @@ def _footer(customer: Customer, now: dt.datetime, unsubscribe: str) -> tuple[str
     lang = "en" if customer.language == "en" else "sv"
     data_label, prefs_label, stop_label, note = FOOTER[lang]
     about = clinic.current()
-    rows = [(data_label, data_url(customer, now)), (prefs_label, preferences_url(customer, now)), (stop_label, unsubscribe)]
-    note = note.format(days=DATA_LINK_DAYS)
+    token = links.data_token(customer.customer_id, int(customer.link_generation), now)
+    rows = [(data_label, links.page_url("data", token, lang)), (prefs_label, links.page_url("preferences", token, lang)),
+            (stop_label, unsubscribe)]
+    note = note.format(days=links.DATA_LINK_DAYS)
     text = "\n\n-- \n" + f"{about.name}, {about.organisation}, {about.address}, {about.phone}\n" + "".join(
         f"{label}: {url}\n" for label, url in rows) + note + "\n"
     markup = layout.footer(f"{about.name}, {about.organisation}, {about.address}, {about.phone}", rows, note)
