@@ -78,7 +78,7 @@ def main() -> int:
         env = servers.app_env(dynamodb_url=dynamodb.url, stripe_url=stripe.url, api_url=f"http://127.0.0.1:{api_port}",
                               site_url=site_url, outbox=work / "outbox", table="allavie_lighthouse")
         os.environ.update(env)
-        from chalicelib import db
+        from chalicelib.store import connection as db
 
         db.ensure_table()
         api = stack.add(servers.start_api(api_port, env))

@@ -45,9 +45,9 @@ class Counter:
         self.calls[str(model.name)] += 1
 
     def install(self) -> None:
-        from chalicelib import db
+        from chalicelib.store import connection as db
 
-        for cls in db._all_models():
+        for cls in db.all_models():
             client = cls._get_connection().connection.client
             if id(client) not in self.hooked:
                 client.meta.events.register("before-call.dynamodb", self.hook)
@@ -80,7 +80,7 @@ def manage_link(outbox: Path, booking_id: str) -> dict[str, str]:
 
 
 def workdays(first: dt.date, count: int) -> list[dt.date]:
-    from chalicelib import clinic
+    from chalicelib.core import clinic
 
     current = clinic.current()
     days, day = [], first
@@ -114,7 +114,7 @@ def main() -> int:
 def run(runs: int, outbox: Path) -> int:
     from app import app
     from chalice.test import Client
-    from chalicelib import db
+    from chalicelib.store import connection as db
 
     db.ensure_table()
     counter = Counter()

@@ -66,7 +66,7 @@ def stack_env(dynamodb_url: str, stripe_url: str, api_port: int, site_port: int,
     )
     saved = dict(os.environ)
     os.environ.update(env)
-    from chalicelib import db
+    from chalicelib.store import connection as db
 
     db.ensure_table()
     yield env
@@ -76,7 +76,7 @@ def stack_env(dynamodb_url: str, stripe_url: str, api_port: int, site_port: int,
 
 def _empty_table() -> None:
     """Delete every item (a Scan is fine in tests, never in the product)."""
-    from chalicelib.models import Item
+    from chalicelib.store.models import Item
 
     with Item.batch_write() as batch:
         for item in Item.scan():
@@ -85,7 +85,7 @@ def _empty_table() -> None:
 
 @pytest.fixture()
 def table(stack_env: dict[str, str], outbox_dir: Path) -> Iterator[None]:
-    from chalicelib import db
+    from chalicelib.store import connection as db
 
     db.bind()
     _empty_table()

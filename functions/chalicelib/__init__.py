@@ -1,5 +1,7 @@
-"""The domain of the Allavie booking and privacy platform.
+"""The domain of the Allavie booking and privacy platform, one package per capability.
 
-Modules are small and named after what they mean. Only the adapters
-(``db``, ``models``, ``payments``, ``messages``) import boto3, pynamodb or stripe.
+Layers, top to bottom (``make check`` enforces them with import-linter; see
+docs/architecture.md): routes; rights; booking; payments | marketing | cookies;
+retention; messages; links; store; core. Only ``store`` imports pynamodb or
+botocore, only ``payments.gateway`` imports stripe.
 """

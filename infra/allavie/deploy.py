@@ -70,7 +70,7 @@ def sender_address() -> str:
     """The SES sender: $ALLAVIE_SENDER_EMAIL, else clinic.yml's ``clinic.sender``."""
     value = os.environ.get(SENDER_VARIABLE, "").strip()
     if not value:
-        from chalicelib import clinic
+        from chalicelib.core import clinic
 
         value = clinic.load().sender.strip()
     if not re.fullmatch(r"[^@\s]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", value or ""):

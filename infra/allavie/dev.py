@@ -23,7 +23,7 @@ def init_table(env: dict[str, str]) -> bool:
     """Create the table (TTL on) if it is missing; safe to run again."""
     os.environ.update(env)
     sys.path.insert(0, str(ROOT / "functions"))
-    from chalicelib import db
+    from chalicelib.store import connection as db
 
     return db.ensure_table()
 

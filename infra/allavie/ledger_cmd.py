@@ -21,7 +21,9 @@ def export(year: int, out: TextIO, now: dt.datetime | None = None) -> int:
     """Write the year's rows as CSV with a total line; returns the number of rows."""
     if str(FUNCTIONS) not in sys.path:
         sys.path.insert(0, str(FUNCTIONS))
-    from chalicelib import clock, db, ledger
+    from chalicelib.core import clock
+    from chalicelib.payments import ledger
+    from chalicelib.store import connection as db
 
     db.bind()
     moment = now or clock.now()

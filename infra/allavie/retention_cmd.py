@@ -5,7 +5,7 @@
     allavie retention --as-of YYYY-MM-DD --local    # against `make dev`'s DynamoDB Local
 
 The same code path as the nightly sweeper and the TTL stream handler
-(``chalicelib.sweeper``): a customer goes with their whole partition, their
+(``chalicelib.retention.sweeper``): a customer goes with their whole partition, their
 EmailKey, the local copies of their messages and the time locks of bookings
 ahead, and leaves a DeletionRecord without personal data. Lists ids and
 dates, never names, e-mail addresses or phone numbers. Reads the table named
@@ -36,7 +36,7 @@ def _local(port: str | None = None) -> None:
 def _domain() -> None:
     if str(FUNCTIONS) not in sys.path:
         sys.path.insert(0, str(FUNCTIONS))
-    from chalicelib import db
+    from chalicelib.store import connection as db
 
     db.bind()
 
@@ -51,7 +51,8 @@ def _day(value: str) -> dt.date:
 def retention(as_of: dt.date, apply: bool, out: TextIO, *, now: dt.datetime | None = None) -> int:
     """List (and with ``apply`` delete) what expires by the end of ``as_of``; returns how many roots."""
     _domain()
-    from chalicelib import clock, sweeper
+    from chalicelib.core import clock
+    from chalicelib.retention import sweeper
 
     moment = now or clock.now()
     due = sweeper.expired(as_of)

@@ -26,7 +26,7 @@ from . import FUNCTIONS
 def _domain() -> None:
     if str(FUNCTIONS) not in sys.path:
         sys.path.insert(0, str(FUNCTIONS))
-    from chalicelib import db
+    from chalicelib.store import connection as db
 
     db.bind()
 
@@ -34,7 +34,7 @@ def _domain() -> None:
 def _received(value: str | None, now: dt.datetime) -> dt.datetime:
     if not value:
         return now
-    from chalicelib.clock import STOCKHOLM
+    from chalicelib.core.clock import STOCKHOLM
 
     day = dt.date.fromisoformat(value)
     return min(now, dt.datetime.combine(day, dt.time(12), STOCKHOLM).astimezone(dt.timezone.utc))
@@ -43,10 +43,14 @@ def _received(value: str | None, now: dt.datetime) -> dt.datetime:
 def export(email: str, out: TextIO, *, received: str | None = None, now: dt.datetime | None = None) -> dict[str, Any] | None:
     """Write the customer's registerutdrag as JSON; None (and nothing written) when nobody has the address."""
     _domain()
-    from chalicelib import clock, rights, rights_export, rights_log
+    from chalicelib.core import clock
+    from chalicelib.rights import export as rights_export
+    from chalicelib.rights import log as rights_log
+    from chalicelib.rights import profile as rights
+    from chalicelib.store import lookups
 
     moment = now or clock.now()
-    customer = rights.customer_by_email(rights.normalise_email(email), moment)
+    customer = lookups.customer_by_email(rights.normalise_email(email), moment)
     document = rights_export.export(customer.customer_id, moment) if customer else None
     rights_log.record("access", "operator", "exported" if document else "no_data", moment,
                       received_at=_received(received, moment))
@@ -60,10 +64,14 @@ def erase(email: str, *, received: str | None = None, now: dt.datetime | None = 
           language: str = "sv") -> dict[str, Any] | None:
     """Erase the customer with this address; None when nobody has it."""
     _domain()
-    from chalicelib import clock, erasure, rights, rights_log
+    from chalicelib.core import clock
+    from chalicelib.rights import erasure
+    from chalicelib.rights import log as rights_log
+    from chalicelib.rights import profile as rights
+    from chalicelib.store import lookups
 
     moment = now or clock.now()
-    customer = rights.customer_by_email(rights.normalise_email(email), moment)
+    customer = lookups.customer_by_email(rights.normalise_email(email), moment)
     if customer is None:
         rights_log.record("erasure", "operator", "no_data", moment, received_at=_received(received, moment))
         return None
@@ -75,8 +83,9 @@ def erase(email: str, *, received: str | None = None, now: dt.datetime | None = 
 def report(month: str, out: TextIO, *, now: dt.datetime | None = None) -> int:
     """Print one month's requests and whether each was answered in time; returns how many were late."""
     _domain()
-    from chalicelib import clock, rights_log
-    from chalicelib.clock import local
+    from chalicelib.core import clock
+    from chalicelib.core.clock import local
+    from chalicelib.rights import log as rights_log
 
     year, number = rights_log.parse_month(month)
     lines = rights_log.month(year, number, now or clock.now())

@@ -70,7 +70,7 @@ def check_stage(stage: str) -> str:
 
 
 def _model() -> Any:
-    from chalicelib.models import Item
+    from chalicelib.store.models import Item
 
     return Item
 

@@ -17,7 +17,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "functions"))
 
-from chalicelib import clinic  # noqa: E402
+from chalicelib.core import clinic  # noqa: E402
 
 MARKER = re.compile(r"<!--\s*allavie:([a-z_]+)\s*-->")
 WEEKDAY_NAMES = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from chalicelib.models import Booking, Item, SlotLock
+from chalicelib.store.models import Booking, Item, SlotLock
 from playwright.sync_api import expect
 from support.browser import answer_cookie_banner, console_errors
 

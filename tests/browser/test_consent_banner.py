@@ -7,7 +7,7 @@ import datetime as dt
 from urllib.parse import urlsplit
 
 import pytest
-from chalicelib import analytics, consent
+from chalicelib.cookies import analytics, consent
 
 pytestmark = pytest.mark.browser
 

@@ -21,7 +21,7 @@ KINDS = ("confirmation", "reschedule", "cancellation", "reminder", "link", "emai
 
 
 def customer(language: str):
-    from chalicelib.models import Customer
+    from chalicelib.store.models import Customer
 
     return Customer(*Customer.key(f"c-{language}"), customer_id=f"c-{language}", name=NASTY,
                     email=f"eve.{language}@example.se", phone="+46701234567", language=language,
@@ -30,8 +30,9 @@ def customer(language: str):
 
 def send_every_kind(language: str) -> None:
     """Through the real paths: compose, ``messages.send_email`` (outbox + Message item), ``rights_mail``."""
-    from chalicelib import messages, rights_mail
-    from chalicelib.messages import booking_mail
+    from chalicelib import messages
+    from chalicelib.booking import mail as booking_mail
+    from chalicelib.rights import mail as rights_mail
 
     person = customer(language)
     start = dt.datetime(2027, 3, 30, 8, 0, tzinfo=UTC)

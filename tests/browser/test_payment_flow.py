@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from chalicelib.models import Booking, Item, LedgerEntry
+from chalicelib.store.models import Booking, Item, LedgerEntry
 from playwright.sync_api import expect
 from support.browser import answer_cookie_banner, console_errors
 

@@ -49,8 +49,9 @@ def test_my_data_shows_the_phone_as_people_write_it_and_names_every_bad_field(
 def _leave_one_time(service_id: str, staff_id: str) -> dt.datetime:
     """Every unit of the staff member's next five weeks taken, but for one treatment's length at 10:00
     on the first open day from the day after tomorrow: exactly one free time, on exactly one day."""
-    from chalicelib import availability, clinic
-    from chalicelib.models import SlotLock
+    from chalicelib.booking import availability
+    from chalicelib.core import clinic
+    from chalicelib.store.models import SlotLock
 
     data = clinic.load()
     service = next(s for s in data.services if s.id == service_id)

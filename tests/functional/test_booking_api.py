@@ -7,8 +7,8 @@ import datetime as dt
 import json
 
 import pytest
-from chalicelib import booking as booking_module
-from chalicelib.models import Booking, Customer, EmailKey, Item, MarketingConsent, Message, SlotLock
+from chalicelib.booking import paid as booking_module
+from chalicelib.store.models import Booking, Customer, EmailKey, Item, MarketingConsent, Message, SlotLock
 from support.booking_data import DROP, answer, at, body, fragment, get, post
 
 NOW = "2027-03-20T12:00:00+01:00"  # a Saturday, ten days before the bookings below

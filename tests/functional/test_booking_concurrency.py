@@ -9,7 +9,7 @@ import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
-from chalicelib.models import Booking, Customer, EmailKey, Item, SlotLock
+from chalicelib.store.models import Booking, Customer, EmailKey, Item, SlotLock
 
 TIMEOUT = 30
 

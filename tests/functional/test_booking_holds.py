@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from chalicelib.models import Booking, Item
+from chalicelib.store.models import Booking, Item
 from support.booking_data import answer, at, body, post
 
 NOW = "2027-03-20T12:00:00+01:00"

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 import stripe
-from chalicelib import links
-from chalicelib.models import Customer, Item, MarketingConsent
+from chalicelib.links import tokens as links
+from chalicelib.store.models import Customer, Item, MarketingConsent
 from support import stripe_events
 from support.booking_data import answer, at, body, fragment, get, post
 

@@ -8,8 +8,8 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from chalicelib import analytics, consent
-from chalicelib.models import CookieConsent, Item, PageCount
+from chalicelib.cookies import analytics, consent
+from chalicelib.store.models import CookieConsent, Item, PageCount
 
 JSON = {"Content-Type": "application/json"}
 

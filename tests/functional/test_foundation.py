@@ -2,8 +2,8 @@
 
 import json
 
-from chalicelib import db
-from chalicelib.models import Item
+from chalicelib.store import connection as db
+from chalicelib.store.models import Item
 
 
 def test_the_table_has_ttl_on_its_ttl_attribute(table: None) -> None:

@@ -8,8 +8,8 @@ import io
 
 import pytest
 from allavie import cli
-from chalicelib import ledger
-from chalicelib.clock import STOCKHOLM
+from chalicelib.core.clock import STOCKHOLM
+from chalicelib.payments import ledger
 
 
 def test_the_year_export_is_csv_by_date_with_a_total(table: None, capsys: pytest.CaptureFixture[str]) -> None:

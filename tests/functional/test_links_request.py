@@ -7,8 +7,8 @@ import json
 import time
 
 import pytest
-from chalicelib.models import Item, RateLimit, RightsRequest
 from chalicelib.routes.rights import LINKS_MIN_SECONDS
+from chalicelib.store.models import Item, RateLimit, RightsRequest
 from support.booking_data import answer, body, fragment, get, post
 
 NOW = "2027-03-20T12:00:00+01:00"

@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 import stripe
-from chalicelib import ledger, payments, webhooks
-from chalicelib.clock import STOCKHOLM, UTC
-from chalicelib.models import Booking, Item, LedgerEntry, RefundClaim, WebhookEvent
+from chalicelib.core.clock import STOCKHOLM, UTC
+from chalicelib.payments import gateway as payments
+from chalicelib.payments import ledger, refunds, webhooks
+from chalicelib.store.models import Booking, Item, LedgerEntry, RefundClaim, WebhookEvent
 from support import stripe_events
 
 WEBHOOK_SECRET = "whsec_local"  # servers.LOCAL_WEBHOOK_SECRET, what stack_env sets
@@ -87,9 +88,9 @@ def test_no_prepayment_no_intent(table: None, stripe_url: str) -> None:
 def test_cancel_in_time_refunds_once_and_is_ledgered(table: None, stripe_url: str) -> None:
     booking = paid_booking(stripe_url, prepayment_sek=500)
     now = dt.datetime.now(UTC)
-    result = payments.refund_on_cancel(booking, now)
+    result = refunds.refund_on_cancel(booking, now)
     assert result is not None and result.amount_sek == 500 and result.status == "succeeded"
-    again = payments.refund_on_cancel(booking, now)
+    again = refunds.refund_on_cancel(booking, now)
     assert again is not None and again.status == "already_refunded" and again.refund_id is None
     assert charge_of(stripe_url, booking.payment_intent_id).amount_refunded == 50000
     rows = ledger.for_booking(booking.booking_id, now)
@@ -108,7 +109,7 @@ def test_two_cancels_at_once_refund_only_what_was_paid(table: None, stripe_url: 
     def cancel() -> None:
         copy = Booking.get(*Booking.key(booking.customer_id, booking.booking_id))
         barrier.wait()
-        results.append(payments.refund_on_cancel(copy, now))
+        results.append(refunds.refund_on_cancel(copy, now))
 
     threads = [threading.Thread(target=cancel) for _ in range(6)]
     for thread in threads:
@@ -126,7 +127,7 @@ def test_two_cancels_at_once_refund_only_what_was_paid(table: None, stripe_url: 
 def test_cancel_too_late_refunds_nothing(table: None, stripe_url: str) -> None:
     start = dt.datetime.now(UTC) + dt.timedelta(hours=5)
     booking = paid_booking(stripe_url, start=start)
-    assert payments.refund_on_cancel(booking, dt.datetime.now(UTC)) is None
+    assert refunds.refund_on_cancel(booking, dt.datetime.now(UTC)) is None
     assert charge_of(stripe_url, booking.payment_intent_id).amount_refunded == 0
 
 
@@ -135,13 +136,13 @@ def test_an_unpaid_booking_refunds_nothing(table: None, stripe_url: str) -> None
     start = payments.start_payment(booking)
     assert start is not None
     booking.update(actions=[Booking.payment_intent_id.set(start.payment_intent_id)])
-    assert payments.refund_on_cancel(booking, dt.datetime.now(UTC)) is None
+    assert refunds.refund_on_cancel(booking, dt.datetime.now(UTC)) is None
 
 
 def test_a_refund_made_outside_the_app_counts_against_the_cap(table: None, stripe_url: str) -> None:
     booking = paid_booking(stripe_url, prepayment_sek=500)
     stripe_client(stripe_url).v1.refunds.create(params={"payment_intent": booking.payment_intent_id, "amount": 20000})
-    result = payments.refund_on_cancel(booking, dt.datetime.now(UTC))
+    result = refunds.refund_on_cancel(booking, dt.datetime.now(UTC))
     assert result is not None and result.amount_sek == 300
     assert charge_of(stripe_url, booking.payment_intent_id).amount_refunded == 50000
 
@@ -154,13 +155,13 @@ def test_a_refund_stripe_cannot_make_gives_its_claim_back(
     assert paid is not None
     monkeypatch.setenv("STRIPE_API_BASE", "http://127.0.0.1:9")  # Stripe unreachable when the refund is asked
     with pytest.raises(payments.PaymentError):
-        payments.refund_unbooked(paid, booking.booking_id, dt.datetime.now(UTC))
+        refunds.refund_unbooked(paid, booking.booking_id, dt.datetime.now(UTC))
     assert RefundClaim.get(*RefundClaim.key(booking.booking_id, booking.payment_intent_id)).claimed_ore == 0
     # No refund is booked (the payment row may be there: when chalice local runs,
     # localstripe's real webhook delivery ledgers the payment).
     assert [row for row in ledger.for_booking(booking.booking_id, dt.datetime.now(UTC)) if row.entry_type == "refund"] == []
     monkeypatch.undo()
-    later = payments.refund_on_cancel(booking, dt.datetime.now(UTC))
+    later = refunds.refund_on_cancel(booking, dt.datetime.now(UTC))
     assert later is not None and later.status == "succeeded" and later.amount_sek == 300
     assert charge_of(stripe_url, booking.payment_intent_id).amount_refunded == 30000
 
@@ -254,7 +255,7 @@ def test_a_lapsed_in_progress_record_is_taken_over(table: None, stripe_url: str)
     now = dt.datetime.now(UTC)
     WebhookEvent(*WebhookEvent.key(evt["id"]), event_type=evt["type"], received_at=now, status="in_progress",
                  lease_until=now + webhooks.LEASE).save()
-    from chalicelib.errors import Conflict
+    from chalicelib.core.errors import Conflict
 
     with pytest.raises(Conflict):
         webhooks.handle(body, headers["Stripe-Signature"], now)

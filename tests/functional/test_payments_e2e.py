@@ -22,9 +22,9 @@ from typing import Any
 import pytest
 import stripe
 from allavie import servers
-from chalicelib import ledger
-from chalicelib.clock import STOCKHOLM, UTC
-from chalicelib.models import Booking, Item, LedgerEntry, RefundClaim, WebhookEvent
+from chalicelib.core.clock import STOCKHOLM, UTC
+from chalicelib.payments import ledger
+from chalicelib.store.models import Booking, Item, LedgerEntry, RefundClaim, WebhookEvent
 from support import stripe_events
 from support.booking_data import answer, at, body, fragment, get, post
 

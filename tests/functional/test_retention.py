@@ -11,8 +11,10 @@ import json
 import time
 
 import pytest
-from chalicelib import clock, expiry, retention, sweeper
-from chalicelib.models import (
+from chalicelib.core import clock
+from chalicelib.retention import dates as retention
+from chalicelib.retention import expiry, sweeper
+from chalicelib.store.models import (
     EXPIRY_PARTITION,
     Booking,
     CookieConsent,
@@ -109,7 +111,7 @@ def test_a_new_visit_moves_the_expiry_of_every_item(table) -> None:
 
 
 def test_a_pending_email_change_keeps_its_own_short_life(table) -> None:
-    from chalicelib.models import EmailChange
+    from chalicelib.store.models import EmailChange
 
     person = customer_with_visit("Pia Ändrar", "pia@example.se", "+46704444445", stockholm(2026, 3, 10))
     asked = stockholm(2026, 3, 11)
@@ -128,15 +130,15 @@ def test_a_booking_ahead_is_the_last_visit(table) -> None:
 
 
 def test_an_expired_customer_is_invisible_before_any_sweep(table) -> None:
-    from chalicelib import access
+    from chalicelib.store import lookups
 
     person = customer_with_visit("Ulla Utgången", "ulla@example.se", "+46705555555", stockholm(2026, 6, 14))
     before = stockholm(2029, 6, 14, 23, 59)
     after = stockholm(2029, 6, 15, 0, 0)
-    assert access.load_customer(person.customer_id, before) is not None
+    assert lookups.profile(person.customer_id, before) is not None
     assert len(expiry.live_partition(person.customer_id, before)) == 4
 
-    assert access.load_customer(person.customer_id, after) is None
+    assert lookups.profile(person.customer_id, after) is None
     assert expiry.live_partition(person.customer_id, after) == []
     with pytest.raises(expiry.CustomerGone):  # and nothing revives it
         expiry.refresh(person.customer_id, after)
@@ -144,7 +146,7 @@ def test_an_expired_customer_is_invisible_before_any_sweep(table) -> None:
 
 
 def test_an_expired_customer_gets_nothing_from_the_api_before_any_sweep(client, monkeypatch, outbox) -> None:
-    from chalicelib import links
+    from chalicelib.links import tokens as links
 
     person = customer_with_visit("Olga Over", "olga@example.se", "+46705555556", stockholm(2026, 6, 14))
     token = links.issue(person.customer_id, "data", 1, stockholm(2030, 1, 1))

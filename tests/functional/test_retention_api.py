@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from chalicelib import clock, links
-from chalicelib.models import Booking, EmailKey, Item, customer_pk
+from chalicelib.core import clock
+from chalicelib.links import tokens as links
+from chalicelib.store.models import Booking, EmailKey, Item, customer_pk
 from support.retention_data import dump, everything
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from allavie import cli
-from chalicelib import clock
-from chalicelib.models import CookieConsent, DeletionRecord, SlotLock
+from chalicelib.core import clock
+from chalicelib.store.models import CookieConsent, DeletionRecord, SlotLock
 from support.retention_data import add_booking, customer_with_visit, dump, everything, make_customer, stockholm
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from chalicelib import clock
-from chalicelib.models import Customer, DeletionRecord, Item, customer_pk
+from chalicelib.core import clock
+from chalicelib.store.models import Customer, DeletionRecord, Item, customer_pk
 from support.retention_data import customer_with_visit, dump, everything, expiries, stockholm
 
 STREAM_ARN = "arn:aws:dynamodb:eu-north-1:123456789012:table/allavie/stream/2026-01-01T00:00:00.000"

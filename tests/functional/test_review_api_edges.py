@@ -9,7 +9,7 @@ import random
 from typing import Any
 
 import pytest
-from chalicelib.models import Item, RateLimit, RightsRequest
+from chalicelib.store.models import Item, RateLimit, RightsRequest
 from support.booking_data import answer, at, body, get, post
 
 NOW = "2027-03-20T12:00:00+01:00"  # a Saturday, ten days before the bookings below
@@ -220,7 +220,7 @@ def test_booking_with_somebody_elses_address_does_not_rewrite_their_name_or_phon
     """Anybody can type any address into the form. Before, a second booking overwrote the stored name and
     phone, so a stranger could redirect the customer's SMS reminders (treatment and time) to their own number.
     Corrections go through the customer's own link (PATCH /me)."""
-    from chalicelib.models import Customer
+    from chalicelib.store.models import Customer
 
     mine = post(api, "/bookings", body(reminder="sms", start=at("2027-03-30", "10:00")))
     assert mine.status_code == 201, mine.body
@@ -231,7 +231,8 @@ def test_booking_with_somebody_elses_address_does_not_rewrite_their_name_or_phon
     assert (customer.name, customer.phone) == ("Astrid Lind", "+46701234567")
 
     monkeypatch.setenv("ALLAVIE_NOW", "2027-03-29T10:30:00+02:00")  # the reminder of the first booking is due
-    from chalicelib import clock, reminders
+    from chalicelib.booking import reminders
+    from chalicelib.core import clock
     assert reminders.send_due(clock.now()) == 1
     assert all("+46707654321" not in sms for sms in outbox.sms())
 

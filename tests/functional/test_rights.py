@@ -7,11 +7,13 @@ import datetime as dt
 import json
 
 import pytest
-from chalicelib import access, links, rights_log
-from chalicelib.clock import iso_local, local
-from chalicelib.clock import now as clock_now
-from chalicelib.errors import NotFound
-from chalicelib.models import Customer, Item, MarketingConsent, RightsRequest
+from chalicelib.core.clock import iso_local, local
+from chalicelib.core.clock import now as clock_now
+from chalicelib.core.errors import NotFound
+from chalicelib.links import access
+from chalicelib.links import tokens as links
+from chalicelib.rights import log as rights_log
+from chalicelib.store.models import Customer, Item, MarketingConsent, RightsRequest
 from support.rights_customers import make_customer
 
 

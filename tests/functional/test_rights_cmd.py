@@ -8,7 +8,7 @@ import json
 
 import pytest
 from allavie import cli, rights_cmd
-from chalicelib.models import Customer, EmailKey, Item, RightsRequest
+from chalicelib.store.models import Customer, EmailKey, Item, RightsRequest
 from support.booking_data import answer, body, post
 
 NOW = "2027-03-20T12:00:00+01:00"

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 import stripe
-from chalicelib import ledger, links
-from chalicelib.models import Customer, EmailKey, Item, LedgerEntry, RefundClaim, RightsRequest, SlotLock, WebhookEvent
+from chalicelib.links import tokens as links
+from chalicelib.payments import ledger
+from chalicelib.store.models import Customer, EmailKey, Item, LedgerEntry, RefundClaim, RightsRequest, SlotLock, WebhookEvent
 from support import stripe_events
 from support.booking_data import answer, at, body, fragment, get, post
 

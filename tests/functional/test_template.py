@@ -51,7 +51,7 @@ def the_table(tmpl: dict) -> dict:
 
 
 def model():
-    from chalicelib.models import Item
+    from chalicelib.store.models import Item
 
     return Item
 

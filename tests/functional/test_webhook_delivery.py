@@ -7,7 +7,7 @@ import time
 
 import pytest
 import stripe
-from chalicelib.models import Item, WebhookEvent
+from chalicelib.store.models import Item, WebhookEvent
 
 
 def stripe_events_for(client: stripe.StripeClient, intent_id: str, event_type: str) -> list[str]:

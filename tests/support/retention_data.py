@@ -11,9 +11,9 @@ import json
 import uuid
 from dataclasses import dataclass, field
 
-from chalicelib import expiry
-from chalicelib.clock import STOCKHOLM
-from chalicelib.models import Booking, Customer, EmailKey, Item, MarketingConsent, Message, SlotLock, customer_pk
+from chalicelib.core.clock import STOCKHOLM
+from chalicelib.retention import expiry
+from chalicelib.store.models import Booking, Customer, EmailKey, Item, MarketingConsent, Message, SlotLock, customer_pk
 
 SLOT = dt.timedelta(minutes=15)
 

@@ -11,9 +11,10 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass, field
 
-from chalicelib import links, retention
-from chalicelib.clock import STOCKHOLM
-from chalicelib.models import Booking, Customer, EmailKey, MarketingConsent, Message, customer_pk
+from chalicelib.core.clock import STOCKHOLM
+from chalicelib.links import tokens as links
+from chalicelib.retention import dates as retention
+from chalicelib.store.models import Booking, Customer, EmailKey, MarketingConsent, Message, customer_pk
 
 
 @dataclass

@@ -3,8 +3,9 @@
 import datetime as dt
 
 import pytest
-from chalicelib import availability, clinic
-from chalicelib.availability import Lock
+from chalicelib.booking import availability
+from chalicelib.booking.availability import Lock
+from chalicelib.core import clinic
 
 UTC = dt.timezone.utc
 CLINIC = clinic.load()

@@ -1,8 +1,10 @@
 """The booking form's fields, checked before anything is stored (pure)."""
 
 import pytest
-from chalicelib import clinic, validation
-from chalicelib.errors import Invalid
+from chalicelib.core import clinic
+from chalicelib.booking import requests
+from chalicelib.core import fields as validation
+from chalicelib.core.errors import Invalid
 from support.booking_data import DROP, body
 
 CLINIC = clinic.load()
@@ -10,7 +12,7 @@ CLINIC = clinic.load()
 
 def fields_of(data: object) -> dict[str, str]:
     with pytest.raises(Invalid) as caught:
-        validation.booking_request(CLINIC, data, "sv")  # type: ignore[arg-type]
+        requests.booking_request(CLINIC, data, "sv")  # type: ignore[arg-type]
     return caught.value.fields
 
 
@@ -49,7 +51,7 @@ def test_malformed_phone(typed: str) -> None:
 
 
 def test_a_good_request() -> None:
-    wanted = validation.booking_request(CLINIC, body(note="  <b>hej</b>\n"), "en")
+    wanted = requests.booking_request(CLINIC, body(note="  <b>hej</b>\n"), "en")
     assert wanted.email == "astrid@example.se" and wanted.phone == "+46701234567"
     assert wanted.note == "  <b>hej</b>\n"  # verbatim
     assert wanted.language == "en" and wanted.reminder == "email"
@@ -73,7 +75,7 @@ def test_a_good_request() -> None:
 def test_each_bad_field_is_named(field: str, value: object, key: str | None) -> None:
     data = body(**{field: value})
     if key is None:
-        validation.booking_request(CLINIC, data, "sv")
+        requests.booking_request(CLINIC, data, "sv")
         return
     assert fields_of(data) == {field: key}
 
@@ -90,7 +92,7 @@ def test_age_limited_treatments_need_the_confirmation() -> None:
     assert fields_of(body(service="rynkbehandling", staff="anna")) == {"age_confirmed": "age_confirmation_required"}
     assert fields_of(body(service="rynkbehandling", staff="anna", age_confirmed=False)) == {
         "age_confirmed": "age_confirmation_required"}
-    validation.booking_request(CLINIC, body(service="rynkbehandling", staff="anna", age_confirmed=True), "sv")
+    requests.booking_request(CLINIC, body(service="rynkbehandling", staff="anna", age_confirmed=True), "sv")
 
 
 def test_every_bad_field_at_once() -> None:

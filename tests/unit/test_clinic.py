@@ -1,7 +1,7 @@
 import datetime as dt
 
 import pytest
-from chalicelib import clinic
+from chalicelib.core import clinic
 
 
 def test_the_packaged_clinic_file_is_valid() -> None:

@@ -1,8 +1,8 @@
 import datetime as dt
 
 import pytest
-from chalicelib import links
-from chalicelib.errors import Unauthorized
+from chalicelib.core.errors import Unauthorized
+from chalicelib.links import tokens as links
 
 KEY = "test-key"
 NOW = dt.datetime(2026, 12, 1, 12, tzinfo=dt.timezone.utc)

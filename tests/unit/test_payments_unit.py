@@ -6,8 +6,10 @@ import datetime as dt
 import json
 
 import pytest
-from chalicelib import ledger, payments, retention
-from chalicelib.clock import STOCKHOLM, UTC
+from chalicelib.core.clock import STOCKHOLM, UTC
+from chalicelib.payments import gateway as payments
+from chalicelib.payments import ledger
+from chalicelib.retention import dates as retention
 from support import stripe_events
 
 SECRET = "whsec_unit"

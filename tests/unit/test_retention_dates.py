@@ -1,7 +1,7 @@
 import datetime as dt
 
-from chalicelib import retention
-from chalicelib.clock import STOCKHOLM
+from chalicelib.core.clock import STOCKHOLM
+from chalicelib.retention import dates as retention
 
 
 def at(y: int, m: int, d: int, h: int = 10) -> dt.datetime:
@@ -98,7 +98,7 @@ def test_visits_during_the_changes_count_on_their_stockholm_day() -> None:
 
 
 def test_an_item_is_live_to_the_last_instant_of_its_last_day() -> None:
-    from chalicelib.models import Customer
+    from chalicelib.store.models import Customer
 
     expires = retention.customer_expiry([(at(2026, 3, 25), False)], at(2026, 3, 1))
     customer = Customer("CUST#x", "PROFILE", expires_at=expires)

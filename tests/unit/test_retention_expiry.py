@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from chalicelib import clock, expiry
-from chalicelib.clock import STOCKHOLM
-from chalicelib.models import Booking, Customer, Message
+from chalicelib.core import clock
+from chalicelib.core.clock import STOCKHOLM
+from chalicelib.retention import expiry
+from chalicelib.store.models import Booking, Customer, Message
 
 NOW = dt.datetime(2026, 6, 1, 12, tzinfo=STOCKHOLM)
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from chalicelib import erasure, ratelimit, rights, rights_export, rights_log
-from chalicelib.clock import STOCKHOLM
-from chalicelib.errors import Invalid
-from chalicelib.models import Booking, Customer
+from chalicelib.core.clock import STOCKHOLM
+from chalicelib.core.errors import Invalid
+from chalicelib.rights import erasure
+from chalicelib.rights import export as rights_export
+from chalicelib.rights import log as rights_log
+from chalicelib.rights import profile as rights
+from chalicelib.store import ratelimit
+from chalicelib.store.models import Booking, Customer
 
 UTC = dt.timezone.utc
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from allavie import site
-from chalicelib import clinic
+from chalicelib.core import clinic
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE_URL = "http://127.0.0.1:8999/"

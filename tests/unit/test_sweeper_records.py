@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from chalicelib import sweeper
+from chalicelib.retention import sweeper
 
 TTL = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
 

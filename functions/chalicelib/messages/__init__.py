@@ -21,8 +21,10 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
-from .. import clinic, clock, links, settings
-from ..models import Customer, Message, customer_pk
+from ..core import clinic, clock, settings
+from ..links import tokens, urls
+from ..store import tx
+from ..store.models import Customer, Message, customer_pk
 from . import layout
 from .transports import AwsTransport, OutboxTransport, Transport
 
@@ -52,7 +54,7 @@ def transport() -> Transport:
 
 
 def unsubscribe_url(customer: Customer, now: dt.datetime) -> str:
-    token = links.issue(customer.customer_id, "unsubscribe", int(customer.link_generation),
+    token = tokens.issue(customer.customer_id, "unsubscribe", int(customer.link_generation),
                         now + dt.timedelta(days=UNSUBSCRIBE_LINK_DAYS))
     return f"{settings.get().api_url}/unsubscribe?token={token}"
 
@@ -69,10 +71,10 @@ def _footer(customer: Customer, now: dt.datetime, unsubscribe: str) -> tuple[str
     lang = "en" if customer.language == "en" else "sv"
     data_label, prefs_label, stop_label, note = FOOTER[lang]
     about = clinic.current()
-    token = links.data_token(customer.customer_id, int(customer.link_generation), now)
-    rows = [(data_label, links.page_url("data", token, lang)), (prefs_label, links.page_url("preferences", token, lang)),
+    token = urls.data_token(customer.customer_id, int(customer.link_generation), now)
+    rows = [(data_label, urls.page_url("data", token, lang)), (prefs_label, urls.page_url("preferences", token, lang)),
             (stop_label, unsubscribe)]
-    note = note.format(days=links.DATA_LINK_DAYS)
+    note = note.format(days=urls.DATA_LINK_DAYS)
     text = "\n\n-- \n" + f"{about.name}, {about.organisation}, {about.address}, {about.phone}\n" + "".join(
         f"{label}: {url}\n" for label, url in rows) + note + "\n"
     markup = layout.footer(f"{about.name}, {about.organisation}, {about.address}, {about.phone}", rows, note)
@@ -88,7 +90,7 @@ def _record(customer: Customer, channel: str, purpose: str, recipient: str, subj
         purpose=purpose, recipient=recipient, subject=subject, booking_id=booking_id, sent_at=now,
         transport_id=transport_id, expires_at=customer.expires_at,
     )
-    record.save()
+    tx.put(record)
     return record
 
 

@@ -8,14 +8,15 @@ calendars place the appointment right on either side of a clock change.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
-
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur
 
 TZID = "Europe/Stockholm"
 
 
-def _vtimezone() -> Timezone:
+def _vtimezone() -> Any:
+    from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vRecur
+
     zone = Timezone()
     zone.add("tzid", TZID)
     summer = TimezoneDaylight()
@@ -38,6 +39,8 @@ def _vtimezone() -> Timezone:
 def booking_ics(*, uid: str, start: dt.datetime, end: dt.datetime, summary: str, location: str, description: str,
                 organizer_email: str, sequence: int, now: dt.datetime, cancelled: bool = False, url: str | None = None) -> bytes:
     """One appointment as a calendar file: REQUEST when booked or moved, CANCEL when cancelled."""
+    from icalendar import Calendar, Event  # only when a calendar file is written: off the cold start
+
     zone = ZoneInfo(TZID)
     calendar = Calendar()
     calendar.add("prodid", "-//Allavie AB//Hudateljen bokning//SV")

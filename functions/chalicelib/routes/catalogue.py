@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from .. import clinic, db, http
+from ..core import clinic
+from ..store import connection
+from . import web
 
 bp = Blueprint(__name__)
 
@@ -24,9 +26,9 @@ def service_json(service: clinic.Service, language: str) -> dict[str, object]:
 
 @bp.route("/services", methods=["GET"], cors=True)
 def services() -> Response:
-    lang = http.language(bp.current_request)
+    lang = web.language(bp.current_request)
     current = clinic.current()
-    return http.ok({
+    return web.ok({
         "services": [service_json(s, lang) for s in current.services],
         "staff": [{"id": s.id, "name": s.name, "title": s.title.get(lang)} for s in current.staff],
     })
@@ -34,6 +36,6 @@ def services() -> Response:
 
 @bp.route("/health", methods=["GET"], cors=True)
 def health() -> Response:
-    reachable = db.reachable()
-    return http.ok({"status": "ok" if reachable else "degraded", "table": reachable},
+    reachable = connection.reachable()
+    return web.ok({"status": "ok" if reachable else "degraded", "table": reachable},
                    status=200 if reachable else 503)

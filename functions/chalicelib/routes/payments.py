@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from .. import clock, http
-from ..errors import Invalid, NotFound
+from ..core import clock
+from ..core.errors import Invalid, NotFound
+from . import web
 
-# ``payments`` and ``webhooks`` import stripe (and aiohttp under it): about 100 ms that every
+# ``payments.gateway`` imports stripe (and aiohttp under it): about 100 ms that every
 # other route would pay on a cold start, so they are imported where a payment route runs.
 
 bp = Blueprint(__name__)
@@ -22,23 +23,24 @@ def stripe_webhook() -> Response:
     The signature covers the body's exact bytes, so it is read as raw bytes
     and never parsed or re-encoded before it is checked.
     """
-    from .. import webhooks
+    from ..booking import paid  # noqa: F401 - registers the handler of payment_intent.succeeded
+    from ..payments import webhooks
 
     request = bp.current_request
     body = request.raw_body or b""
     raw = body.encode("utf-8") if isinstance(body, str) else bytes(body)
     signature = request.headers.get("stripe-signature") if request.headers else None
     outcome = webhooks.handle(raw, signature, clock.now())
-    return http.ok({"received": True, "event": outcome.event_id, "action": outcome.action})
+    return web.ok({"received": True, "event": outcome.event_id, "action": outcome.action})
 
 
 @bp.route("/payments/status", methods=["POST"], cors=True)
 def payment_status() -> Response:
     """The booking page waits here for the webhook: ``{"client_secret"}`` ->
     ``{"booking": {"id", "status"}, "payment": {"status"}}``; 404 when it matches nothing."""
-    from .. import payments
+    from ..payments import status
 
-    data = http.json_body(bp.current_request)
+    data = web.json_body(bp.current_request)
     fields = {name[:64]: "unknown_field" for name in data if name != SECRET_FIELD}
     secret = data.get(SECRET_FIELD)
     problem = None
@@ -46,13 +48,13 @@ def payment_status() -> Response:
         problem = "required"
     elif not isinstance(secret, str):
         problem = "type"
-    elif len(secret) > 200 or not payments.CLIENT_SECRET.match(secret):
+    elif len(secret) > 200 or not status.CLIENT_SECRET.match(secret):
         problem = "invalid"
     if problem:
         fields[SECRET_FIELD] = problem
     if fields or not isinstance(secret, str):
         raise Invalid(fields=fields)
-    found = payments.status_for(secret, clock.now())
+    found = status.status_for(secret, clock.now())
     if found is None:
         raise NotFound()
-    return http.ok(found.public())
+    return web.ok(found.public())

@@ -3,7 +3,7 @@
 Not HTTP: two Lambda functions that end personal data on time.
 
 - ``cascade_ttl_deletions``: the table's stream. When DynamoDB's TTL deletes a
-  customer's profile, delete what is left of that customer (sweeper.cascade).
+  customer's profile, delete what is left of that customer (retention.sweeper.cascade).
   In the packaged template its event source is ``CascadeTtlDeletionsDynamodbEventSource``;
   the deploy wires ``TABLE_STREAM_ARN`` (the table's ``StreamArn``, view
   ``NEW_AND_OLD_IMAGES`` or ``OLD_IMAGE``). Without it, packaging still works with
@@ -22,7 +22,9 @@ from typing import Any
 
 from chalice import Blueprint, Cron
 
-from .. import clock, db, sweeper
+from ..core import clock
+from ..retention import sweeper
+from ..store import connection
 
 bp = Blueprint(__name__)
 log = logging.getLogger(__name__)
@@ -42,7 +44,7 @@ def cascade_ttl_deletions(event: Any) -> dict[str, int]:
 
     A failure raises, so Lambda delivers the batch again; the cascade is idempotent.
     """
-    db.bind()
+    connection.bind()
     cascaded = 0
     for record in event:
         deletion = sweeper.ttl_deletion(record.to_dict())
@@ -55,7 +57,7 @@ def cascade_ttl_deletions(event: Any) -> dict[str, int]:
 @bp.schedule(Cron(30, 1, "*", "*", "?", "*"))  # 01:30 UTC: after midnight in Stockholm, summer and winter
 def sweep_expired(event: Any) -> dict[str, Any]:
     """Delete what expired by the end of yesterday (Stockholm)."""
-    db.bind()
+    connection.bind()
     now = clock.now()
     as_of = clock.local(now).date() - dt.timedelta(days=1)
     report = sweeper.sweep(as_of, now, reason="schedule", deadline=_deadline(event))

@@ -1,6 +1,6 @@
 """Routes of the rights capability: links, /me, export, erase, unsubscribe.
 
-Thin: parse, call the domain (rights, rights_export, erasure), answer.
+Thin: parse, call the domain (rights), answer.
 """
 
 from __future__ import annotations
@@ -11,8 +11,12 @@ import urllib.parse
 
 from chalice import Blueprint, CORSConfig, Response
 
-from .. import access, clock, erasure, http, marketing, rights, rights_export, rights_log
-from ..errors import Invalid, Unauthorized
+from ..core import clock
+from ..core.errors import Invalid, Unauthorized
+from ..links import access
+from ..rights import email_change, erasure, export, fresh_link, preferences, profile
+from ..rights import log as rights_log
+from . import web
 
 bp = Blueprint(__name__)
 
@@ -26,76 +30,76 @@ FORM = "application/x-www-form-urlencoded"
 
 
 def _holder() -> access.LinkHolder:
-    return access.authenticate(http.bearer_token(bp.current_request), DATA, clock.now())
+    return access.authenticate(web.bearer_token(bp.current_request), DATA, clock.now())
 
 
 @bp.route("/links", methods=["POST"], cors=True)
 def post_links() -> Response:
     started = time.monotonic()
-    body = http.json_body(bp.current_request)
+    body = web.json_body(bp.current_request)
     unknown = [k for k in body if k != "email"]
     if unknown:
         raise Invalid(fields={k: "unknown_field" for k in unknown})
-    rights.request_link(body.get("email"), clock.now())
+    fresh_link.request_link(body.get("email"), clock.now())
     remaining = LINKS_MIN_SECONDS - (time.monotonic() - started)
     if remaining > 0:
         time.sleep(remaining)
-    return http.ok({"status": "accepted"}, status=202)
+    return web.ok({"status": "accepted"}, status=202)
 
 
 @bp.route("/me", methods=["GET"], cors=True)
 def get_me() -> Response:
     holder = _holder()
-    return http.ok(rights.me(holder.customer, clock.now(), http.language(bp.current_request)))
+    return web.ok(profile.me(holder.customer, clock.now(), web.language(bp.current_request)))
 
 
 @bp.route("/me", methods=["PATCH"], cors=True)
 def patch_me() -> Response:
     holder = _holder()
-    body = http.json_body(bp.current_request)
-    return http.ok(rights.correct(holder.customer, body, clock.now()))
+    body = web.json_body(bp.current_request)
+    return web.ok(profile.correct(holder.customer, body, clock.now()))
 
 
 @bp.route("/me/email/confirm", methods=["POST"], cors=True)
 def confirm_email() -> Response:
-    token = http.bearer_token(bp.current_request)
-    customer, data_token = rights.confirm_email(token, clock.now())
-    return http.ok({"customer": rights.customer_json(customer), "token": data_token})
+    token = web.bearer_token(bp.current_request)
+    customer, data_token = email_change.confirm_email(token, clock.now())
+    return web.ok({"customer": profile.customer_json(customer), "token": data_token})
 
 
 @bp.route("/me/marketing", methods=["PUT"], cors=True)
 def put_marketing() -> Response:
     holder = _holder()
-    body = http.json_body(bp.current_request)
-    return http.ok({"marketing": rights.set_marketing(holder.customer, body, "preferences_page", clock.now())})
+    body = web.json_body(bp.current_request)
+    return web.ok({"marketing": preferences.set_marketing(holder.customer, body, "preferences_page", clock.now())})
 
 
 @bp.route("/me/marketing/confirm", methods=["POST"], cors=True)
 def confirm_marketing() -> Response:
     """The link in a booking's confirmation: grants the offers ticked on the booking form (double opt-in)."""
-    token = http.bearer_token(bp.current_request)
-    _, choices, data_token = marketing.confirm(token, clock.now())
-    return http.ok({"marketing": choices, "token": data_token})
+    token = web.bearer_token(bp.current_request)
+    _, choices, data_token = preferences.confirm_marketing(token, clock.now())
+    return web.ok({"marketing": choices, "token": data_token})
 
 
 @bp.route("/me/export", methods=["GET"], cors=EXPORT_CORS)
 def get_export() -> Response:
     holder = _holder()
     now = clock.now()
-    document = rights_export.export(holder.customer.customer_id, now)
+    document = export.export(holder.customer.customer_id, now)
     if document is None:  # erased between the check and the read
         raise Unauthorized()
     rights_log.record("access", "web", "exported", now)
-    return http.ok(document, headers={
-        "Content-Disposition": f'attachment; filename="{rights_export.file_name(now)}"',
+    return web.ok(document, headers={
+        "Content-Disposition": f'attachment; filename="{export.file_name(now)}"',
     })
 
 
 @bp.route("/me/erase", methods=["POST"], cors=True)
 def post_erase() -> Response:
     holder = _holder()
-    result = erasure.erase(holder.customer, clock.now(), channel="web", language=http.language(bp.current_request))
-    return http.ok(result.public())
+    result = erasure.erase(holder.customer, clock.now(), channel="web", language=web.language(bp.current_request))
+    return web.ok(result.public())
 
 
 def _unsubscribe_token() -> str:
@@ -117,17 +121,17 @@ def post_unsubscribe() -> Response:
         values = urllib.parse.parse_qs(body.strip())
         if values.get("List-Unsubscribe") != ["One-Click"]:
             raise Invalid(fields={"List-Unsubscribe": "invalid"})
-    rights.unsubscribe(token, clock.now())
+    preferences.unsubscribe(token, clock.now())
     if "text/html" in (bp.current_request.headers.get("accept") or ""):  # the button on the page below
-        return _page(http.language(bp.current_request), done=True, token=token)
-    return http.ok({"marketing": {"email": False, "sms": False}})
+        return _page(web.language(bp.current_request), done=True, token=token)
+    return web.ok({"marketing": {"email": False, "sms": False}})
 
 
 @bp.route("/unsubscribe", methods=["GET"], cors=True)
 def get_unsubscribe() -> Response:
     """A person who opens the List-Unsubscribe link gets a button; a GET itself changes nothing (RFC 8058)."""
     token = _unsubscribe_token()
-    language = http.language(bp.current_request)
+    language = web.language(bp.current_request)
     try:
         access.authenticate(token, ("unsubscribe",), clock.now())
     except Unauthorized:

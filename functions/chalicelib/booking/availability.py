@@ -1,0 +1,160 @@
+"""Free times, computed from the clinic file and the time units already taken.
+
+Pure: no storage and no clock of its own (``now`` is given). Times are
+aware datetimes in UTC; days and opening hours are Stockholm's (the clinic's
+time zone). Each day's grid is laid out in absolute time from that day's
+opening, so on the days the clocks change (2027-03-28, 2027-10-31) an hour
+that does not exist is never offered and one that happens twice is offered
+twice, each at its real instant.
+
+A booking holds one unit (``slot_minutes``) per grid step that its treatment
+plus the cleaning buffer touches; two bookings of one staff member overlap
+exactly when they share a unit, whatever their lengths.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from ..core.clinic import Clinic, Service
+
+UTC = dt.timezone.utc
+
+
+@dataclass(frozen=True)
+class Slot:
+    start: dt.datetime
+    end: dt.datetime
+    staff: tuple[str, ...]  # the staff members free then
+
+
+@dataclass(frozen=True)
+class Lock:
+    """A unit taken in storage: by a booking, or by a payment hold until ``hold_until``."""
+
+    staff_id: str
+    unit: dt.datetime
+    hold_until: dt.datetime | None = None
+
+    def holds(self, now: dt.datetime) -> bool:
+        return self.hold_until is None or self.hold_until > now
+
+
+def step(clinic: Clinic) -> dt.timedelta:
+    return dt.timedelta(minutes=clinic.rules.slot_minutes)
+
+
+def unit_count(clinic: Clinic, service: Service) -> int:
+    """How many grid units a booking of ``service`` holds (treatment + buffer, rounded up)."""
+    return math.ceil((service.duration_minutes + clinic.rules.buffer_minutes) / clinic.rules.slot_minutes)
+
+
+def units(clinic: Clinic, service: Service, start: dt.datetime) -> list[dt.datetime]:
+    """The units a booking starting at ``start`` holds, in UTC."""
+    begin = start.astimezone(UTC)
+    return [begin + i * step(clinic) for i in range(unit_count(clinic, service))]
+
+
+def units_from(clinic: Clinic, start: dt.datetime, count: int) -> list[dt.datetime]:
+    begin = start.astimezone(UTC)
+    return [begin + i * step(clinic) for i in range(count)]
+
+
+def opening(clinic: Clinic, day: dt.date) -> tuple[dt.datetime, dt.datetime] | None:
+    """The day's opening and closing instants in UTC, or None when closed."""
+    hours = clinic.hours_on(day)
+    if hours is None:
+        return None
+    opens = dt.datetime.combine(day, hours.opens, clinic.tz).astimezone(UTC)
+    closes = dt.datetime.combine(day, hours.closes, clinic.tz).astimezone(UTC)
+    return opens, closes
+
+
+def day_starts(clinic: Clinic, service: Service, day: dt.date) -> list[dt.datetime]:
+    """Every grid time of ``day`` at which ``service`` fits before closing."""
+    span = opening(clinic, day)
+    if span is None:
+        return []
+    opens, closes = span
+    duration = dt.timedelta(minutes=service.duration_minutes)
+    starts = []
+    moment = opens
+    while moment + duration <= closes:
+        starts.append(moment)
+        moment += step(clinic)
+    return starts
+
+
+def earliest(clinic: Clinic, now: dt.datetime) -> dt.datetime:
+    """No booking closer to its start than the notice."""
+    return now + dt.timedelta(minutes=clinic.rules.min_notice_minutes)
+
+
+def check_start(clinic: Clinic, service: Service, start: dt.datetime, now: dt.datetime) -> str | None:
+    """Why ``start`` cannot be booked regardless of other bookings (a field message key), or None."""
+    if start <= now:
+        return "past"
+    day = start.astimezone(clinic.tz).date()
+    if start not in day_starts(clinic, service, day):
+        span = opening(clinic, day)
+        duration = dt.timedelta(minutes=service.duration_minutes)
+        if span is None or start < span[0] or start + duration > span[1]:
+            return "outside_hours"
+        return "not_a_slot"
+    if start < earliest(clinic, now):
+        return "too_soon"
+    return None
+
+
+def taken_units(locks: Iterable[Lock], now: dt.datetime) -> dict[str, set[dt.datetime]]:
+    """Per staff member, the units held now (lapsed payment holds are free again)."""
+    taken: dict[str, set[dt.datetime]] = {}
+    for lock in locks:
+        if lock.holds(now):
+            taken.setdefault(lock.staff_id, set()).add(lock.unit.astimezone(UTC))
+    return taken
+
+
+def free_staff(clinic: Clinic, service: Service, start: dt.datetime, candidates: Iterable[str],
+               taken: Mapping[str, set[dt.datetime]]) -> tuple[str, ...]:
+    needed = units(clinic, service, start)
+    return tuple(s for s in candidates if not any(u in taken.get(s, ()) for u in needed))
+
+
+def days(first: dt.date, last: dt.date) -> list[dt.date]:
+    return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def window(clinic: Clinic, first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The UTC instants from the first day's start to the last day's end (for reading locks)."""
+    begin = dt.datetime.combine(first, dt.time(0), clinic.tz).astimezone(UTC)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), clinic.tz).astimezone(UTC)
+    return begin, end
+
+
+def free_slots(
+    clinic: Clinic,
+    service: Service,
+    first: dt.date,
+    last: dt.date,
+    now: dt.datetime,
+    locks: Iterable[Lock],
+    staff_id: str | None = None,
+) -> list[Slot]:
+    """Bookable times of ``service`` from ``first`` to ``last`` (Stockholm dates, inclusive)."""
+    candidates = (staff_id,) if staff_id else service.staff
+    taken = taken_units(locks, now)
+    not_before = earliest(clinic, now)
+    duration = dt.timedelta(minutes=service.duration_minutes)
+    slots = []
+    for day in days(first, last):
+        for start in day_starts(clinic, service, day):
+            if start < not_before:
+                continue
+            free = free_staff(clinic, service, start, candidates, taken)
+            if free:
+                slots.append(Slot(start, start + duration, free))
+    return slots

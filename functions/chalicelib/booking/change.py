@@ -1,0 +1,164 @@
+"""Changing a booking from its link: move it to another free time, or cancel it.
+
+Cancelling deletes the locks in the same transaction that marks the booking
+cancelled, so the time is free again at once. Moving deletes the old units,
+takes the new ones and keeps the shared ones (checked to be still ours).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..core import clinic as clinic_module
+from ..core.clinic import Clinic
+from ..core.errors import Conflict, Invalid
+from ..payments.types import RefundResult
+from ..retention import dates as retention
+from ..retention.expiry import refresh as refresh_expiry
+from ..store import lookups
+from ..store.errors import ConditionFailed
+from ..store.models import Booking, Customer, SlotLock
+from ..store.tx import Tx, backoff
+from . import availability
+from .locks import LOCK_KEEP, day_keys, lock_free, lock_item, lock_ours
+from .notify import quietly, send_booking_mail
+
+MAX_ATTEMPTS = 8  # transactions per request before giving up on a contended slot
+
+
+def _too_late(clinic: Clinic, booking: Booking, now: dt.datetime) -> bool:
+    return now > clinic.rules.change_until(booking.start)
+
+
+def reschedule(customer: Customer, booking: Booking, new_start: dt.datetime, staff_id: str | None, now: dt.datetime,
+               clinic: Clinic | None = None) -> Booking:
+    """Move a confirmed booking to another free time (409 ``slot_taken`` / ``too_late``)."""
+    clinic = clinic or clinic_module.current()
+    service = clinic.service(booking.service_id)
+    if service is None:
+        raise Conflict()
+    if booking.status != "confirmed":
+        raise Conflict()
+    if _too_late(clinic, booking, now):
+        raise Conflict("too_late")
+    problem = availability.check_start(clinic, service, new_start, now)
+    if problem:
+        raise Invalid(fields={"start": problem})
+    if new_start == booking.start and staff_id in (None, booking.staff_id):
+        return booking
+    candidates = [staff_id] if staff_id else [booking.staff_id] + [s for s in service.staff if s != booking.staff_id]
+    old_units = set(availability.units_from(clinic, booking.start, int(booking.locked_units)))
+    new_units = availability.units(clinic, service, new_start)
+    new_end = new_start + dt.timedelta(minutes=service.duration_minutes)
+    keep_until = max(booking.expires_at or now, retention.customer_expiry([(new_start, False)], now))
+    taken: set[str] = set()
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        target = next((s for s in candidates if s not in taken), None)
+        if target is None:
+            break
+        tx = Tx()
+        shared = old_units & set(new_units) if target == booking.staff_id else set()
+        for unit in sorted(old_units - shared):
+            tx.delete("old_lock", SlotLock(*SlotLock.key(booking.staff_id, unit)), lock_ours(booking.booking_id))
+        for unit in sorted(shared):
+            tx.check("old_lock", SlotLock, SlotLock.key(target, unit), lock_ours(booking.booking_id))
+        for unit in new_units:
+            if unit not in shared:
+                tx.put("lock", lock_item(target, unit, booking.booking_id, None, new_end + LOCK_KEEP), lock_free(now))
+        day_pk, day_sk = day_keys(clinic, new_start, booking.booking_id)
+        tx.update("booking", Booking(*Booking.key(booking.customer_id, booking.booking_id)), [
+            Booking.start.set(new_start), Booking.end.set(new_end), Booking.staff_id.set(target),
+            Booking.locked_units.set(len(new_units)), Booking.gsi1pk.set(day_pk), Booking.gsi1sk.set(day_sk),
+            Booking.updated_at.set(now), Booking.reminder_sent_at.remove(), Booking.expires_at.set(keep_until),
+        ], (Booking.status == "confirmed") & (Booking.start == booking.start) & (Booking.staff_id == booking.staff_id))
+        try:
+            tx.commit()
+        except ConditionFailed as failed:
+            if failed.failed("booking") or failed.failed("old_lock"):
+                raise Conflict() from None  # changed meanwhile (moved or cancelled from another tab)
+            if failed.failed("lock"):
+                taken.add(target)
+                continue
+            backoff(attempt)
+            continue
+        moved = Booking.from_raw_data(booking.serialize())  # as written: no read after the write
+        moved.start, moved.end, moved.staff_id, moved.locked_units = new_start, new_end, target, len(new_units)
+        moved.gsi1pk, moved.gsi1sk, moved.updated_at, moved.reminder_sent_at = day_pk, day_sk, now, None
+        moved.expires_at = keep_until
+        quietly(send_booking_mail, "reschedule", moved, now, customer)
+        quietly(refresh_expiry, booking.customer_id, now)  # after the mail: its Message record moves too
+        return moved
+    raise Conflict("slot_taken")
+
+
+@dataclass
+class Cancelled:
+    booking: Booking
+    refund: RefundResult | None = None
+
+
+def cancel(customer: Customer, booking: Booking, now: dt.datetime, clinic: Clinic | None = None) -> Cancelled:
+    """Cancel and free the time at once; the prepayment goes back through payments (409 ``too_late``)."""
+    clinic = clinic or clinic_module.current()
+    if booking.status == "confirmed" and _too_late(clinic, booking, now):
+        raise Conflict("too_late")
+    return _cancel(clinic, booking, now, customer=customer, follow_up=True)
+
+
+def release(booking: Booking, now: dt.datetime) -> Cancelled:
+    """Cancel without telling anybody or moving the expiry: for erasure (the whole partition goes
+    next) and for a hold nobody can pay. The time is freed; the refund follows the payment rules."""
+    return _cancel(clinic_module.current(), booking, now, customer=None, follow_up=False)
+
+
+def _cancel(clinic: Clinic, booking: Booking, now: dt.datetime, *, customer: Customer | None = None,
+            follow_up: bool = False) -> Cancelled:
+    if booking.status == "cancelled":
+        return Cancelled(booking)  # a second click changes nothing
+    if booking.status not in ("confirmed", "awaiting_payment"):
+        raise Conflict()
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        # A lapsed hold may already belong to somebody else: its units are not ours to delete.
+        holds = booking.status == "confirmed" or (booking.hold_until is not None and booking.hold_until > now)
+        tx = Tx()
+        if holds:
+            for unit in availability.units_from(clinic, booking.start, int(booking.locked_units)):
+                tx.delete("lock", SlotLock(*SlotLock.key(booking.staff_id, unit)), lock_ours(booking.booking_id))
+        tx.update("booking", Booking(*Booking.key(booking.customer_id, booking.booking_id)), [
+            Booking.status.set("cancelled"), Booking.cancelled_at.set(now), Booking.updated_at.set(now),
+            Booking.hold_until.remove(),
+        ], (Booking.status == booking.status) & (Booking.start == booking.start))
+        try:
+            tx.commit()
+        except ConditionFailed as failed:
+            if failed.reasons.get("booking") or failed.failed("lock"):
+                fresh = lookups.booking(booking.customer_id, booking.booking_id, now)  # changed meanwhile: decide again
+                if fresh is None:
+                    raise Conflict() from None
+                booking = fresh
+                if booking.status == "cancelled":
+                    return Cancelled(booking)
+                if booking.status not in ("confirmed", "awaiting_payment"):
+                    raise Conflict() from None
+                continue
+            backoff(attempt)
+            continue
+        break
+    else:
+        raise Conflict()
+    was_confirmed = booking.status == "confirmed"
+    cancelled = Booking.from_raw_data(booking.serialize())  # as written: no read after the write
+    cancelled.status, cancelled.cancelled_at, cancelled.updated_at, cancelled.hold_until = "cancelled", now, now, None
+    refund = None
+    if cancelled.payment_intent_id:
+        from ..payments import refunds  # stripe is imported only where payments happen (cold start)
+
+        refund = refunds.refund_on_cancel(cancelled, now)
+    if not follow_up:
+        return Cancelled(cancelled, refund)
+    if was_confirmed:
+        refunded = int(getattr(refund, "amount_sek", 0) or 0) or None
+        quietly(send_booking_mail, "cancellation", cancelled, now, customer, refunded)
+    quietly(refresh_expiry, booking.customer_id, now)  # after the mail: its Message record moves too
+    return Cancelled(cancelled, refund)

@@ -1,0 +1,173 @@
+"""The e-mails and SMS about a booking: confirmation, new time, cancellation,
+reminder. Swedish by default, English when the customer chose it; plain text
+and HTML built with ``layout`` in which everything is escaped (the name and
+the note are the customer's own words); an ``.ics`` file; the link to manage the booking."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..core import clinic as clinic_module
+from ..messages import Attachment, layout
+from ..messages.calendar import booking_ics
+from ..messages.dates import when
+
+
+@dataclass(frozen=True)
+class BookingFacts:
+    """What a booking e-mail says; the caller gathers it from the booking and the clinic file."""
+
+    booking_id: str
+    name: str
+    language: str
+    service: str
+    staff: str
+    start: dt.datetime
+    end: dt.datetime
+    price_sek: int
+    paid_sek: int
+    note: str | None
+    manage_url: str | None
+    change_until: dt.datetime
+    sequence: int
+    # Offers ticked on the booking form, not yet confirmed: the confirmation asks (double opt-in).
+    marketing_channels: tuple[str, ...] = ()
+    marketing_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Mail:
+    subject: str
+    text: str
+    html: str
+    attachments: Sequence[Attachment]
+
+
+T = {
+    "sv": {
+        "hello": "Hej {name}!",
+        "confirmation.subject": "Bokningsbekräftelse: {service} {when}",
+        "confirmation.heading": "Bokningsbekräftelse", "reschedule.heading": "Ny tid",
+        "cancellation.heading": "Avbokad", "reminder.heading": "Påminnelse om din tid",
+        "confirmation.lead": "Tack för din bokning hos {clinic}. Välkommen!",
+        "reschedule.subject": "Ny tid: {service} {when}",
+        "reschedule.lead": "Din bokning har flyttats. Den nya tiden är:",
+        "cancellation.subject": "Avbokad: {service} {when}",
+        "cancellation.lead": "Din bokning är avbokad. Tiden är nu ledig för någon annan.",
+        "reminder.subject": "Påminnelse: {service} {when}",
+        "reminder.lead": "Välkommen till {clinic}! Här är en påminnelse om din tid.",
+        "service": "Behandling", "when": "Tid", "staff": "Behandlare", "where": "Plats", "price": "Pris",
+        "paid": "Förskott betalt", "note": "Ditt meddelande till oss", "kr": "{amount} kr", "free": "Kostnadsfri",
+        "refund": "Återbetalning", "manage": "Ändra eller avboka senast {until}",
+        "manage.link": "Hantera din bokning", "ics": "Kalenderfilen i bilagan lägger in tiden i din kalender.",
+        "late": "Vill du ändra något senare än så? Ring oss på {phone}.",
+        "sms.reminder": "Påminnelse från {clinic}: {service} {when}, {address}. Ändra/avboka: ring {phone}.",
+        "offers.email": "e-post", "offers.sms": "sms", "offers.and": " och ",
+        "offers.lead": "Du kryssade i att du vill ha erbjudanden från oss. Vi skickar inga förrän du har bekräftat det:",
+        "offers.link": "Bekräfta att du vill ha erbjudanden via {channels}",
+        "offers.ignore": "Har du inte bett om erbjudanden? Bortse från länken, så får du inga.",
+    },
+    "en": {
+        "hello": "Hello {name},",
+        "confirmation.subject": "Booking confirmed: {service} {when}",
+        "confirmation.heading": "Booking confirmed", "reschedule.heading": "New time",
+        "cancellation.heading": "Cancelled", "reminder.heading": "Reminder of your appointment",
+        "confirmation.lead": "Thank you for booking with {clinic}. Welcome!",
+        "reschedule.subject": "New time: {service} {when}",
+        "reschedule.lead": "Your booking has been moved. The new time is:",
+        "cancellation.subject": "Cancelled: {service} {when}",
+        "cancellation.lead": "Your booking is cancelled. The time is now free for someone else.",
+        "reminder.subject": "Reminder: {service} {when}",
+        "reminder.lead": "Welcome to {clinic}! This is a reminder of your appointment.",
+        "service": "Treatment", "when": "Time", "staff": "With", "where": "Place", "price": "Price",
+        "paid": "Prepaid", "note": "Your message to us", "kr": "SEK {amount}", "free": "Free",
+        "refund": "Refund", "manage": "Change or cancel until {until}",
+        "manage.link": "Manage your booking", "ics": "Open the attached calendar file to add it to your calendar.",
+        "late": "Need a change after that? Call us on {phone}.",
+        "sms.reminder": "Reminder from {clinic}: {service} {when}, {address}. To change or cancel, call {phone}.",
+        "offers.email": "e-mail", "offers.sms": "SMS", "offers.and": " and ",
+        "offers.lead": "You ticked that you want offers from us. We send none until you have confirmed it:",
+        "offers.link": "Confirm that you want offers by {channels}",
+        "offers.ignore": "Did not ask for offers? Ignore the link and you will get none.",
+    },
+}
+
+
+def _t(language: str, key: str, **values: object) -> str:
+    return T["en" if language == "en" else "sv"][key].format(**values)
+
+
+def _kronor(language: str, amount: int) -> str:
+    """1\u00a0200 kr in Swedish, SEK 1,200 in English (as on the price list)."""
+    grouped = f"{amount:,}".replace(",", "\u00a0") if language != "en" else f"{amount:,}"
+    return _t(language, "kr", amount=grouped)
+
+
+def compose(kind: str, facts: BookingFacts, *, now: dt.datetime, refund_sek: int | None = None) -> Mail:
+    """``kind`` is confirmation | reschedule | cancellation | reminder."""
+    about = clinic_module.current()
+    lang = "en" if facts.language == "en" else "sv"
+    moment = when(facts.start, facts.end, lang)
+    subject = _t(lang, f"{kind}.subject", service=facts.service, when=when(facts.start, None, lang))
+    rows: list[tuple[str, str]] = [
+        (_t(lang, "service"), facts.service),
+        (_t(lang, "when"), moment),
+        (_t(lang, "staff"), facts.staff),
+        (_t(lang, "where"), f"{about.name}, {about.address}"),
+    ]
+    if kind != "cancellation":
+        price = _kronor(lang, facts.price_sek) if facts.price_sek else _t(lang, "free")
+        rows.append((_t(lang, "price"), price))
+        if facts.paid_sek:
+            rows.append((_t(lang, "paid"), _kronor(lang, facts.paid_sek)))
+    if refund_sek:
+        rows.append((_t(lang, "refund"), _kronor(lang, refund_sek)))
+    lead = _t(lang, f"{kind}.lead", clinic=about.name)
+    hello = _t(lang, "hello", name=facts.name)
+
+    text_lines = [hello, "", lead, ""] + [f"{label}: {value}" for label, value in rows]
+    markup = [layout.heading(_t(lang, f"{kind}.heading")), layout.paragraph(hello), layout.paragraph(lead),
+              layout.facts(rows)]
+    if facts.note and kind != "cancellation":
+        text_lines += ["", f"{_t(lang, 'note')}:", facts.note]
+        markup.append(layout.note(_t(lang, "note"), facts.note))
+    if facts.manage_url and kind != "cancellation":
+        until = when(facts.change_until, None, lang)
+        manage = _t(lang, "manage", until=until)
+        text_lines += ["", f"{manage}:", facts.manage_url]
+        markup += [layout.paragraph(f"{manage}:"), layout.button(facts.manage_url, _t(lang, "manage.link"))]
+        late = _t(lang, "late", phone=about.phone)
+        text_lines += [late]
+        markup.append(layout.paragraph(late))
+    if kind == "confirmation" and facts.marketing_url and facts.marketing_channels:
+        channels = _t(lang, "offers.and").join(_t(lang, f"offers.{ch}") for ch in facts.marketing_channels)
+        label, lead, ignore = (_t(lang, "offers.link", channels=channels), _t(lang, "offers.lead"),
+                               _t(lang, "offers.ignore"))
+        text_lines += ["", lead, f"{label}: {facts.marketing_url}", ignore]
+        markup += [layout.paragraph(lead), layout.link(facts.marketing_url, label), layout.paragraph(ignore)]
+    attachments: list[Attachment] = []
+    if kind in ("confirmation", "reschedule", "cancellation"):
+        text_lines += ["", _t(lang, "ics")]
+        markup.append(layout.paragraph(_t(lang, "ics")))
+        description = "\n".join(f"{label}: {value}" for label, value in rows)
+        if facts.manage_url and kind != "cancellation":
+            description += f"\n{_t(lang, 'manage.link')}: {facts.manage_url}"
+        ics = booking_ics(
+            uid=f"{facts.booking_id}@allavie-booking", start=facts.start, end=facts.end,
+            summary=f"{facts.service} – {about.name}", location=f"{about.name}, {about.address}",
+            description=description, organizer_email=about.sender, sequence=facts.sequence, now=now,
+            cancelled=kind == "cancellation",
+        )
+        method = "CANCEL" if kind == "cancellation" else "PUBLISH"
+        attachments.append(Attachment("bokning.ics" if lang == "sv" else "booking.ics", ics, "text", "calendar",
+                                      (("method", method), ("charset", "utf-8"))))  # MIME text/* is ASCII by default
+    return Mail(subject, "\n".join(text_lines) + "\n", "\n".join(markup), attachments)
+
+
+def reminder_sms(facts: BookingFacts) -> str:
+    about = clinic_module.current()
+    lang = "en" if facts.language == "en" else "sv"
+    return _t(lang, "sms.reminder", clinic=about.name, service=facts.service, when=when(facts.start, facts.end, lang),
+              address=about.address, phone=about.phone)

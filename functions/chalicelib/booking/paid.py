@@ -1,0 +1,98 @@
+"""A paid hold becomes a confirmed booking; a payment with nothing left to pay for goes back.
+
+``payment_succeeded`` is what the Stripe webhook does for ``payment_intent.succeeded``
+(``payments.webhooks`` checks and deduplicates the event, then calls it: importing
+this module registers it there). It
+is idempotent: the booking moves from ``awaiting_payment`` to ``confirmed`` in
+one conditional transaction, so only one handler ever wins and only the winner
+sends the confirmation; ledger rows are keyed by the Stripe charge; refunds go
+through the refund claim. The same payment announced by two events is still
+confirmed once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from ..core import clinic as clinic_module
+from ..payments import gateway, ledger, refunds, webhooks
+from ..retention.expiry import refresh as refresh_expiry
+from ..store import lookups
+from ..store.errors import ConditionFailed
+from ..store.models import Booking, SlotLock
+from ..store.tx import Tx
+from . import availability
+from .locks import lock_ours
+from .notify import quietly, send_confirmation
+
+log = logging.getLogger(__name__)
+
+
+def confirm_payment(customer_id: str, booking_id: str, payment_intent_id: str, amount_sek: int,
+                    now: dt.datetime) -> Booking | None:
+    """Turn a paid hold into a confirmed booking in one transaction; None when the hold was lost.
+
+    Conditions: the booking is awaiting_payment with this intent, and every lock
+    still names it (a lapsed hold is kept if nobody took its time meanwhile).
+    """
+    booking = lookups.booking(customer_id, booking_id, now)
+    if booking is None or booking.status != "awaiting_payment" or booking.payment_intent_id != payment_intent_id:
+        return None
+    clinic = clinic_module.current()
+    tx = Tx()
+    for unit in availability.units_from(clinic, booking.start, int(booking.locked_units)):
+        tx.update("lock", SlotLock(*SlotLock.key(booking.staff_id, unit)), [SlotLock.hold_until.remove()],
+                  lock_ours(booking_id))
+    tx.update("booking", Booking(*Booking.key(customer_id, booking_id)), [
+        Booking.status.set("confirmed"), Booking.paid_sek.set(int(amount_sek)), Booking.hold_until.remove(),
+        Booking.updated_at.set(now),
+    ], (Booking.status == "awaiting_payment") & (Booking.payment_intent_id == payment_intent_id))
+    try:
+        tx.commit()
+    except ConditionFailed:
+        return None
+    confirmed = lookups.booking(customer_id, booking_id, now)
+    quietly(refresh_expiry, customer_id, now)
+    return confirmed
+
+
+@webhooks.on("payment_intent.succeeded")
+def payment_succeeded(payment_intent_id: str, now: dt.datetime) -> str:
+    """Confirm the booking an intent paid for, or give the money back. Idempotent."""
+    if not payment_intent_id.startswith("pi_"):
+        return "not_ours"
+    paid = gateway.retrieve(payment_intent_id)
+    if paid is None:
+        return "unknown_intent"
+    if not paid.succeeded:
+        return "not_succeeded"  # an old event for an intent that has moved on
+    if not paid.booking_id or not paid.customer_id:
+        return "not_ours"       # a payment on the account that no booking made
+    if paid.charge_id:  # the money came in, whatever happens next
+        ledger.record_payment(paid.booking_id, paid.payment_intent_id, paid.charge_id, paid.amount_ore, now,
+                              paid.currency)
+
+    booking = lookups.booking(paid.customer_id, paid.booking_id, now)
+    if _paid_by(booking, payment_intent_id):
+        return "already_confirmed"  # confirmed before (perhaps since completed or cancelled)
+    if booking is not None and booking.status == "awaiting_payment":
+        confirmed = confirm_payment(paid.customer_id, paid.booking_id, payment_intent_id,
+                                    gateway.to_sek(paid.amount_ore), now)
+        if confirmed is not None:
+            send_confirmation(confirmed, now)
+            return "confirmed"
+        if _paid_by(lookups.booking(paid.customer_id, paid.booking_id, now), payment_intent_id):
+            return "already_confirmed"  # another delivery confirmed it between our read and our write
+    # Nothing left to pay for: the hold lapsed and the slot went to somebody
+    # else, the booking was cancelled or erased, or it has another intent.
+    refund = refunds.refund_unbooked(paid, paid.booking_id, now)
+    log.warning("payment %s for booking %s found no hold to confirm; refunded %s",
+                payment_intent_id, paid.booking_id, refund)
+    return "refunded"
+
+
+def _paid_by(booking: Booking | None, payment_intent_id: str) -> bool:
+    """The booking was confirmed by this very payment (whatever happened to it since)."""
+    return (booking is not None and booking.payment_intent_id == payment_intent_id
+            and booking.status != "awaiting_payment" and int(booking.paid_sek or 0) > 0)

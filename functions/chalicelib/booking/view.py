@@ -1,0 +1,33 @@
+"""A booking as the API shows it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..core import clinic as clinic_module
+from ..core.clinic import Clinic
+from ..core.clock import iso_local
+from ..store.models import Booking
+
+
+def public(booking: Booking, language: str = "sv", clinic: Clinic | None = None) -> dict[str, Any]:
+    clinic = clinic or clinic_module.current()
+    service = clinic.service(booking.service_id)
+    staff = clinic.staff_member(booking.staff_id)
+    return {
+        "id": booking.booking_id,
+        "status": booking.status,
+        "service": booking.service_id,
+        "service_name": service.name.get(language) if service else booking.service_id,
+        "start": iso_local(booking.start),
+        "end": iso_local(booking.end),
+        "staff": booking.staff_id,
+        "staff_name": staff.name if staff else booking.staff_id,
+        "note": booking.note,
+        "price_sek": int(booking.price_sek or 0),
+        "prepayment_sek": int(booking.prepayment_sek or 0),
+        "paid_sek": int(booking.paid_sek or 0),
+        "hold_until": iso_local(booking.hold_until) if booking.hold_until else None,
+        "change_until": iso_local(clinic.rules.change_until(booking.start)),
+        "language": booking.language,
+    }

@@ -1,0 +1,96 @@
+"""The clinic file as plain, frozen data: hours, staff, treatments, rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in Swedish with an English version."""
+
+    sv: str
+    en: str
+
+    def get(self, language: str) -> str:
+        return self.en if language == "en" else self.sv
+
+
+@dataclass(frozen=True)
+class Staff:
+    id: str
+    name: str
+    title: Text
+
+
+@dataclass(frozen=True)
+class Service:
+    id: str
+    name: Text
+    description: Text
+    duration_minutes: int
+    price_sek: int
+    prepayment_sek: int
+    age_limit: int | None
+    staff: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Hours:
+    opens: dt.time
+    closes: dt.time
+
+
+@dataclass(frozen=True)
+class BookingRules:
+    slot_minutes: int = 15
+    buffer_minutes: int = 10
+    min_notice_minutes: int = 120
+    change_deadline_hours: int = 24
+    hold_minutes: int = 15
+    max_range_days: int = 62
+    reminder_hours: int = 24
+
+    def change_until(self, start: dt.datetime) -> dt.datetime:
+        """The last moment a booking starting at ``start`` may be moved, cancelled or refunded online."""
+        return start - dt.timedelta(hours=self.change_deadline_hours)
+
+
+@dataclass(frozen=True)
+class Clinic:
+    name: str
+    organisation: str
+    address: str
+    timezone: str
+    emails: tuple[str, ...]
+    phone: str
+    sender: str
+    rules: BookingRules
+    weekly_hours: Mapping[int, Hours]  # weekday() -> hours
+    exceptions: Mapping[dt.date, Hours | None]
+    staff: tuple[Staff, ...]
+    services: tuple[Service, ...]
+    _by_id: dict[str, Service] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def service(self, service_id: str) -> Service | None:
+        return self._by_id.get(service_id)
+
+    def staff_member(self, staff_id: str) -> Staff | None:
+        return next((s for s in self.staff if s.id == staff_id), None)
+
+    def hours_on(self, day: dt.date) -> Hours | None:
+        """Opening hours of one day, exceptions first; None when closed."""
+        if day in self.exceptions:
+            return self.exceptions[day]
+        return self.weekly_hours.get(day.weekday())
+
+

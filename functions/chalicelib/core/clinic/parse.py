@@ -1,0 +1,151 @@
+"""Reading the clinic file: every value checked, with the path of a bad one.
+
+The file is validated when it is loaded, so a typo fails loudly at start-up
+with the path of the bad value, never later in the middle of a booking.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .model import WEEKDAYS, BookingRules, Clinic, Hours, Service, Staff, Text
+
+
+class ClinicFileError(ValueError):
+    """The clinic file is wrong; the message names the place."""
+
+
+def _need(data: Mapping[str, Any], key: str, where: str) -> Any:
+    if not isinstance(data, Mapping) or key not in data:
+        raise ClinicFileError(f"{where}.{key} is missing")
+    return data[key]
+
+
+def _text(value: Any, where: str) -> Text:
+    if isinstance(value, str):
+        return Text(value, value)
+    if isinstance(value, Mapping) and set(value) - {"sv", "en"}:
+        # An unquoted comma in `{sv: a, b, en: c}` makes "b" a key and silently cuts the text.
+        raise ClinicFileError(f"{where} has keys other than sv and en: quote texts that contain a comma")
+    if isinstance(value, Mapping) and isinstance(value.get("sv"), str):
+        return Text(value["sv"], str(value.get("en") or value["sv"]))
+    raise ClinicFileError(f"{where} must be a text or {{sv: ..., en: ...}}")
+
+
+def _time(value: Any, where: str) -> dt.time:
+    try:
+        return dt.time.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ClinicFileError(f"{where}: {value!r} is not a time HH:MM") from exc
+
+
+def _hours(value: Any, where: str) -> Hours | None:
+    if value is None:
+        return None
+    if not (isinstance(value, list) and len(value) == 2):
+        raise ClinicFileError(f"{where} must be [opens, closes] or null")
+    hours = Hours(_time(value[0], where), _time(value[1], where))
+    if hours.opens >= hours.closes:
+        raise ClinicFileError(f"{where}: opens after it closes")
+    return hours
+
+
+def _positive_int(value: Any, where: str, minimum: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ClinicFileError(f"{where} must be a whole number >= {minimum}")
+    return value
+
+
+def parse(data: Mapping[str, Any]) -> Clinic:
+    """Build a :class:`Clinic` from the parsed YAML, or raise ClinicFileError."""
+    info = _need(data, "clinic", "")
+    rules_data = data.get("booking") or {}
+    rules = BookingRules(
+        **{
+            key: _positive_int(value, f"booking.{key}", 1 if key != "buffer_minutes" else 0)
+            for key, value in rules_data.items()
+            if key in BookingRules.__dataclass_fields__
+        }
+    )
+    unknown_rules = set(rules_data) - set(BookingRules.__dataclass_fields__)
+    if unknown_rules:
+        raise ClinicFileError(f"booking: unknown settings {sorted(unknown_rules)}")
+
+    weekly: dict[int, Hours] = {}
+    for name, value in (data.get("opening_hours") or {}).items():
+        if name not in WEEKDAYS:
+            raise ClinicFileError(f"opening_hours.{name} is not a weekday")
+        hours = _hours(value, f"opening_hours.{name}")
+        if hours:
+            weekly[WEEKDAYS.index(name)] = hours
+
+    exceptions: dict[dt.date, Hours | None] = {}
+    for key, value in (data.get("exceptions") or {}).items():
+        try:
+            day = key if isinstance(key, dt.date) else dt.date.fromisoformat(str(key))
+        except ValueError as exc:
+            raise ClinicFileError(f"exceptions.{key} is not a date YYYY-MM-DD") from exc
+        exceptions[day] = _hours(value, f"exceptions.{key}")
+
+    staff = tuple(
+        Staff(
+            id=str(_need(s, "id", f"staff[{i}]")),
+            name=str(_need(s, "name", f"staff[{i}]")),
+            title=_text(s.get("title", ""), f"staff[{i}].title"),
+        )
+        for i, s in enumerate(_need(data, "staff", ""))
+    )
+    staff_ids = {s.id for s in staff}
+    if len(staff_ids) != len(staff):
+        raise ClinicFileError("staff: two members share an id")
+
+    services = []
+    for i, s in enumerate(_need(data, "services", "")):
+        where = f"services[{i}]"
+        age = s.get("age_limit")
+        service = Service(
+            id=str(_need(s, "id", where)),
+            name=_text(_need(s, "name", where), f"{where}.name"),
+            description=_text(s.get("description", ""), f"{where}.description"),
+            duration_minutes=_positive_int(_need(s, "duration_minutes", where), f"{where}.duration_minutes", 1),
+            price_sek=_positive_int(_need(s, "price_sek", where), f"{where}.price_sek"),
+            prepayment_sek=_positive_int(s.get("prepayment_sek", 0), f"{where}.prepayment_sek"),
+            age_limit=None if age is None else _positive_int(age, f"{where}.age_limit", 1),
+            staff=tuple(str(x) for x in _need(s, "staff", where)),
+        )
+        if service.prepayment_sek > service.price_sek:
+            raise ClinicFileError(f"{where}.prepayment_sek is more than the price")
+        if service.duration_minutes % rules.slot_minutes:
+            raise ClinicFileError(f"{where}.duration_minutes is not a multiple of booking.slot_minutes")
+        unknown = set(service.staff) - staff_ids
+        if unknown or not service.staff:
+            raise ClinicFileError(f"{where}.staff names unknown staff {sorted(unknown)}")
+        services.append(service)
+    if len({s.id for s in services}) != len(services):
+        raise ClinicFileError("services: two treatments share an id")
+
+    timezone = str(info.get("timezone", "Europe/Stockholm"))
+    try:
+        ZoneInfo(timezone)
+    except Exception as exc:  # noqa: BLE001 - zoneinfo raises several kinds
+        raise ClinicFileError(f"clinic.timezone {timezone!r} is unknown") from exc
+
+    clinic = Clinic(
+        name=str(_need(info, "name", "clinic")),
+        organisation=str(_need(info, "organisation", "clinic")),
+        address=str(info.get("address", "")),
+        timezone=timezone,
+        emails=tuple(str(e) for e in _need(info, "emails", "clinic")),
+        phone=str(_need(info, "phone", "clinic")),
+        sender=str(info.get("sender") or _need(info, "emails", "clinic")[0]),
+        rules=rules,
+        weekly_hours=weekly,
+        exceptions=exceptions,
+        staff=staff,
+        services=tuple(services),
+    )
+    clinic._by_id.update({s.id: s for s in services})
+    return clinic

@@ -1,0 +1,97 @@
+"""Links in e-mails: a signed token naming one customer and one purpose.
+
+The token travels in the URL fragment (``/hantera/#t=TOKEN``), so browsers never
+send it to servers, logs or other sites; the page sends it back to the API
+in ``Authorization: Bearer``. A token is
+
+- signed (HMAC-SHA256 via itsdangerous) with ``LINK_SIGNING_KEY``,
+- scoped to a purpose (``booking`` for one booking, ``data`` for the
+  customer's preferences and data, ``unsubscribe`` for one-click opt-out,
+  ``email`` to confirm a new e-mail address, ``ref`` naming the pending change; ``marketing``
+  to confirm the offers ticked on the booking form, ``ref`` naming the channels),
+- expiring (``exp``), and
+- revocable: it carries the customer's ``link_generation``; bumping that
+  number (new e-mail address, erasure) makes every earlier token fail.
+
+Verification here is pure; ``links.access`` compares the generation with the
+stored customer (the one authentication check).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from ..core import secret_store
+from ..core.errors import Unauthorized
+
+PURPOSES = ("booking", "data", "unsubscribe", "email", "marketing")
+_SALT = "allavie.link.v1"
+
+
+@dataclass(frozen=True)
+class Claims:
+    customer_id: str
+    purpose: str
+    generation: int
+    expires: dt.datetime
+    booking_id: str | None = None
+    ref: str | None = None  # e.g. the pending e-mail change an ``email`` link confirms
+
+
+def _key() -> str:
+    return secret_store.get("LINK_SIGNING_KEY")
+
+
+def _serializer(key: str | None = None) -> URLSafeSerializer:
+    return URLSafeSerializer(key or _key(), salt=_SALT)
+
+
+def issue(
+    customer_id: str,
+    purpose: str,
+    generation: int,
+    expires: dt.datetime,
+    booking_id: str | None = None,
+    *,
+    key: str | None = None,
+    ref: str | None = None,
+) -> str:
+    if purpose not in PURPOSES:
+        raise ValueError(f"unknown link purpose {purpose!r}")
+    if purpose == "booking" and not booking_id:
+        raise ValueError("a booking link names its booking")
+    payload: dict[str, object] = {
+        "c": customer_id, "p": purpose, "g": int(generation), "e": int(expires.timestamp()),
+    }
+    if booking_id:
+        payload["b"] = booking_id
+    if ref:
+        payload["r"] = ref
+    return str(_serializer(key).dumps(payload))
+
+
+def verify(token: str, purposes: tuple[str, ...], now: dt.datetime, *, key: str | None = None) -> Claims:
+    """The token's claims, or 401 when altered, expired or of another purpose."""
+    try:
+        payload = _serializer(key).loads(token)
+    except BadSignature:
+        raise Unauthorized() from None
+    if not isinstance(payload, dict):
+        raise Unauthorized()
+    try:
+        claims = Claims(
+            customer_id=str(payload["c"]),
+            purpose=str(payload["p"]),
+            generation=int(payload["g"]),
+            expires=dt.datetime.fromtimestamp(int(payload["e"]), dt.timezone.utc),
+            booking_id=str(payload["b"]) if payload.get("b") else None,
+            ref=str(payload["r"]) if payload.get("r") else None,
+        )
+    except (KeyError, TypeError, ValueError):
+        raise Unauthorized() from None
+    if claims.purpose not in purposes or claims.expires <= now:
+        raise Unauthorized()
+    return claims

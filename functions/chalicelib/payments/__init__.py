@@ -1,0 +1,4 @@
+"""Prepayments: Stripe behind one gateway (``gateway``, the only module that imports stripe),
+refunds capped by a claim (``refunds``), the bookkeeping ledger (``ledger``), webhooks
+handled once (``webhooks``) and the booking page's status question (``status``).
+Bookings are confirmed by ``booking.paid``, never here."""

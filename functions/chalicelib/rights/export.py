@@ -1,0 +1,91 @@
+"""Registerutdrag (GDPR art. 15) in a form a machine can read (art. 20).
+
+Every attribute of every item stored about the customer is written out, by
+its name in the model, so an attribute another capability adds later is
+exported without a change here. Only the table's own plumbing (keys, index
+keys, the item kind) is left out; the TTL becomes ``kept_until``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from ..core import clinic
+from ..core.clock import iso_local
+from ..store import lookups, tx
+from ..store.models import Booking, Customer, EmailChange, EmailKey, Item, LedgerEntry, MarketingConsent, Message, live
+
+PLUMBING = {"pk", "sk", "kind", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"}
+SECTIONS: tuple[tuple[type[Item], str], ...] = (
+    (Booking, "bookings"),
+    (MarketingConsent, "marketing_consents"),
+    (Message, "messages"),
+    (EmailChange, "pending_email_changes"),
+)
+FORMAT = "allavie.registerutdrag.v1"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return iso_local(value)
+    if hasattr(value, "as_dict"):  # a MapAttribute
+        return {k: _plain(v) for k, v in value.as_dict().items()}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_plain(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def facts(item: Item) -> dict[str, Any]:
+    """Every stored attribute of one item, by name; the TTL as ``kept_until``."""
+    out: dict[str, Any] = {}
+    for name in sorted(type(item).get_attributes()):
+        if name in PLUMBING:
+            continue
+        value = getattr(item, name)
+        if value is None:
+            continue
+        out["kept_until" if name == "expires_at" else name] = _plain(value)
+    return out
+
+
+def _ledger(booking_ids: Iterable[str], now: dt.datetime) -> list[dict[str, Any]]:
+    rows = []
+    for booking_id in booking_ids:
+        for entry in LedgerEntry.query(f"LEDGER#{booking_id}", filter_condition=live(now)):
+            rows.append(facts(entry))
+    return rows
+
+
+def export(customer_id: str, now: dt.datetime) -> dict[str, Any] | None:
+    """The whole registerutdrag, or None when nothing is stored about the customer."""
+    items = lookups.partition(customer_id, now)
+    profile = next((i for i in items if isinstance(i, Customer)), None)
+    if profile is None:
+        return None
+    here = clinic.current()
+    document: dict[str, Any] = {
+        "format": FORMAT,
+        "generated_at": iso_local(now),
+        "controller": {"name": f"{here.organisation} / {here.name}", "emails": list(here.emails), "phone": here.phone},
+        "customer": facts(profile),
+    }
+    key = tx.get(EmailKey, EmailKey.key(profile.email))
+    if key is not None and key.is_live(now) and key.customer_id == customer_id:
+        document["email_address"] = {"email": profile.email, **facts(key)}
+    for model, section in SECTIONS:
+        document[section] = [facts(i) for i in items if isinstance(i, model)]
+    known = tuple(m for m, _ in SECTIONS) + (Customer,)
+    document["other"] = [{"kind": type(i).__name__, **facts(i)} for i in items if not isinstance(i, known)]
+    booking_ids = [i.booking_id for i in items if isinstance(i, Booking)]
+    document["payments"] = _ledger(booking_ids, now)
+    return document
+
+
+def file_name(now: dt.datetime) -> str:
+    return f"registerutdrag-{now:%Y-%m-%d}.json"

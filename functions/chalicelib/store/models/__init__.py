@@ -1,0 +1,13 @@
+"""Every kind of item in the one table, by concept (the key table is in ``store.table``)."""
+
+from ..table import EXPIRY_PARTITION, Item, customer_pk, live
+from .calendar import Booking, SlotLock
+from .customers import Customer, EmailChange, EmailKey, MarketingConsent, Message
+from .payments import LedgerEntry, RefundClaim, WebhookEvent
+from .records import CookieConsent, DeletionRecord, PageCount, RateLimit, RightsRequest
+
+__all__ = [
+    "EXPIRY_PARTITION", "Booking", "CookieConsent", "Customer", "DeletionRecord", "EmailChange", "EmailKey", "Item",
+    "LedgerEntry", "MarketingConsent", "Message", "PageCount", "RateLimit", "RefundClaim", "RightsRequest",
+    "SlotLock", "WebhookEvent", "customer_pk", "live",
+]

@@ -1,0 +1,56 @@
+"""Bookings and the time units they hold."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+
+from ..table import Item, customer_pk
+
+
+class Booking(Item, discriminator="booking"):
+    booking_id = UnicodeAttribute()
+    customer_id = UnicodeAttribute()
+    service_id = UnicodeAttribute()
+    staff_id = UnicodeAttribute()
+    start = UTCDateTimeAttribute()
+    end = UTCDateTimeAttribute()
+    locked_units = NumberAttribute()      # how many SlotLock items it holds from ``start``
+    status = UnicodeAttribute()           # awaiting_payment | confirmed | cancelled | completed
+    hold_until = UTCDateTimeAttribute(null=True)
+    note = UnicodeAttribute(null=True)    # as the customer wrote it; never rendered as HTML
+    language = UnicodeAttribute(default="sv")
+    age_confirmed = BooleanAttribute(default=False)
+    price_sek = NumberAttribute(default=0)
+    prepayment_sek = NumberAttribute(default=0)
+    payment_intent_id = UnicodeAttribute(null=True)
+    paid_sek = NumberAttribute(default=0)
+    refunded_sek = NumberAttribute(default=0)
+    reminder_sent_at = UTCDateTimeAttribute(null=True)
+    reminder_channel = UnicodeAttribute(default="email")  # email | sms: how the customer wants the reminder
+    # Channels ticked on the booking form ("email", "sms", "email sms"): only a request until the customer
+    # confirms it from the link in this booking's confirmation e-mail (double opt-in).
+    marketing_requested = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute(null=True)
+    cancelled_at = UTCDateTimeAttribute(null=True)
+
+    @staticmethod
+    def key(customer_id: str, booking_id: str) -> tuple[str, str]:
+        return customer_pk(customer_id), f"BOOKING#{booking_id}"
+
+
+class SlotLock(Item, discriminator="slot_lock"):
+    """One staff member's time unit taken by one booking (1, 2).
+
+    Taken with ``attribute_not_exists(pk) OR hold_until <= :now``: a unit is
+    free if nobody holds it or if an unpaid hold has lapsed.
+    """
+
+    booking_id = UnicodeAttribute()
+    hold_until = UTCDateTimeAttribute(null=True)  # set while awaiting payment
+
+    @staticmethod
+    def key(staff_id: str, unit_start: dt.datetime) -> tuple[str, str]:
+        return f"LOCK#{staff_id}", unit_start.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%MZ")

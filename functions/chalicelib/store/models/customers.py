@@ -1,0 +1,81 @@
+"""A customer's partition (CUST#<cid>): the profile and what belongs to it, and the EmailKey."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+
+from ..table import Item, customer_pk
+
+
+class Customer(Item, discriminator="customer"):
+    customer_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    email = UnicodeAttribute()           # normalised
+    phone = UnicodeAttribute(null=True)  # E.164
+    language = UnicodeAttribute(default="sv")
+    marketing_email = BooleanAttribute(default=False)
+    marketing_sms = BooleanAttribute(default=False)
+    link_generation = NumberAttribute(default=1)  # bumped to revoke every earlier link
+    # Bumped by each unpaid hold a returning customer takes, on the condition that it is the value read
+    # with their open holds: two holds booked at once cannot both pass the limit (booking.MAX_OPEN_HOLDS).
+    hold_version = NumberAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute(null=True)
+
+    @staticmethod
+    def key(customer_id: str) -> tuple[str, str]:
+        return customer_pk(customer_id), "PROFILE"
+
+
+class EmailKey(Item, discriminator="email"):
+    """Makes an e-mail address unique and finds its customer (3)."""
+
+    customer_id = UnicodeAttribute()
+    # A copy of the profile's link_generation, so that booking needs one read; booking
+    # checks it against the profile inside its transaction and re-reads when it differs.
+    link_generation = NumberAttribute(null=True)
+
+    @staticmethod
+    def key(email: str) -> tuple[str, str]:
+        return f"EMAIL#{email}", "EMAIL"
+
+
+class MarketingConsent(Item, discriminator="marketing_consent"):
+    """One change of a marketing channel: the proof of opt-in or opt-out (sk ``...#request`` for a
+    booking form's request, which may share its instant with the grant that confirms it)."""
+
+    channel = UnicodeAttribute()   # email | sms
+    granted = BooleanAttribute()
+    source = UnicodeAttribute()    # booking_form | email_confirmation | preferences_page | unsubscribe_link | operator
+    at = UTCDateTimeAttribute()
+    # awaiting_confirmation: a booking form's tick (granted false), in force only once the customer
+    # confirms from the e-mail (then a granted record with source email_confirmation); absent: in force.
+    state = UnicodeAttribute(null=True)
+
+
+class Message(Item, discriminator="message"):
+    """A message sent to the customer, for the export and the erasure."""
+
+    message_id = UnicodeAttribute()
+    channel = UnicodeAttribute()   # email | sms
+    purpose = UnicodeAttribute()   # confirmation | reminder | reschedule | cancellation | link | marketing
+    recipient = UnicodeAttribute()
+    subject = UnicodeAttribute(null=True)
+    booking_id = UnicodeAttribute(null=True)
+    sent_at = UTCDateTimeAttribute()
+    transport_id = UnicodeAttribute(null=True)  # SES message id or outbox file name
+
+
+class EmailChange(Item, discriminator="email_change"):
+    """A new e-mail address waiting for its owner to confirm it from a link.
+
+    The address takes effect only on confirmation; the item expires after a day.
+    """
+
+    change_id = UnicodeAttribute()
+    new_email = UnicodeAttribute()  # normalised
+    requested_at = UTCDateTimeAttribute()
+
+    @staticmethod
+    def key(customer_id: str, change_id: str) -> tuple[str, str]:
+        return customer_pk(customer_id), f"EMAIL_CHANGE#{change_id}"
