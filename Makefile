@@ -8,12 +8,12 @@ BIN := $(VENV)/bin
 STAGE ?= dev
 PYTEST_ARGS ?=
 
-.PHONY: help install dev test check lint types unit browser bench lighthouse clean plan deploy destroy
+.PHONY: help install dev test check lint imports types unit browser bench lighthouse clean plan deploy destroy
 
 help:
 	@echo "make dev     run the whole system locally (site :8000, API :8001)"
 	@echo "make test    install what is missing and run every test"
-	@echo "make check   ruff, mypy and the tests"
+	@echo "make check   ruff, the import contracts, mypy and the tests"
 	@echo "make bench   print DynamoDB request counts and latencies"
 	@echo "make lighthouse  Lighthouse scores of the start and booking pages (mobile)"
 	@echo "make plan    STAGE=prod: package and check the AWS stack offline, print what would be deployed"
@@ -60,11 +60,15 @@ unit: install
 lint: install
 	$(BIN)/ruff check functions infra tests bench
 
+# The import contracts of pyproject.toml ([tool.importlinter]): layers, and pynamodb/boto3/stripe only in their adapters
+imports: install
+	$(BIN)/lint-imports --no-cache
+
 types: install
 	cd functions && ../$(BIN)/mypy app.py chalicelib
 	$(BIN)/mypy infra/allavie
 
-check: lint types test
+check: lint imports types test
 
 bench: install
 	$(BIN)/python bench/run.py

@@ -179,7 +179,7 @@ def test_fuzz_bad_bodies_on_every_route_are_4xx_and_change_nothing(api, outbox) 
 
 
 def test_a_bad_token_is_401_whatever_the_booking_id_or_body(api, outbox) -> None:
-    """API.md: an altered token is 401. Neither a malformed id (404) nor a bad body (400) may answer first."""
+    """docs/api.md: an altered token is 401. Neither a malformed id (404) nor a bad body (400) may answer first."""
     token, booking_id = _token(api, outbox)
     altered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
     before = stored()
@@ -200,7 +200,7 @@ def test_a_bad_token_is_401_whatever_the_booking_id_or_body(api, outbox) -> None
 
 
 def test_a_wrong_content_type_or_method_answers_in_the_api_error_shape(api) -> None:
-    """Chalice answers these itself ({"Code", "Message"}, English); API.md promises one error shape, in sv/en."""
+    """Chalice answers these itself ({"Code", "Message"}, English); docs/api.md promises one error shape, in sv/en."""
     response = api.http.post("/bookings", headers={"Content-Type": "text/plain", "Accept-Language": "en"},
                              body=json.dumps(body()))
     assert response.status_code == 415

@@ -1,8 +1,8 @@
 """The booking form's fields, checked before anything is stored (pure)."""
 
 import pytest
-from chalicelib.core import clinic
 from chalicelib.booking import requests
+from chalicelib.core import clinic
 from chalicelib.core import fields as validation
 from chalicelib.core.errors import Invalid
 from support.booking_data import DROP, body

@@ -1,6 +1,6 @@
-"""The Swedish privacy notice keeps every fact of the clinic's notice
-(../shared/seed/integritetspolicy.md), with the facts that have changed since
-corrected: complaints go to IMY, not Datainspektionen."""
+"""The Swedish privacy notice keeps every fact of the notice the clinic gave us
+(FACTS, word for word), with the facts that have changed since corrected:
+complaints go to IMY, not Datainspektionen."""
 
 from __future__ import annotations
 

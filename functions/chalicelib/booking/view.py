@@ -1,11 +1,11 @@
-"""A booking as the API shows it."""
+"""A booking, and a treatment, as the API shows them."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ..core import clinic as clinic_module
-from ..core.clinic import Clinic
+from ..core.clinic import Clinic, Service
 from ..core.clock import iso_local
 from ..store.models import Booking
 
@@ -30,4 +30,17 @@ def public(booking: Booking, language: str = "sv", clinic: Clinic | None = None)
         "hold_until": iso_local(booking.hold_until) if booking.hold_until else None,
         "change_until": iso_local(clinic.rules.change_until(booking.start)),
         "language": booking.language,
+    }
+
+
+def service(service: Service, language: str) -> dict[str, object]:
+    return {
+        "id": service.id,
+        "name": service.name.get(language),
+        "description": service.description.get(language),
+        "duration_minutes": service.duration_minutes,
+        "price_sek": service.price_sek,
+        "prepayment_sek": service.prepayment_sek,
+        "age_limit": service.age_limit,
+        "staff": list(service.staff),
     }

@@ -1,5 +1,10 @@
 """Routes of the booking capability: availability, bookings, reschedule, cancel,
-and the hourly reminders. Thin: parse, call the domain, answer."""
+and the hourly reminders. Thin: parse, call the domain, answer.
+
+Each handler imports the domain it calls: the Lambda's cold start (``import app``)
+then loads Chalice, the store and these tables of contents, and a route pays only
+for its own modules on its first call.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,8 @@ from typing import Any
 
 from chalice import Blueprint, Rate, Response
 
-from ..booking import change, locks, reminders, take, view
-from ..booking.requests import booking_request
-from ..core import clinic, clock, fields
+from ..core import clock
 from ..core.errors import Invalid
-from ..links import access
 from ..store import connection
 from . import web
 
@@ -20,6 +22,9 @@ bp = Blueprint(__name__)
 
 @bp.route("/availability", methods=["GET"], cors=True)
 def get_availability() -> Response:
+    from ..booking import locks
+    from ..core import clinic, fields
+
     params: dict[str, str] = dict(bp.current_request.query_params or {})
     current = clinic.current()
     checks = fields.Fields(params)
@@ -40,6 +45,10 @@ def get_availability() -> Response:
 
 @bp.route("/bookings", methods=["POST"], cors=True)
 def post_booking() -> Response:
+    from ..booking import take, view
+    from ..booking.requests import booking_request
+    from ..core import clinic
+
     request = bp.current_request
     data = web.json_body(request)
     wanted = booking_request(clinic.current(), data, web.language(request))
@@ -50,6 +59,9 @@ def post_booking() -> Response:
 
 @bp.route("/bookings/{booking_id}", methods=["GET"], cors=True)
 def get_booking(booking_id: str) -> Response:
+    from ..booking import view
+    from ..links import access
+
     request = bp.current_request
     _, found = access.open_booking(web.bearer_token(request), booking_id, clock.now())
     return web.ok({"booking": view.public(found, web.language(request))})
@@ -57,6 +69,10 @@ def get_booking(booking_id: str) -> Response:
 
 @bp.route("/bookings/{booking_id}/reschedule", methods=["POST"], cors=True)
 def post_reschedule(booking_id: str) -> Response:
+    from ..booking import change, view
+    from ..core import clinic, fields
+    from ..links import access
+
     request = bp.current_request
     now = clock.now()
     holder, found = access.open_booking(web.bearer_token(request), booking_id, now)
@@ -73,6 +89,9 @@ def post_reschedule(booking_id: str) -> Response:
 
 @bp.route("/bookings/{booking_id}/cancel", methods=["POST"], cors=True)
 def post_cancel(booking_id: str) -> Response:
+    from ..booking import change, view
+    from ..links import access
+
     request = bp.current_request
     now = clock.now()
     holder, found = access.open_booking(web.bearer_token(request), booking_id, now)
@@ -87,5 +106,7 @@ def post_cancel(booking_id: str) -> Response:
 @bp.schedule(Rate(1, unit=Rate.HOURS))
 def send_reminders(event: Any) -> dict[str, int]:
     """Every hour: the reminders of appointments starting within the next 24 hours."""
+    from ..booking import reminders
+
     connection.bind()  # scheduled events do not pass the HTTP middleware
     return {"sent": reminders.send_due(clock.now())}

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from ..cookies import analytics, consent
 from ..core import clock
 from . import web
 
@@ -15,6 +14,8 @@ bp = Blueprint(__name__)
 
 @bp.route("/consent", methods=["POST"], cors=True, content_types=["application/json"])
 def record_consent() -> Response:
+    from ..cookies import consent
+
     choice = consent.parse(web.json_body(bp.current_request))
     consent.record(choice, clock.now())
     return web.empty(204)
@@ -22,6 +23,8 @@ def record_consent() -> Response:
 
 @bp.route("/analytics/pageview", methods=["POST"], cors=True, content_types=["application/json"])
 def count_pageview() -> Response:
+    from ..cookies import analytics
+
     path = analytics.parse(web.json_body(bp.current_request))
     analytics.count_view(path, clock.now())
     return web.empty(204)

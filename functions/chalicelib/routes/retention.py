@@ -23,7 +23,6 @@ from typing import Any
 from chalice import Blueprint, Cron
 
 from ..core import clock
-from ..retention import sweeper
 from ..store import connection
 
 bp = Blueprint(__name__)
@@ -44,6 +43,8 @@ def cascade_ttl_deletions(event: Any) -> dict[str, int]:
 
     A failure raises, so Lambda delivers the batch again; the cascade is idempotent.
     """
+    from ..retention import sweeper
+
     connection.bind()
     cascaded = 0
     for record in event:
@@ -57,6 +58,8 @@ def cascade_ttl_deletions(event: Any) -> dict[str, int]:
 @bp.schedule(Cron(30, 1, "*", "*", "?", "*"))  # 01:30 UTC: after midnight in Stockholm, summer and winter
 def sweep_expired(event: Any) -> dict[str, Any]:
     """Delete what expired by the end of yesterday (Stockholm)."""
+    from ..retention import sweeper
+
     connection.bind()
     now = clock.now()
     as_of = clock.local(now).date() - dt.timedelta(days=1)

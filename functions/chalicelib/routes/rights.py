@@ -1,6 +1,7 @@
 """Routes of the rights capability: links, /me, export, erase, unsubscribe.
 
-Thin: parse, call the domain (rights), answer.
+Thin: parse, call the domain (rights), answer. Each handler imports the domain it
+calls, so the cold start loads none of it (see routes/booking.py).
 """
 
 from __future__ import annotations
@@ -8,15 +9,16 @@ from __future__ import annotations
 import html
 import time
 import urllib.parse
+from typing import TYPE_CHECKING
 
 from chalice import Blueprint, CORSConfig, Response
 
 from ..core import clock
 from ..core.errors import Invalid, Unauthorized
-from ..links import access
-from ..rights import email_change, erasure, export, fresh_link, preferences, profile
-from ..rights import log as rights_log
 from . import web
+
+if TYPE_CHECKING:
+    from ..links.access import LinkHolder
 
 bp = Blueprint(__name__)
 
@@ -29,12 +31,16 @@ EXPORT_CORS = CORSConfig(allow_origin="*", allow_headers=["Authorization", "Cont
 FORM = "application/x-www-form-urlencoded"
 
 
-def _holder() -> access.LinkHolder:
+def _holder() -> LinkHolder:
+    from ..links import access
+
     return access.authenticate(web.bearer_token(bp.current_request), DATA, clock.now())
 
 
 @bp.route("/links", methods=["POST"], cors=True)
 def post_links() -> Response:
+    from ..rights import fresh_link
+
     started = time.monotonic()
     body = web.json_body(bp.current_request)
     unknown = [k for k in body if k != "email"]
@@ -49,12 +55,16 @@ def post_links() -> Response:
 
 @bp.route("/me", methods=["GET"], cors=True)
 def get_me() -> Response:
+    from ..rights import profile
+
     holder = _holder()
     return web.ok(profile.me(holder.customer, clock.now(), web.language(bp.current_request)))
 
 
 @bp.route("/me", methods=["PATCH"], cors=True)
 def patch_me() -> Response:
+    from ..rights import profile
+
     holder = _holder()
     body = web.json_body(bp.current_request)
     return web.ok(profile.correct(holder.customer, body, clock.now()))
@@ -62,6 +72,8 @@ def patch_me() -> Response:
 
 @bp.route("/me/email/confirm", methods=["POST"], cors=True)
 def confirm_email() -> Response:
+    from ..rights import email_change, profile
+
     token = web.bearer_token(bp.current_request)
     customer, data_token = email_change.confirm_email(token, clock.now())
     return web.ok({"customer": profile.customer_json(customer), "token": data_token})
@@ -69,6 +81,8 @@ def confirm_email() -> Response:
 
 @bp.route("/me/marketing", methods=["PUT"], cors=True)
 def put_marketing() -> Response:
+    from ..rights import preferences
+
     holder = _holder()
     body = web.json_body(bp.current_request)
     return web.ok({"marketing": preferences.set_marketing(holder.customer, body, "preferences_page", clock.now())})
@@ -77,6 +91,8 @@ def put_marketing() -> Response:
 @bp.route("/me/marketing/confirm", methods=["POST"], cors=True)
 def confirm_marketing() -> Response:
     """The link in a booking's confirmation: grants the offers ticked on the booking form (double opt-in)."""
+    from ..rights import preferences
+
     token = web.bearer_token(bp.current_request)
     _, choices, data_token = preferences.confirm_marketing(token, clock.now())
     return web.ok({"marketing": choices, "token": data_token})
@@ -84,6 +100,9 @@ def confirm_marketing() -> Response:
 
 @bp.route("/me/export", methods=["GET"], cors=EXPORT_CORS)
 def get_export() -> Response:
+    from ..rights import export
+    from ..rights import log as rights_log
+
     holder = _holder()
     now = clock.now()
     document = export.export(holder.customer.customer_id, now)
@@ -97,6 +116,8 @@ def get_export() -> Response:
 
 @bp.route("/me/erase", methods=["POST"], cors=True)
 def post_erase() -> Response:
+    from ..rights import erasure
+
     holder = _holder()
     result = erasure.erase(holder.customer, clock.now(), channel="web", language=web.language(bp.current_request))
     return web.ok(result.public())
@@ -114,6 +135,8 @@ def _unsubscribe_token() -> str:
 @bp.route("/unsubscribe", methods=["POST"], cors=True, content_types=[FORM, "application/json", "text/plain"])
 def post_unsubscribe() -> Response:
     """RFC 8058 one-click: a mail client POSTs ``List-Unsubscribe=One-Click``; no cookie, no login."""
+    from ..rights import preferences
+
     token = _unsubscribe_token()
     raw = bp.current_request.raw_body or b""
     body = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
@@ -130,6 +153,8 @@ def post_unsubscribe() -> Response:
 @bp.route("/unsubscribe", methods=["GET"], cors=True)
 def get_unsubscribe() -> Response:
     """A person who opens the List-Unsubscribe link gets a button; a GET itself changes nothing (RFC 8058)."""
+    from ..links import access
+
     token = _unsubscribe_token()
     language = web.language(bp.current_request)
     try:
