@@ -18,7 +18,8 @@ from ..links import tokens, urls
 from ..marketing import double_opt_in
 from ..store import lookups
 from ..store.models import Booking, Customer
-from .mail import BookingFacts, compose
+from .clinic_notice import notify_clinic
+from .mail import BookingFacts, booking_sms, compose
 
 log = logging.getLogger(__name__)
 
@@ -59,14 +60,23 @@ def facts(booking: Booking, customer: Customer, clinic: Clinic, with_link: bool,
 
 
 def send_booking_mail(kind: str, booking: Booking, now: dt.datetime, customer: Customer | None = None,
-                      refund_sek: int | None = None) -> None:
-    """confirmation | reschedule | cancellation | reminder, in the customer's language."""
+                      refund_sek: int | None = None, clinic_message: str | None = None) -> None:
+    """confirmation | reschedule | cancellation | reminder, in the customer's language; by SMS to a caller
+    without an e-mail address. A new, moved or cancelled booking is also told to the clinic."""
     clinic = clinic_module.current()
     customer = customer or lookups.profile(booking.customer_id, now)
     if customer is None:
         return  # erased meanwhile: nobody to write to
+    if kind != "reminder":
+        quietly(notify_clinic, kind, booking, customer, now)
+    if not customer.email:
+        said = facts(booking, customer, clinic, with_link=False)
+        messages.send_sms(customer, kind, booking_sms(kind, said, clinic_message), booking_id=booking.booking_id,
+                          now=now)
+        return
     mail = compose(kind, facts(booking, customer, clinic, with_link=kind != "cancellation",
-                               confirming=kind == "confirmation", now=now), now=now, refund_sek=refund_sek)
+                               confirming=kind == "confirmation", now=now), now=now, refund_sek=refund_sek,
+                   clinic_message=clinic_message)
     messages.send_email(customer, kind, mail.subject, mail.text, mail.html, mail.attachments,
                         booking_id=booking.booking_id, now=now)
 

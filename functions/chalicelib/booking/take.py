@@ -6,10 +6,12 @@ condition ``attribute_not_exists(pk) OR hold_until <= :now``), the customer's
 profile (created, or updated on the condition that it is still the one we
 know), the customer's EmailKey (created on the condition that nobody holds
 the address) and the marketing ticked, as a request that the confirmation
-e-mail asks the customer to confirm (marketing.double_opt_in). Two requests
+e-mail asks the customer to confirm (marketing.double_opt_in), and one condition check
+per unit of the treatment that no blocked time covers it (``locks.check_unblocked``). Two requests
 for one unit, at the same instant or with treatments of different lengths,
 cannot both win: DynamoDB refuses the second transaction as a whole. Nothing is
-read before that write except the EmailKey of the address (one GetItem), and,
+read before that write except the EmailKey of the address (one GetItem; a caller booked by
+staff without an address: the PhoneKey of their number), and,
 when a returning customer takes an unpaid hold, one Query of their partition
 (their open holds, at most ``MAX_OPEN_HOLDS``).
 
@@ -31,14 +33,14 @@ from ..marketing import double_opt_in
 from ..payments.types import PaymentStart
 from ..retention import dates as retention
 from ..retention.expiry import refresh as refresh_expiry
-from ..store import lookups
+from ..store import lookups, search
 from ..store.errors import ConditionFailed
-from ..store.models import Booking, Customer, EmailKey, Item
+from ..store.models import Booking, BookingRef, Customer, EmailKey, Item, PhoneKey
 from ..store.tx import Tx, backoff
 from ..store.tx import update as update_item
 from . import availability, customers
 from .change import release
-from .locks import LOCK_KEEP, day_keys, lock_free, lock_item
+from .locks import LOCK_KEEP, check_unblocked, day_keys, lock_free, lock_item
 from .notify import quietly, send_confirmation
 from .requests import BookingRequest
 
@@ -53,22 +55,33 @@ class Booked:
     payment: PaymentStart | None = None
 
 
+def _identify(request: BookingRequest, now: dt.datetime) -> lookups.Known | None:
+    """The customer of the address (the one read), or, for a caller without one, of the phone number."""
+    return lookups.lookup(request.email, now) if request.email else lookups.lookup_phone(request.phone, now)
+
+
 def book(request: BookingRequest, now: dt.datetime, clinic: Clinic | None = None) -> Booked:
-    """Take the slot for the visitor, or 409 ``slot_taken``. Sends the confirmation when no payment is due."""
+    """Take the slot for the visitor (or, ``request.booked_by``, for a caller), or 409 ``slot_taken``.
+    Sends the confirmation when no payment is due. Staff have no notice limit and may let the
+    prepayment wait for the visit (``payment`` at_clinic); everything else is the same transaction."""
     clinic = clinic or clinic_module.current()
     service = clinic.service(request.service_id)
     if service is None:
         raise Invalid(fields={"service": "unknown_service"})
-    problem = availability.check_start(clinic, service, request.start, now)
+    problem = availability.check_start(clinic, service, request.start, now, notice=request.booked_by is None)
     if problem:
         raise Invalid(fields={"start": problem})
 
-    candidates = [request.staff_id] if request.staff_id else list(service.staff)
+    end = request.start + dt.timedelta(minutes=service.duration_minutes)
+    candidates = [s for s in ([request.staff_id] if request.staff_id else list(service.staff))
+                  if availability.works(clinic, s, request.start, end)]
+    if request.staff_id and not candidates:
+        raise Invalid(fields={"start": "staff_not_working"})
     booking_id = new_id()[:16]
-    prepaid = service.prepayment_sek > 0
+    prepaid = service.prepayment_sek > 0 and request.payment == "online"
     hold_until = now + dt.timedelta(minutes=clinic.rules.hold_minutes) if prepaid else None
     visit_expiry = retention.customer_expiry([(request.start, False)], now)
-    known = lookups.lookup(request.email, now)  # the one read
+    known = _identify(request, now)  # the one read
     orphan: str | None = None  # an EmailKey whose profile is gone: a new customer may take it over
     holds: lookups.Holds | None = None  # a returning customer's open holds, read when this is a hold
     taken: set[str] = set()
@@ -98,13 +111,13 @@ def book(request: BookingRequest, now: dt.datetime, clinic: Clinic | None = None
         try:
             plan.tx.commit()
         except ConditionFailed as failed:
-            lock_taken = failed.failed("lock")
+            lock_taken = failed.failed("lock") or failed.failed("block")
             if lock_taken:
-                taken.add(staff_id)  # somebody holds one of its units: try the next staff member
+                taken.add(staff_id)  # somebody holds one of its units, or it is blocked: the next staff member
             if failed.failed("email") or failed.failed("customer"):
                 # The address was taken meanwhile (a race for the same new customer), or the profile
                 # changed (new link generation, erased): read again and retry.
-                known, holds = lookups.lookup(request.email, now), None
+                known, holds = _identify(request, now), None
                 if known is not None and failed.failed("customer"):
                     known = lookups.Known(known.customer_id, None, known.expires_at)
                 continue
@@ -137,6 +150,7 @@ def _plan(clinic: Clinic, service: Service, request: BookingRequest, staff_id: s
     units = availability.units(clinic, service, start)
     day_pk, day_sk = day_keys(clinic, start, booking_id)
     asked = double_opt_in.ticked(request.marketing_email, request.marketing_sms)
+    at_clinic = request.payment == "at_clinic" and service.prepayment_sek > 0
     booking = Booking(
         *Booking.key(customer_id, booking_id), booking_id=booking_id, customer_id=customer_id,
         service_id=service.id, staff_id=staff_id, start=start, end=end, locked_units=len(units),
@@ -144,20 +158,26 @@ def _plan(clinic: Clinic, service: Service, request: BookingRequest, staff_id: s
         language=request.language, age_confirmed=request.age_confirmed, price_sek=service.price_sek,
         prepayment_sek=service.prepayment_sek, reminder_channel=request.reminder, created_at=now, updated_at=now,
         gsi1pk=day_pk, gsi1sk=day_sk, expires_at=expiry, marketing_requested=" ".join(asked) or None,
+        booked_by=request.booked_by, payment="at_clinic" if at_clinic else "online" if hold_until else None,
     )
     tx.put("booking", booking, Booking.pk.does_not_exist())
+    tx.put("ref", BookingRef.make(customer_id, booking_id, expiry))
     for unit in units:
-        tx.put("lock", lock_item(staff_id, unit, booking_id, hold_until, end + LOCK_KEEP), lock_free(now))
+        tx.put("lock", lock_item(staff_id, unit, booking_id, hold_until, end + LOCK_KEEP, customer_id), lock_free(now))
+    check_unblocked(tx, clinic, service, staff_id, start)
 
+    key_model: type[EmailKey] | type[PhoneKey] = EmailKey if request.email else PhoneKey
     if known is None:
         profile = customers.new_profile(customer_id, request.name, request.email, request.phone, request.language,
                                         expiry, now)
         tx.put("customer", profile, Customer.pk.does_not_exist())
-        email_key = customers.new_email_key(request.email, customer_id, 1, expiry)
+        found_by = customers.new_identity_key(request.email, request.phone, customer_id, 1, expiry)
         condition = customers.free_or_expired(now)
         if orphan:
-            condition = condition | (Item.pk.exists() & (EmailKey.customer_id == orphan))
-        tx.put("email", email_key, condition)
+            condition = condition | (Item.pk.exists() & (key_model.customer_id == orphan))
+        tx.put("email", found_by, condition)
+        for term in search.items_for(profile):  # found by staff's search at once
+            tx.put("term", term)
     else:
         profile = Customer(
             *Customer.key(customer_id), customer_id=customer_id, name=request.name, email=request.email,
@@ -173,9 +193,9 @@ def _plan(clinic: Clinic, service: Service, request: BookingRequest, staff_id: s
             condition &= (Customer.hold_version.does_not_exist() if version is None
                           else Customer.hold_version == int(version))
         tx.update("customer", Customer(*Customer.key(customer_id)), actions, condition)
-        key = EmailKey(*EmailKey.key(request.email))
-        tx.update("email", key, [EmailKey.expires_at.set(expiry), EmailKey.link_generation.set(generation)],
-                  customers.live_condition(now) & (EmailKey.customer_id == customer_id))
+        key = (EmailKey(*EmailKey.key(request.email)) if request.email else PhoneKey(*PhoneKey.key(request.phone)))
+        tx.update("email", key, [key_model.expires_at.set(expiry), key_model.link_generation.set(generation)],
+                  customers.live_condition(now) & (key_model.customer_id == customer_id))
     # Ticked boxes are a request (an unticked one is no choice at all): the customer's channels stay
     # as they are until the owner of the address confirms from the confirmation e-mail.
     for record in double_opt_in.requests(customer_id, asked, now, expiry):
@@ -187,6 +207,8 @@ def _after_booking(clinic: Clinic, plan: _Plan, known: lookups.Known | None, now
     booking, customer = plan.booking, plan.customer
     if known is not None and (known.expires_at is None or plan.expiry > known.expires_at):
         quietly(refresh_expiry, booking.customer_id, now)  # older items of the customer follow the new date
+    if known is not None:
+        quietly(search.reindex, booking.customer_id, now)  # a phone number kept for the first time is findable
     payment = None
     if booking.status == "awaiting_payment":
         from ..payments import gateway  # stripe is imported only where payments happen (cold start)

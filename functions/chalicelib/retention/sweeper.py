@@ -29,7 +29,7 @@ from typing import Any
 from .. import messages
 from ..core import clock
 from ..store import lookups
-from ..store.models import EXPIRY_PARTITION, Booking, Customer, DeletionRecord, EmailKey, Item, SlotLock
+from ..store.models import EXPIRY_PARTITION, Booking, Customer, DeletionRecord, EmailKey, Item, PhoneKey, SlotLock
 from ..store.table import Condition
 from ..store.tx import Write, write_all
 from . import dates as retention
@@ -159,6 +159,11 @@ def delete_customer(
         mine = EmailKey.customer_id == customer_id  # a new customer may hold the address by now
         if write_all([Write(key, mine if ended else mine & condition)]).written:
             kinds["email"] += 1
+    elif profile is not None and profile.phone:  # a caller without e-mail is found by a PhoneKey
+        phone_key = PhoneKey(*PhoneKey.key(profile.phone))
+        ours = PhoneKey.customer_id == customer_id
+        if write_all([Write(phone_key, ours if ended else ours & condition)]).written:
+            kinds["phone_key"] += 1
     kinds["slot_lock"] += _release_locks([b for b in outcome.written if isinstance(b, Booking)], now)
     _erase_copies(customer_id)
 

@@ -24,7 +24,20 @@ from .. import messages
 from ..booking.change import release
 from ..core.clock import local
 from ..store import lookups, ratelimit, tx
-from ..store.models import Booking, Customer, EmailChange, EmailKey, Item, LedgerEntry, MarketingConsent, Message, RightsRequest
+from ..store.models import (
+    AccessEntry,
+    Booking,
+    Customer,
+    EmailChange,
+    EmailKey,
+    Item,
+    LedgerEntry,
+    MarketingConsent,
+    Message,
+    PhoneKey,
+    RightsRequest,
+    identity_key,
+)
 from ..store.tx import Tx, Write, write_all
 from . import log as rights_log
 
@@ -40,6 +53,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "messages": {"sv": "Förteckning över meddelanden vi skickat, och kopiorna av dem",
                  "en": "The list of messages we sent you, and their copies"},
     "pending_email_changes": {"sv": "Obekräftade nya e-postadresser", "en": "Unconfirmed new e-mail addresses"},
+    "access_log": {"sv": "Loggen över vem på kliniken som tittat på dina uppgifter",
+                   "en": "The log of who at the clinic looked at your data"},
     "links": {"sv": "Alla länkar vi skickat till dig (de fungerar inte längre)",
               "en": "Every link we sent you (they no longer work)"},
     "cancelled": {"sv": "Framtida bokningar avbokades", "en": "Future bookings were cancelled"},
@@ -100,12 +115,13 @@ def erase(customer: Customer, now: dt.datetime, *, channel: str = "web", languag
     _delete_root(customer, email)
     for straggler in lookups.partition(customer_id):  # written by a request that raced the erasure
         tx.delete(straggler)
-    ratelimit.forget("links", email)
+    if email:
+        ratelimit.forget("links", email)
     messages.erase_copies(customer_id)
     record = rights_log.record("erasure", channel, "erased", now, received_at=received_at)
 
     result.erased = [text("profile", language), text("links", language)]
-    for key in ("bookings", "marketing_consents", "messages", "pending_email_changes"):
+    for key in ("bookings", "marketing_consents", "messages", "pending_email_changes", "access_log"):
         if counts.get(key) or key == "messages":
             result.erased.append(text(key, language))
     if result.cancelled:
@@ -129,7 +145,7 @@ def _until(record: RightsRequest) -> str:
 
 def _count(items: list[Item]) -> dict[str, int]:
     kinds = {Booking: "bookings", MarketingConsent: "marketing_consents", Message: "messages",
-             EmailChange: "pending_email_changes"}
+             EmailChange: "pending_email_changes", AccessEntry: "access_log"}
     counts: dict[str, int] = {}
     for item in items:
         for model, key in kinds.items():
@@ -148,11 +164,13 @@ def _ledger_until(booking_ids: list[str]) -> dt.datetime | None:
     return latest
 
 
-def _delete_root(customer: Customer, email: str) -> None:
-    """The profile and its EmailKey in one transaction: after it no link works."""
-    key = tx.get(EmailKey, EmailKey.key(email))
+def _delete_root(customer: Customer, email: str | None) -> None:
+    """The profile and its EmailKey (a PhoneKey without e-mail) in one transaction: after it no link works."""
+    model: type[EmailKey] | type[PhoneKey] = EmailKey if email else PhoneKey
+    found_by = identity_key(customer)
+    key = tx.get(model, found_by) if found_by is not None else None
     root = Tx()
     root.delete("customer", customer)
     if key is not None and key.customer_id == customer.customer_id:
-        root.delete("email", key, EmailKey.customer_id == customer.customer_id)
+        root.delete("email", key, model.customer_id == customer.customer_id)
     root.commit()

@@ -15,7 +15,18 @@ from typing import Any
 from ..core import clinic
 from ..core.clock import iso_local
 from ..store import lookups, tx
-from ..store.models import Booking, Customer, EmailChange, EmailKey, Item, LedgerEntry, MarketingConsent, Message, live
+from ..store.models import (
+    AccessEntry,
+    Booking,
+    Customer,
+    EmailChange,
+    EmailKey,
+    Item,
+    LedgerEntry,
+    MarketingConsent,
+    Message,
+    live,
+)
 
 PLUMBING = {"pk", "sk", "kind", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"}
 SECTIONS: tuple[tuple[type[Item], str], ...] = (
@@ -75,16 +86,25 @@ def export(customer_id: str, now: dt.datetime) -> dict[str, Any] | None:
         "controller": {"name": f"{here.organisation} / {here.name}", "emails": list(here.emails), "phone": here.phone},
         "customer": facts(profile),
     }
-    key = tx.get(EmailKey, EmailKey.key(profile.email))
+    key = tx.get(EmailKey, EmailKey.key(profile.email)) if profile.email else None
     if key is not None and key.is_live(now) and key.customer_id == customer_id:
         document["email_address"] = {"email": profile.email, **facts(key)}
     for model, section in SECTIONS:
         document[section] = [facts(i) for i in items if isinstance(i, model)]
-    known = tuple(m for m, _ in SECTIONS) + (Customer,)
+    # Who at the clinic looked at the data, and when (every look by staff is logged: the back office).
+    document["access_log"] = [access_entry(i) for i in items if isinstance(i, AccessEntry)]
+    known = tuple(m for m, _ in SECTIONS) + (Customer, AccessEntry)
     document["other"] = [{"kind": type(i).__name__, **facts(i)} for i in items if not isinstance(i, known)]
     booking_ids = [i.booking_id for i in items if isinstance(i, Booking)]
     document["payments"] = _ledger(booking_ids, now)
     return document
+
+
+def access_entry(entry: AccessEntry) -> dict[str, Any]:
+    """One line of the access log as the customer and the clinic's admins read it."""
+    return {"at": iso_local(entry.first_at), "last_at": iso_local(entry.last_at), "views": int(entry.views or 1),
+            "staff": entry.staff_id, "staff_name": entry.staff_name, "what": entry.what,
+            "customer": entry.pk.removeprefix("CUST#")}
 
 
 def file_name(now: dt.datetime) -> str:

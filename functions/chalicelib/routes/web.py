@@ -52,12 +52,12 @@ def _utf8(value: Any) -> bool:
     return True
 
 
-def bearer_token(request: Request) -> str:
-    """The token a page sends from its link's fragment; 401 when absent."""
+def bearer_token(request: Request, code: str | None = None) -> str:
+    """The token a page sends from its link's fragment (or a staff session); 401 when absent."""
     header = str(request.headers.get("authorization") or "") if request.headers else ""
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized()
+        raise Unauthorized(code)
     return token.strip()
 
 

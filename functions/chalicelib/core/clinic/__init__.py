@@ -10,12 +10,12 @@ import functools
 import os
 from pathlib import Path
 
-from .model import WEEKDAYS, BookingRules, Clinic, Hours, Service, Staff, Text
+from .model import ROLES, WEEKDAYS, BookingRules, Clinic, Hours, Service, Staff, Text
 from .parse import ClinicFileError, parse
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "clinic.yml"
 
-__all__ = ["DEFAULT_PATH", "WEEKDAYS", "BookingRules", "Clinic", "ClinicFileError", "Hours", "Service", "Staff",
+__all__ = ["DEFAULT_PATH", "ROLES", "WEEKDAYS", "BookingRules", "Clinic", "ClinicFileError", "Hours", "Service", "Staff",
            "Text", "current", "load", "parse"]
 
 
