@@ -168,7 +168,7 @@ def post_cancel(booking_id: str) -> Response:
 @bp.route("/staff/bookings/{booking_id}/outcome", methods=["POST"], cors=True)
 def post_outcome(booking_id: str) -> Response:
     from ..core import fields
-    from ..staff import bookings, outcomes, views
+    from ..staff import bookings, outcomes
 
     user = _user()
     data = web.json_body(bp.current_request)
@@ -178,10 +178,7 @@ def post_outcome(booking_id: str) -> Response:
     if not outcome:
         checks.fail("outcome", "outcome")
     checks.raise_if_any()
-    now = clock.now()
-    found, customer = bookings.open_booking(booking_id, now)
-    marked = outcomes.mark(user, found, outcome, now)
-    return web.ok({"booking": views.booking(marked, customer)})
+    return web.ok(bookings.outcome(user, booking_id, outcome, clock.now()))
 
 
 # --- blocked time -------------------------------------------------------------------------------

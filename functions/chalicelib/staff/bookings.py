@@ -78,3 +78,12 @@ def cancel(user: StaffUser, booking_id: str, data: dict[str, Any], now: dt.datet
     return {"booking": views.booking(done.booking, customer),
             "refund": done.refund.public() if done.refund is not None else None,
             "cancelled_at": iso_local(now)}
+
+
+def outcome(user: StaffUser, booking_id: str, result: str, now: dt.datetime) -> dict[str, Any]:
+    """``POST /staff/bookings/{id}/outcome``: the booking as marked, with the customer's no-shows now."""
+    from . import outcomes
+
+    found, _ = open_booking(booking_id, now)
+    marked = outcomes.mark(user, found, result, now)
+    return {"booking": views.booking(marked, lookups.profile(marked.customer_id, now))}
