@@ -184,9 +184,12 @@
       items.length ? list : el("p", { text: t("none") })]);
   }
 
+  var asked = { day: 0, week: 0 };  // only the latest answer is drawn (an older one may arrive later)
+
   function loadDay() {
-    var day = one("#staff-day").value || today();
+    var day = one("#staff-day").value || today(), mine = ++asked.day;
     api("GET", "/staff/calendar?from=" + day + "&to=" + day).then(function (a) {
+      if (mine !== asked.day) return;
       var box = clear(one("[data-day]"));
       if (a.status !== 200) { status(errorOf(a).message); return; }
       one("#staff-day-heading").textContent = weekday(day);
@@ -200,7 +203,9 @@
   function loadWeek() {
     var staff = one("#staff-week-staff").value || me.id, day = one("#staff-week-day").value || today();
     var d = new Date(day + "T12:00:00Z"), monday = addDays(day, -((d.getUTCDay() + 6) % 7)), sunday = addDays(monday, 6);
+    var mine = ++asked.week;
     api("GET", "/staff/calendar?from=" + monday + "&to=" + sunday + "&staff=" + encodeURIComponent(staff)).then(function (a) {
+      if (mine !== asked.week) return;
       var box = clear(one("[data-week]"));
       if (a.status !== 200) { status(errorOf(a).message); return; }
       for (var i = 0; i < 7; i++) {
@@ -216,7 +221,7 @@
     rows.forEach(function (r) { if (r[1] !== null && r[1] !== undefined && r[1] !== "") { dl.appendChild(el("dt", { text: r[0] })); dl.appendChild(el("dd", { text: String(r[1]) })); } });
   }
 
-  function openBooking(id) {
+  function openBooking(id, message) {
     api("GET", "/staff/bookings/" + encodeURIComponent(id)).then(function (a) {
       if (a.status !== 200) { show("day"); status(errorOf(a).message); return; }
       var b = a.body.booking; current.booking = b; current.customer = b.customer.id;
@@ -241,6 +246,7 @@
       a.body.history.forEach(function (h) { history.appendChild(el("li", { text: dayOf(h.start) + " " + hm(h.start) + " · " + h.service_name + " · " + label("status", h.status) })); });
       if (!a.body.history.length) history.appendChild(el("li", { text: t("none") }));
       one("#staff-booking-heading").focus();
+      if (message) status(message);
     });
   }
 
@@ -373,13 +379,13 @@
       var body = { start: chosen[0] || null }; if (form.elements.staff.value || chosen[1]) body.staff = form.elements.staff.value || chosen[1];
       api("POST", "/staff/bookings/" + current.booking.id + "/reschedule", body).then(function (a) {
         if (a.status !== 200) { A.showErrors(form, errorOf(a)); return; }
-        openBooking(current.booking.id); status(t("moved"));
+        openBooking(current.booking.id, t("moved"));
       });
     } else if (kind === "cancel") {
       var data = { refund: form.elements.refund.checked }; if (form.elements.message.value.trim()) data.message = form.elements.message.value;
       api("POST", "/staff/bookings/" + current.booking.id + "/cancel", data).then(function (a) {
         if (a.status !== 200) { A.showErrors(form, errorOf(a)); return; }
-        openBooking(current.booking.id); status(t("cancelled"));
+        openBooking(current.booking.id, t("cancelled"));
       });
     }
   });
@@ -412,7 +418,7 @@
       var input = one("#staff-day"); input.value = addDays(input.value || today(), action === "day-prev" ? -1 : 1); loadDay();
     } else if (action === "outcome") {
       api("POST", "/staff/bookings/" + current.booking.id + "/outcome", { outcome: target.getAttribute("data-outcome") }).then(function (a) {
-        if (a.status === 200) { openBooking(current.booking.id); status(t("marked")); } else status(errorOf(a).message);
+        if (a.status === 200) openBooking(current.booking.id, t("marked")); else status(errorOf(a).message);
       });
     } else if (action === "move-times") {
       var form = one("[data-form=move]");
@@ -439,6 +445,12 @@
     }
   });
 
-  var token = fragment().get("t");
-  if (token) openLink(token); else start();
+  function route() {
+    var token = fragment().get("t");
+    if (token) openLink(token);
+    else if (fragment().get("b") && me) openBooking(fragment().get("b"));
+    else if (!me) start();
+  }
+  window.addEventListener("hashchange", route);  // a link opened in a tab that shows the page already
+  route();
 })();
