@@ -1,9 +1,34 @@
 """Operator tooling: the local stack, deployment, retention and rights commands.
 
 Nothing here is deployed to Lambda; the runtime lives in ``functions/``.
+
+    cli.py        the ``allavie`` command; commands/ has one module per group
+    commands/     dev, plan/deploy/destroy, ledger, rights, retention (argparse and run_*)
+    deploy/       the deploy pipeline: plan, then execute (prerequisites, artifacts, stack, site)
+    template/     the CloudFormation merged into chalice's: table, functions and IAM, site and CDN
+    local/        the local servers and ``allavie dev``
+    build.py      chalice package, the slimmed deployment.zip
+    cfn.py        cfn-lint and the SAM translation, offline
+    site.py       the MkDocs build and the local server of a build
+    aws.py        every boto3 client of the commands
+    domain.py     the one import of the Lambda's domain (chalicelib)
 """
 
+from __future__ import annotations
+
+import importlib
 from pathlib import Path
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parents[2]
 FUNCTIONS = ROOT / "functions"
+
+# Modules the split moved, under the names code outside infra/ imports them by
+# (``from allavie import servers`` in the tests' conftest, bench/lighthouse.py).
+MOVED = {"servers": "allavie.local.servers", "rights_cmd": "allavie.commands.rights"}
+
+
+def __getattr__(name: str) -> ModuleType:
+    if name in MOVED:
+        return importlib.import_module(MOVED[name])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
