@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 
 from .. import aws, template
 from .context import Refused
@@ -23,14 +24,13 @@ def region_of(region: str | None) -> str:
 
 def sender_address() -> str:
     """The SES sender: $ALLAVIE_SENDER_EMAIL, else clinic.yml's ``clinic.sender``."""
-    value = os.environ.get(SENDER_VARIABLE, "").strip()
-    if not value:
-        from .. import domain
+    from .. import ROOT, domain
 
-        value = domain.clinic.load().sender.strip()
+    value = os.environ.get(SENDER_VARIABLE, "").strip() or domain.clinic.load().sender.strip()
     if not re.fullmatch(r"[^@\s]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", value or ""):
-        raise Refused(f"no valid sender address: set clinic.sender in functions/chalicelib/clinic.yml "
-                      f"or {SENDER_VARIABLE} (got {value!r})")
+        clinic_file = Path(domain.clinic.DEFAULT_PATH).resolve()
+        where = clinic_file.relative_to(ROOT) if clinic_file.is_relative_to(ROOT) else clinic_file
+        raise Refused(f"no valid sender address: set clinic.sender in {where} or {SENDER_VARIABLE} (got {value!r})")
     return value
 
 
