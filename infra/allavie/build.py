@@ -127,14 +127,15 @@ def package(options: template.Options, *, region: str, build_dir: Path = BUILD_D
         (project / "requirements.txt").write_text("", encoding="utf-8")
         with_dependencies = False
         _chalice_package(project, stage, discover, region)
-    functions = template.functions_of(json.loads((discover / "sam.json").read_text(encoding="utf-8")))
+    discovered = json.loads((discover / "sam.json").read_text(encoding="utf-8"))
+    _check_runtime(discovered)
+    functions = template.functions_of(discovered)
     shutil.rmtree(discover)
     merge_file = base / "merge.json"
     merge_file.write_text(json.dumps(template.merge_template(options, functions), indent=2), encoding="utf-8")
     out = base / "package"
     _chalice_package(project, stage, out, region, merge=merge_file)
     sam = json.loads((out / "sam.json").read_text(encoding="utf-8"))
-    _check_runtime(sam)
     slim(out / "deployment.zip")
     return Package(stage, out, sam, out / "deployment.zip", functions, with_dependencies)
 
