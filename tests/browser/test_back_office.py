@@ -12,10 +12,10 @@ from urllib.parse import urlsplit
 
 import pyotp
 import pytest
-from playwright.sync_api import expect
 from browser.test_rights_flow import axe_violations, call
 from chalicelib.core.clock import STOCKHOLM
 from chalicelib.store.models import BookingRef
+from playwright.sync_api import expect
 from support.browser import answer_cookie_banner
 from support.outbox import Outbox
 from support.rights_customers import make_customer
@@ -33,7 +33,8 @@ def shot(page, name: str) -> None:
 
 def visitor_booking(api_url: str) -> dict:
     first = dt.date.today() + dt.timedelta(days=2)
-    status, free = call(api_url, "GET", f"/availability?service=konsultation&staff=sara&from={first}&to={first + dt.timedelta(days=14)}")
+    last = first + dt.timedelta(days=14)
+    status, free = call(api_url, "GET", f"/availability?service=konsultation&staff=sara&from={first}&to={last}")
     assert status == 200 and free["slots"], free
     morning = [s for s in free["slots"] if s["start"][11:13] < "12"]
     status, made = call(api_url, "POST", "/bookings", {
@@ -51,7 +52,8 @@ def past_visit() -> str:
     booking = made.bookings[0]
     booking.start = (now - dt.timedelta(hours=1)).astimezone(STOCKHOLM).replace(second=0, microsecond=0)
     booking.end = booking.start + dt.timedelta(minutes=30)
-    booking.gsi1pk, booking.gsi1sk = f"CAL#{booking.start:%Y-%m}", f"{booking.start.astimezone(dt.timezone.utc):%Y-%m-%dT%H:%MZ}#{booking.booking_id}"
+    unit = booking.start.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%MZ")
+    booking.gsi1pk, booking.gsi1sk = f"CAL#{booking.start:%Y-%m}", f"{unit}#{booking.booking_id}"
     booking.save()
     BookingRef.make(made.id, booking.booking_id, booking.expires_at).save()
     return booking.booking_id
