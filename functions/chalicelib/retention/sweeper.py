@@ -202,10 +202,11 @@ def _record(reason: str, at: dt.datetime, record_id: str, now: dt.datetime,
 
 
 def _release_locks(bookings: list[Booking], now: dt.datetime) -> int:
-    """Free the time of bookings still ahead (a lapsed customer's slot is nobody's)."""
+    """Free the time of bookings still ahead (a lapsed customer's slot is nobody's), and delete the locks
+    of past ones that TTL has not removed yet: a lock names its booking's customer."""
     released = 0
     for booking in bookings:
-        if booking.end <= now or booking.status == "cancelled":
+        if booking.status == "cancelled":
             continue
         first = SlotLock.key(booking.staff_id, booking.start)[1]
         last = SlotLock.key(booking.staff_id, booking.end + LOCK_SPAN)[1]

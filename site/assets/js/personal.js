@@ -267,7 +267,8 @@
   function submitBook(form) {
     var chosen = (form.elements.start.value || "|").split("|");
     var data = { service: form.elements.service.value, start: chosen[0] || null, staff: form.elements.staff.value || chosen[1] || null,
-      name: form.elements.name.value, phone: form.elements.phone.value, payment: form.querySelector("[name=payment]:checked").value,
+      name: form.elements.name.value, phone: form.elements.phone.value, payment: "at_clinic",  // an online prepayment needs a payment form the desk does not have (the API takes it)
+      
       age_confirmed: form.elements.age_confirmed.checked };
     if (form.elements.email.value.trim()) data.email = form.elements.email.value.trim();
     if (form.elements.note.value.trim()) data.note = form.elements.note.value;
