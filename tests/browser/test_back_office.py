@@ -36,9 +36,11 @@ def visitor_booking(api_url: str) -> dict:
     last = first + dt.timedelta(days=14)
     status, free = call(api_url, "GET", f"/availability?service=konsultation&staff=sara&from={first}&to={last}")
     assert status == 200 and free["slots"], free
-    morning = [s for s in free["slots"] if s["start"][11:13] < "12"]
+    # an afternoon on a weekday (the block below covers it; a colleague can take it over)
+    afternoon = [s for s in free["slots"] if "14" <= s["start"][11:13] < "16"
+                 and dt.date.fromisoformat(s["start"][:10]).weekday() < 5]
     status, made = call(api_url, "POST", "/bookings", {
-        "service": "konsultation", "start": morning[0]["start"], "staff": "sara", "name": "Vera Besökare",
+        "service": "konsultation", "start": afternoon[0]["start"], "staff": "sara", "name": "Vera Besökare",
         "email": "vera@example.se", "phone": "070-222 33 44", "note": "Första besöket <script>",
         "marketing": {"email": False, "sms": False}})
     assert status == 201, made
@@ -108,7 +110,16 @@ def test_a_day_at_the_desk(page, site_url: str, api_url: str, outbox: Outbox) ->
     form.get_by_role("button", name="Spärra").click()
     summary = page.locator("[data-block-summary]")
     summary.wait_for()
-    assert summary.inner_text().startswith("Tiden är spärrad.")
+    assert summary.inner_text() == "Tiden är spärrad. 1 bokning(ar) ligger i den tiden:"
+    conflict = page.locator(f'[data-conflict="{booked["id"]}"]')
+    assert "Vera Besökare" in conflict.inner_text() and "070-222 33 44" in conflict.inner_text()
+    shot(page, "block-conflict")
+    assert axe_violations(page, site_url) == []
+    conflict.get_by_label("Flytta till").select_option("anna")
+    conflict.get_by_role("button", name="Flytta", exact=True).click()
+    expect(conflict.locator("[data-conflict-status]")).to_have_text("Bokningen är flyttad.")
+    status, moved = call(api_url, "GET", f"/availability?service=konsultation&staff=anna&from={day}&to={day}")
+    assert booked["start"] not in {s["start"] for s in moved["slots"]}  # Anna has it now
     status, free = call(api_url, "GET", f"/availability?service=konsultation&staff=sara&from={day}&to={day}")
     assert not [s for s in free["slots"] if s["start"][11:16] >= "13:00"]
     shot(page, "block")
