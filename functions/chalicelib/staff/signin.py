@@ -173,3 +173,14 @@ def open_session(token: Any, code: Any, now: dt.datetime) -> Enrolment | Opened:
         raise Unauthorized("signin_invalid") from None
     assert member.email is not None
     return Opened(session_id, session.expires_at, sessions.StaffUser(member.id, member.name, member.role, member.email))
+
+
+def reset(staff_id: str) -> bool:
+    """A member who lost their authenticator: their enrolment goes, the next sign-in link enrols again
+    (the operator's ``allavie staff reset-code``). False when they had none."""
+    account = tx.get(StaffAccount, StaffAccount.key(staff_id))
+    if account is None or (account.nonce is None and account.pending_nonce is None):
+        return False
+    tx.update(account, [StaffAccount.nonce.remove(), StaffAccount.enrolled_at.remove(),
+                        StaffAccount.pending_nonce.remove(), StaffAccount.pending_at.remove()])
+    return True

@@ -280,7 +280,7 @@
       if (a.body.customer.no_shows) box.appendChild(el("p", { "class": "staff-warning", text: t("no-show-warning", { n: a.body.customer.no_shows }) }));
       box.appendChild(el("p", {}, [el("button", { type: "button", "class": "md-button", "data-booking": a.body.booking.id, text: t("open") })]));
       box.hidden = false;
-      form.reset(); clear(one("#staff-book-time")); fillOptions();
+      form.reset(); clear(one("#staff-book-time")); fillOptions(); one("[data-caller]").hidden = true;
       one("#staff-book-day").value = dayOf(a.body.booking.start);
     });
   }
@@ -307,7 +307,7 @@
       el("p", {}, [el("label", { "for": selectId, text: t("move-to") }), " ", select, " ",
         el("button", { type: "button", "class": "md-button", "data-move-conflict": b.id, "data-start": b.start, text: t("move") }),
         el("button", { type: "button", "class": "md-button", "data-booking": b.id, text: t("open") })]),
-      el("p", {}, [el("label", { "for": messageId, text: t("note") }), el("br"),
+      el("p", {}, [el("label", { "for": messageId, text: t("message-to-customer") }), el("br"),
         el("textarea", { id: messageId, rows: "2", maxlength: "1000" }, [t("cancel-message")]), el("br"),
         el("button", { type: "button", "class": "md-button", "data-cancel-conflict": b.id, text: t("cancel-with-message") })]),
       el("p", { role: "status", "data-conflict-status": b.id }),
@@ -350,6 +350,29 @@
       status(t("exported"));
     });
   }
+
+  // While the desk types a caller's number or address: who is it, and have they stayed away before?
+  function lookUpCaller(input) {
+    var value = input.value.trim(), box = one("[data-caller]");
+    if (value.replace(/\D/g, "").length < 6 && value.indexOf("@") < 0) { box.hidden = true; return; }
+    api("GET", "/staff/customers?q=" + encodeURIComponent(value)).then(function (a) {
+      var found = a.status === 200 ? a.body.customers : [];
+      clear(box);
+      box.hidden = found.length !== 1;
+      if (found.length !== 1) return;
+      var c = found[0];
+      box.appendChild(el("p", { text: t("known-customer", { name: c.name }) }));
+      if (c.no_shows) box.appendChild(el("p", { "class": "staff-warning", text: t("no-show-warning", { n: c.no_shows }) }));
+      var form = one("[data-form=book]");
+      if (!form.elements.name.value) form.elements.name.value = c.name || "";
+      if (!form.elements.email.value && c.email) form.elements.email.value = c.email;
+    });
+  }
+
+  root.addEventListener("change", function (event) {
+    var input = event.target;
+    if (input.form && input.form.getAttribute("data-form") === "book" && (input.name === "phone" || input.name === "email")) lookUpCaller(input);
+  });
 
   // --- events --------------------------------------------------------------------------------------
   root.addEventListener("submit", function (event) {
