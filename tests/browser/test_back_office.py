@@ -14,7 +14,7 @@ import pyotp
 import pytest
 from browser.test_rights_flow import axe_violations, call
 from chalicelib.core.clock import STOCKHOLM
-from chalicelib.store import search
+from chalicelib.staff import upgrade
 from chalicelib.store.models import BookingRef
 from playwright.sync_api import expect
 from support.browser import answer_cookie_banner
@@ -59,7 +59,7 @@ def past_visit() -> str:
     booking.gsi1pk, booking.gsi1sk = f"CAL#{booking.start:%Y-%m}", f"{unit}#{booking.booking_id}"
     booking.save()
     BookingRef.make(made.id, booking.booking_id, booking.expires_at).save()
-    search.backfill(now)  # as `allavie staff reindex` does for customers from before the back office
+    upgrade.backfill(now)  # as `allavie staff reindex` does for customers from before the back office
     return booking.booking_id
 
 

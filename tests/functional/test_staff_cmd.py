@@ -1,4 +1,4 @@
-"""``allavie staff``: customers from before the back office become findable (``reindex``), and a member
+"""``allavie staff``: customers and bookings from before the back office become findable (``reindex``), and a member
 who lost their phone enrols again (``reset-code``)."""
 
 from __future__ import annotations
@@ -19,13 +19,18 @@ def test_reindex_makes_earlier_customers_findable_once(table, monkeypatch, capsy
     old = make_customer(NOW, name="Ulla Tidigare", email="ulla@example.se", phone="+46701112233")
     assert customers.find(SARA, "ulla", NOW) == []  # written before the back office: no terms
     assert cli.main(["staff", "reindex"]) == 0
-    assert "1 customers, 6 search terms written" in capsys.readouterr().out
+    assert "1 customers, 6 search terms written, 2 bookings moved to the calendar keys" in capsys.readouterr().out
     [found] = customers.find(SARA, "070-111 22", NOW)
     assert found["id"] == old.id and found["name"] == "Ulla Tidigare"
     terms = [i for i in Item.scan() if isinstance(i, CustomerTerm)]
     assert {t.expires_at for t in terms} == {old.customer.expires_at}  # they live as long as her data
     assert cli.main(["staff", "reindex"]) == 0
-    assert "1 customers, 0 search terms written" in capsys.readouterr().out
+    assert "1 customers, 0 search terms written, 0 bookings moved" in capsys.readouterr().out
+    # Her bookings are on the calendar and found by id now, as bookings made since are.
+    from chalicelib.store import lookups
+
+    for booking in old.bookings:
+        assert lookups.booking_by_id(booking.booking_id, NOW).gsi1pk == f"CAL#{booking.start:%Y-%m}"
 
 
 def test_reset_code_lets_a_member_enrol_again(table, capsys) -> None:

@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .models import EXPIRY_PARTITION, Customer, CustomerTerm, Item, customer_pk, live
+from .models import Customer, CustomerTerm, Item, customer_pk, live
 from .tx import Write, write_all
 
 FIELDS = ("name", "email", "phone")
@@ -113,14 +113,3 @@ def find(queries: Iterable[Query], now: dt.datetime, limit: int = 20) -> list[st
                 return found
     return found
 
-
-def backfill(now: dt.datetime) -> tuple[int, int]:
-    """Give every customer their terms (those who booked before the back office had none): one paginated
-    Query of the expiry index (every profile is a root there), then ``reindex`` each. Returns
-    (customers seen, terms written); a second run writes nothing."""
-    seen = written = 0
-    for root in Item.by_expiry.query(EXPIRY_PARTITION):
-        if root.sk == "PROFILE" and root.pk.startswith("CUST#"):
-            seen += 1
-            written += reindex(root.pk.removeprefix("CUST#"), now)
-    return seen, written

@@ -1,6 +1,6 @@
 """``allavie staff``: the operator's part of the back office.
 
-    allavie staff reindex [--local]              # make every customer findable by the staff's search (once, after upgrading)
+    allavie staff reindex [--local]              # once after upgrading: search terms, calendar keys (staff.upgrade)
     allavie staff reset-code --staff ID [--local]  # a member lost their authenticator: the next link enrols again
 """
 
@@ -12,11 +12,12 @@ from . import table
 
 
 def run_reindex(args: argparse.Namespace) -> int:
-    from ..domain import clock, db, search
+    from ..domain import clock, db, staff_upgrade
 
     db.bind()
-    seen, written = search.backfill(clock.now())
-    print(f"{seen} customers, {written} search terms written")
+    done = staff_upgrade.backfill(clock.now())
+    print(f"{done.customers} customers, {done.terms} search terms written, "
+          f"{done.bookings} bookings moved to the calendar keys")
     return 0
 
 
@@ -36,7 +37,8 @@ def run_reset(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = sub.add_parser("staff", help="the back office: the customers' search index, a lost authenticator")
     actions = parser.add_subparsers(dest="action", required=True)
-    reindex = actions.add_parser("reindex", help="give every customer their search terms (run once after upgrading)")
+    reindex = actions.add_parser("reindex",
+                                 help="once after upgrading: every customer's search terms, every booking's calendar keys")
     table.add_local_switch(reindex)
     reindex.set_defaults(func=table.reads_the_table(run_reindex))
     reset = actions.add_parser("reset-code", help="remove a member's authenticator enrolment (a lost phone)")
