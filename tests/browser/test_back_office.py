@@ -178,6 +178,11 @@ def test_every_back_office_view_is_axe_clean_on_a_phone(page, site_url: str, api
     found: dict[str, list] = {}
     if violations := axe_violations(page, site_url):
         found["signin"] = violations
+    page.goto(site_url + "/en/personal/")
+    page.get_by_label("E-mail", exact=True).wait_for()
+    assert page.locator('meta[name="robots"]').get_attribute("content") == "noindex"
+    if violations := axe_violations(page, site_url):
+        found["signin (English)"] = violations
     call(api_url, "POST", "/staff/signin", {"email": SARA})
     page.goto(f"{site_url}/personal/#t={link_token(outbox, SARA)}")
     page.locator("[data-qr] path").wait_for(state="attached")

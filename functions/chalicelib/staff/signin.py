@@ -125,9 +125,12 @@ def _enrol(member: Staff, account: StaffAccount | None, now: dt.datetime) -> Enr
     else:
         nonce = totp.new_nonce()
         item = account or StaffAccount(*StaffAccount.key(member.id), staff_id=member.id)
-        tx.update(item, [StaffAccount.staff_id.set(member.id), StaffAccount.kind.set(StaffAccount),
-                         StaffAccount.pending_nonce.set(nonce), StaffAccount.pending_at.set(now)],
-                  StaffAccount.nonce.does_not_exist())
+        try:
+            tx.update(item, [StaffAccount.staff_id.set(member.id), StaffAccount.kind.set(StaffAccount),
+                             StaffAccount.pending_nonce.set(nonce), StaffAccount.pending_at.set(now)],
+                      StaffAccount.nonce.does_not_exist())
+        except ConditionFailed:
+            raise Unauthorized("code_required") from None  # enrolled meanwhile (another tab): a code is needed
     secret = totp.secret_for(member.id, nonce)
     uri = totp.otpauth_uri(secret, member.email)
     return Enrolment(secret, uri, totp.qr_rows(uri))
