@@ -152,7 +152,8 @@ def run(runs: int, outbox: Path) -> int:
         links: list[dict[str, str]] = []
         for i in range(runs):
             day = days[i]
-            body = {"service": "konsultation", "start": at(day, "10:00"), "staff": "sara", "name": f"Kund {i}",
+            name = "Kund " + chr(ord("A") + i % 26) * (1 + i // 26)  # a name is letters (core.fields.name)
+            body = {"service": "konsultation", "start": at(day, "10:00"), "staff": "sara", "name": name,
                     "email": f"kund{i}@example.se", "phone": "070-123 45 67", "marketing": {"email": False, "sms": False}}
             booked = measure("book (new customer)", lambda body=body: call("POST", "/bookings", body))
             again = {**body, "start": at(days[runs + i], "15:00")}  # a later visit: their expiry moves

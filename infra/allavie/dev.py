@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import ROOT, servers
+from . import ROOT, servers, stream_pump
 
 
 def _port(variable: str, default: int) -> int:
@@ -70,6 +70,7 @@ def _run_dev() -> int:
         print("Table created." if created else "Table exists; kept its data.", flush=True)
         print("Starting the API (chalice local) ...", flush=True)
         stack.add(servers.start_api(api_port, env, quiet=False))
+        stack.add(stream_pump.start(env, quiet=False))  # sends the outbox's messages, as the stream's Lambda does
         servers.register_stripe_webhook(stripe.url, api_url)
         print("Starting the site (mkdocs serve) ...", flush=True)
         stack.add(servers.start_site(site_port, env, quiet=True))
@@ -79,7 +80,7 @@ def _run_dev() -> int:
             f"  API         {api_url}/services\n"
             f"  DynamoDB    {dynamo.url} (DynamoDB Local listens on all interfaces: development machines only)\n"
             f"  localstripe {stripe.url}\n"
-            f"  outbox      {outbox}/ (every e-mail and SMS as a file)\n"
+            f"  outbox      {outbox}/ (every e-mail and SMS as a file, sent from the table's stream)\n"
             "Press Ctrl-C to stop everything.",
             flush=True,
         )

@@ -35,7 +35,7 @@ def future_slots(api_url: str, service: str, staff: str) -> list[str]:
 
 
 def person(i: int, start: str, email: str | None = None) -> dict:
-    return {"service": "konsultation", "start": start, "staff": "sara", "name": f"Kund {i}",
+    return {"service": "konsultation", "start": start, "staff": "sara", "name": "Kund " + chr(ord("A") + i % 26) * (1 + i // 26),
             "email": email or f"kund{i}@example.se", "phone": "070-123 45 67", "marketing": {"email": False, "sms": False}}
 
 

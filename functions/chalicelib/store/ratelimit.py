@@ -22,6 +22,11 @@ def subject_key(scope: str, subject: str) -> str:
     return f"RATE#{digest[:40]}"
 
 
+def pseudonym(scope: str, subject: str) -> str:
+    """A short keyed hash of ``subject`` (e.g. a network address) that can be stored and compared, not read back."""
+    return subject_key(scope, subject).removeprefix("RATE#")[:20]
+
+
 def window_start(now: dt.datetime, window: dt.timedelta) -> dt.datetime:
     seconds = int(window.total_seconds())
     epoch = int(now.timestamp())
