@@ -13,6 +13,7 @@ COMMANDS = (
     "allavie.ledger_cmd",  # ledger --year YYYY (bookkeeping export, CSV)
     "allavie.rights_cmd",  # rights export|erase --email X, rights report --month YYYY-MM
     "allavie.retention_cmd",  # retention --as-of YYYY-MM-DD [--apply]
+    "allavie.messages_cmd",  # messages failed, messages resend ID (the outbox's dead letters)
 )
 
 

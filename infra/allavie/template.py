@@ -496,7 +496,7 @@ def merge_template(options: Options, functions: Iterable[Function]) -> Json:
     resources["RestAPI"] = {"Properties": {"MethodSettings": [{
         "ResourcePath": "/*", "HttpMethod": "*",
         "ThrottlingRateLimit": API_THROTTLE_RATE, "ThrottlingBurstLimit": API_THROTTLE_BURST,
-    }]}}
+    }], "GatewayResponses": gateway_responses()}}
     env = environment(options)
     for function in functions:
         name = function_name(stage, function.logical_id)
@@ -544,6 +544,20 @@ def merge_template(options: Options, functions: Iterable[Function]) -> Json:
         "Resources": resources,
         "Outputs": outputs,
     }
+
+
+NOT_FOUND_BODY = '{"error": {"code": "not_found", "message": "Hittades inte. / Not found.", "fields": {}}}'
+
+
+def gateway_responses() -> Json:
+    """SAM's GatewayResponses of the API: a path no route has is 404 in the API's error shape (API
+    Gateway's own default is 403 ``{"message": "Missing Authentication Token"}``); ``allavie.api_server``
+    does the same locally."""
+    return {"MISSING_AUTHENTICATION_TOKEN": {
+        "StatusCode": 404,
+        "ResponseParameters": {"Headers": {"Access-Control-Allow-Origin": "'*'", "Cache-Control": "'no-store'"}},
+        "ResponseTemplates": {"application/json": NOT_FOUND_BODY},
+    }}
 
 
 def stack_policy() -> Json:

@@ -47,7 +47,7 @@ from .locks import LOCK_KEEP, day_keys, lock_free, lock_item
 from .notify import booking_mail, quietly
 from .requests import BookingRequest
 
-MAX_ATTEMPTS = 8            # transactions per request before giving up on a contended slot
+MAX_ATTEMPTS = 12           # transactions per request before giving up (a slot, or one customer's bookings at once)
 HOLD_WINDOW = dt.timedelta(hours=1)  # booking.max_holds_per_requester_hour counts in this window
 
 
@@ -79,9 +79,8 @@ def book(request: BookingRequest, now: dt.datetime, clinic: Clinic | None = None
     prepaid = service.prepayment_sek > 0
     hold_until = now + dt.timedelta(minutes=rules.hold_minutes) if prepaid else None
     hold_by = ratelimit.pseudonym("hold_by", requester) if prepaid else None
-    if prepaid and not ratelimit.hit("holds", requester, now, limit=rules.max_holds_per_requester_hour,
-                                     window=HOLD_WINDOW):
-        raise TooMany()
+    if prepaid and ratelimit.count("holds", requester, now, window=HOLD_WINDOW) >= rules.max_holds_per_requester_hour:
+        raise TooMany()  # counted only once a hold is taken (below): a refused request stores nothing
     day = request.start.astimezone(clinic.tz).date()
     day_span = availability.window(clinic, day, day)
     visit_expiry = retention.customer_expiry([(request.start, False)], now)
@@ -124,6 +123,8 @@ def book(request: BookingRequest, now: dt.datetime, clinic: Clinic | None = None
                 backoff(attempt)  # another transaction had one of our items at that instant
                 continue
             raise RuntimeError(f"booking transaction cancelled: {failed.reasons}") from None
+        if prepaid:
+            ratelimit.hit("holds", requester, now, limit=rules.max_holds_per_requester_hour, window=HOLD_WINDOW)
         return _after_booking(plan, known, now)
     raise Conflict("slot_taken")
 

@@ -33,7 +33,7 @@ from ..core.errors import Unauthorized
 
 PURPOSES = ("booking", "data", "unsubscribe", "email", "marketing")
 _SALT = "allavie.link.v1"
-MAX_LIFETIME = dt.timedelta(days=800)  # the unsubscribe link's two years, and some margin
+MAX_LIFETIME = dt.timedelta(days=3660)  # no link of ours lives ten years (the longest, unsubscribe, two)
 
 
 @dataclass(frozen=True)
