@@ -31,6 +31,9 @@ from . import log as rights_log
 log = logging.getLogger(__name__)
 
 ACTIVE = ("awaiting_payment", "confirmed")
+# A request compares expiries with the "now" it took when it began: ending the profile this far in the
+# past (a Lambda's longest run) makes it ended for every request still under way, not only for later ones.
+FENCE_MARGIN = dt.timedelta(minutes=15)
 
 TEXTS: dict[str, dict[str, str]] = {
     "profile": {"sv": "Kontaktuppgifter (namn, e-post, telefon) och val av utskick",
@@ -132,13 +135,14 @@ def _fence(customer: Customer, now: dt.datetime) -> None:
     its time locks. Should the erasure stop half-way, the profile is due in the expiry index and the
     nightly sweep finishes the work.
     """
-    profile = Customer(*Customer.key(customer.customer_id), expires_at=now)
+    ended = now - FENCE_MARGIN
+    profile = Customer(*Customer.key(customer.customer_id), expires_at=ended)
     profile.index_expiry()
     write_all([
-        Write(profile, Customer.pk.exists(), [Customer.expires_at.set(now), Customer.gsi2pk.set(profile.gsi2pk),
+        Write(profile, Customer.pk.exists(), [Customer.expires_at.set(ended), Customer.gsi2pk.set(profile.gsi2pk),
                                              Customer.gsi2sk.set(profile.gsi2sk)]),
         Write(EmailKey(*EmailKey.key(customer.email)), EmailKey.customer_id == customer.customer_id,
-              [EmailKey.expires_at.set(now)]),
+              [EmailKey.expires_at.set(ended)]),
     ])
 
 
