@@ -24,10 +24,11 @@ def _unknown_paths_are_404() -> None:
         try:
             self.event_converter._route_matcher.match_route(path)
         except ValueError:
+            from chalicelib.core import i18n
             from chalicelib.core.errors import NotFound
             from chalicelib.routes import web
 
-            language = web.i18n.pick_language(headers.get("accept-language") or headers.get("Accept-Language"))
+            language = i18n.pick_language(headers.get("accept-language") or headers.get("Accept-Language"))
             return web.error_response(NotFound(), language).to_dict()
         return original(self, method, path, headers, body)
 
