@@ -51,7 +51,7 @@ def run(api_url: str, outbox: Path, *, users: int = 50, seconds: int = 60, env: 
 def report(*, users: int = 50, seconds: int = 60) -> int:
     """Start DynamoDB Local, localstripe, chalice local and the stream pump; run the load; print it."""
     sys.path.insert(0, str(ROOT / "infra"))
-    from allavie import servers, stream_pump
+    from allavie.local import servers, stream_pump
 
     outbox = Path(tempfile.mkdtemp(prefix="allavie-load-outbox-"))
     stack = servers.Stack()

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT / "functions"))
 sys.path.insert(0, str(ROOT / "infra"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from allavie import servers  # noqa: E402
+from allavie.local import servers  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -109,7 +109,7 @@ def client(table: None) -> Iterator[object]:
 @pytest.fixture(scope="session")
 def api_url(stack_env: dict[str, str], api_port: int) -> Iterator[str]:
     """``chalice local``, and beside it the stream pump that sends the outbox's messages (as in AWS)."""
-    from allavie import stream_pump
+    from allavie.local import stream_pump
 
     server = servers.start_api(api_port, stack_env)
     pump = stream_pump.start(stack_env)

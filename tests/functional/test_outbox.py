@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from allavie import messages_cmd
+from allavie.commands import messages as messages_cmd
 from chalicelib.core import clock
 from chalicelib.messages import outbox as sender
 from chalicelib.store import connection

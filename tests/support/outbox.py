@@ -24,7 +24,7 @@ _pumps: dict[tuple[str, str], Any] = {}
 def settle(timeout: float = SETTLE_SECONDS) -> list[dict[str, Any]]:
     """Drain the stream of the table the environment names once; then wait until every message seen
     queued there has had its attempt (sent, or waiting for a retry). Returns the records drained."""
-    from allavie import stream_pump
+    from allavie.local import stream_pump
     from chalicelib.store import connection
     from chalicelib.store.models import Message
 

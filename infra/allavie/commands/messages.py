@@ -5,7 +5,8 @@
 
 A message is failed after ``messages.outbox.MAX_ATTEMPTS`` attempts with backoff (about
 nine hours); until then the scheduled retry keeps trying by itself. Reads the table named
-by ``TABLE_NAME`` (``DYNAMODB_ENDPOINT`` locally; AWS credentials and region in AWS).
+by ``TABLE_NAME`` with the AWS credentials and region of the shell, or with ``--local`` make dev's
+(see commands/table.py).
 Nothing here prints a message's content: the list names the purpose, the channel and the
 customer id, and the error.
 """
@@ -16,13 +17,11 @@ import argparse
 import sys
 from typing import Any, TextIO
 
-from . import FUNCTIONS
+from . import table
 
 
 def _domain() -> None:
-    if str(FUNCTIONS) not in sys.path:
-        sys.path.insert(0, str(FUNCTIONS))
-    from chalicelib.store import connection as db
+    from ..domain import db
 
     db.bind()
 
@@ -30,8 +29,7 @@ def _domain() -> None:
 def failed(out: TextIO = sys.stdout) -> list[Any]:
     """Print the failed messages, one a line; returns them."""
     _domain()
-    from chalicelib.core import clock
-    from chalicelib.messages import outbox
+    from ..domain import clock, outbox
 
     found = outbox.failed()
     if not found:
@@ -46,8 +44,7 @@ def failed(out: TextIO = sys.stdout) -> list[Any]:
 
 def resend(message_id: str, out: TextIO = sys.stdout) -> bool:
     _domain()
-    from chalicelib.core import clock
-    from chalicelib.messages import outbox
+    from ..domain import clock, outbox
 
     queued = outbox.resend(message_id, clock.now())
     if queued is None:
@@ -68,7 +65,10 @@ def run(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = sub.add_parser("messages", help="the outbox's failed messages: list them, resend one")
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-    actions.add_parser("failed", help="every message that failed all its attempts").set_defaults(func=run)
+    listed = actions.add_parser("failed", help="every message that failed all its attempts")
+    table.add_local_switch(listed)
+    listed.set_defaults(func=table.reads_the_table(run))
     again = actions.add_parser("resend", help="queue a failed message again")
     again.add_argument("message_id", help="the id `allavie messages failed` names")
-    again.set_defaults(func=run)
+    table.add_local_switch(again)
+    again.set_defaults(func=table.reads_the_table(run))

@@ -4,7 +4,7 @@ DynamoDB Local has the real Streams API (DescribeStream, GetShardIterator, GetRe
 pump reads every shard of the table's stream and calls each of the app's ``on_dynamodb_record``
 handlers (the outbox's sender, the TTL cascade) with the records in Lambda's event shape.
 ``allavie dev`` and the test fixtures run it as a process beside ``chalice local``
-(``python -m allavie.stream_pump``); tests that use Chalice's in-process client drain it in
+(``python -m allavie.local.stream_pump``); tests that use Chalice's in-process client drain it in
 their own process (``tests/support/outbox.py``). Its handlers are idempotent, so two readers
 of one stream change nothing twice.
 """
@@ -20,7 +20,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from . import FUNCTIONS, servers
+from .. import FUNCTIONS
+from . import servers
 
 Handler = Callable[[dict[str, Any]], Any]
 BATCH = 100  # records per handler call, as the template's batch_size
@@ -44,7 +45,8 @@ def lambda_record(raw: Mapping[str, Any], stream_arn: str, region: str) -> dict[
 
 def app_handlers() -> Handler:
     """Every DynamoDB stream handler of the Chalice app, called in turn with one event."""
-    sys.path.insert(0, str(FUNCTIONS))
+    if str(FUNCTIONS) not in sys.path:
+        sys.path.insert(0, str(FUNCTIONS))  # app.py itself is no package: chalice runs it from functions/
     from app import app  # functions/app.py
     from chalice.app import DynamoDBEventConfig
 
@@ -151,7 +153,7 @@ def main() -> int:
 
 def start(env: Mapping[str, str], *, quiet: bool = True) -> servers.Server:
     """The pump as a process beside ``chalice local`` (stopped with the stack)."""
-    proc = servers._spawn([sys.executable, "-m", "allavie.stream_pump"], cwd=Path(FUNCTIONS), env=env, quiet=quiet)
+    proc = servers._spawn([sys.executable, "-m", "allavie.local.stream_pump"], cwd=Path(FUNCTIONS), env=env, quiet=quiet)
     time.sleep(0.3)
     if proc.poll() is not None:
         raise servers.StackError(f"the stream pump stopped at start (exit {proc.returncode}); see its output above")

@@ -1,12 +1,13 @@
-"""``chalice local`` with a deeper listen queue, and API Gateway's answers as the stack configures them.
+"""``chalice local`` with a deeper listen queue.
 
 Chalice's dev server inherits socketserver's backlog of 5, so a burst of more
 simultaneous connections (the booking race test sends 30 at once) gets some
-reset by the kernel before the app sees them. API Gateway has no such limit.
+reset by the kernel before the app sees them. API Gateway has no such limit;
+this launcher raises the backlog and then runs Chalice's own CLI.
 
 A path no route has: API Gateway's default is 403 ``{"message": "Missing Authentication Token"}``,
 which chalice local copies; the stack replaces that gateway response with a 404 in the API's error
-shape (``template.gateway_responses``), so here too the app's own 404 answers it.
+shape (``template.merge``: GatewayResponses), so here too the app's own 404 answers it.
 """
 
 from __future__ import annotations
