@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import stripe
-from allavie import servers
+from allavie.local import servers
 from chalicelib.core import clock
 from chalicelib.links import tokens
 from chalicelib.store.models import Booking, Customer, Item, Message, SlotLock
