@@ -117,6 +117,8 @@ def check_start(clinic: Clinic, service: Service, start: dt.datetime, now: dt.da
         return "not_a_slot"
     if notice and start < earliest(clinic, now):
         return "too_soon"
+    if start > clinic.rules.horizon(now):
+        return "too_far"
     return None
 
 
@@ -206,11 +208,12 @@ def free_slots(
     locks = list(locks)
     taken, blocked = taken_units(locks, now), blocked_units(locks)
     not_before = earliest(clinic, now) if notice else now + dt.timedelta(microseconds=1)
+    not_after = clinic.rules.horizon(now)
     duration = dt.timedelta(minutes=service.duration_minutes)
     slots = []
     for day in days(first, last):
         for start in day_starts(clinic, service, day):
-            if start < not_before:
+            if start < not_before or start > not_after:
                 continue
             free = free_staff(clinic, service, start, candidates, taken, blocked)
             if free:

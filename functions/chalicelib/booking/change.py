@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ..core import clinic as clinic_module
 from ..core.clinic import Clinic
 from ..core.errors import Conflict, Invalid
+from ..messages import add as add_message
 from ..payments.types import RefundResult
 from ..retention import dates as retention
 from ..retention.expiry import refresh as refresh_expiry
@@ -22,7 +23,7 @@ from ..store.models import Booking, Customer, SlotLock
 from ..store.tx import Tx, backoff
 from . import availability
 from .locks import LOCK_KEEP, check_unblocked, day_keys, lock_free, lock_item, lock_ours
-from .notify import quietly, send_booking_mail
+from .notify import booking_mail, clinic_notices, quietly
 
 MAX_ATTEMPTS = 8  # transactions per request before giving up on a contended slot
 
@@ -74,6 +75,13 @@ def reschedule(customer: Customer, booking: Booking, new_start: dt.datetime, sta
                                          booking.customer_id), lock_free(now))
         check_unblocked(tx, clinic, service, target, new_start)
         day_pk, day_sk = day_keys(clinic, new_start, booking.booking_id)
+        moved = Booking.from_raw_data(booking.serialize())  # as it will be written: no read after the write
+        moved.start, moved.end, moved.staff_id, moved.locked_units = new_start, new_end, target, len(new_units)
+        moved.gsi1pk, moved.gsi1sk, moved.updated_at, moved.reminder_sent_at = day_pk, day_sk, now, None
+        moved.expires_at = keep_until
+        add_message(tx, booking_mail("reschedule", moved, customer, now))
+        for i, notice in enumerate(clinic_notices("reschedule", moved, customer, now)):
+            add_message(tx, notice, f"notice{i}")
         tx.update("booking", Booking(*Booking.key(booking.customer_id, booking.booking_id)), [
             Booking.start.set(new_start), Booking.end.set(new_end), Booking.staff_id.set(target),
             Booking.locked_units.set(len(new_units)), Booking.gsi1pk.set(day_pk), Booking.gsi1sk.set(day_sk),
@@ -89,12 +97,7 @@ def reschedule(customer: Customer, booking: Booking, new_start: dt.datetime, sta
                 continue
             backoff(attempt)
             continue
-        moved = Booking.from_raw_data(booking.serialize())  # as written: no read after the write
-        moved.start, moved.end, moved.staff_id, moved.locked_units = new_start, new_end, target, len(new_units)
-        moved.gsi1pk, moved.gsi1sk, moved.updated_at, moved.reminder_sent_at = day_pk, day_sk, now, None
-        moved.expires_at = keep_until
-        quietly(send_booking_mail, "reschedule", moved, now, customer)
-        quietly(refresh_expiry, booking.customer_id, now)  # after the mail: its Message record moves too
+        quietly(refresh_expiry, booking.customer_id, now)  # its Message moves with the rest
         return moved
     raise Conflict("slot_taken")
 
@@ -139,8 +142,14 @@ def _cancel(clinic: Clinic, booking: Booking, now: dt.datetime, *, customer: Cus
                 tx.delete("lock", SlotLock(*SlotLock.key(booking.staff_id, unit)), lock_ours(booking.booking_id))
         tx.update("booking", Booking(*Booking.key(booking.customer_id, booking.booking_id)), [
             Booking.status.set("cancelled"), Booking.cancelled_at.set(now), Booking.updated_at.set(now),
-            Booking.hold_until.remove(),
+            Booking.hold_until.remove(), Booking.hold_by.remove(),
         ], (Booking.status == booking.status) & (Booking.start == booking.start))
+        if follow_up and customer is not None and booking.status == "confirmed":
+            gone = _as_cancelled(booking, now)
+            add_message(tx, booking_mail("cancellation", gone, customer, now,
+                                         (_refund_due(booking) if refund is not False else 0) or None, message))
+            for i, notice in enumerate(clinic_notices("cancellation", gone, customer, now)):
+                add_message(tx, notice, f"notice{i}")
         try:
             tx.commit()
         except ConditionFailed as failed:
@@ -159,9 +168,7 @@ def _cancel(clinic: Clinic, booking: Booking, now: dt.datetime, *, customer: Cus
         break
     else:
         raise Conflict()
-    was_confirmed = booking.status == "confirmed"
-    cancelled = Booking.from_raw_data(booking.serialize())  # as written: no read after the write
-    cancelled.status, cancelled.cancelled_at, cancelled.updated_at, cancelled.hold_until = "cancelled", now, now, None
+    cancelled = _as_cancelled(booking, now)
     refunded_now = None
     if cancelled.payment_intent_id and refund is not False:
         from ..payments import refunds  # stripe is imported only where payments happen (cold start)
@@ -169,8 +176,21 @@ def _cancel(clinic: Clinic, booking: Booking, now: dt.datetime, *, customer: Cus
         refunded_now = refunds.refund_on_cancel(cancelled, now, force=refund is True)
     if not follow_up:
         return Cancelled(cancelled, refunded_now)
-    if was_confirmed:
-        refunded = int(getattr(refunded_now, "amount_sek", 0) or 0) or None
-        quietly(send_booking_mail, "cancellation", cancelled, now, customer, refunded, message)
-    quietly(refresh_expiry, booking.customer_id, now)  # after the mail: its Message record moves too
+    quietly(refresh_expiry, booking.customer_id, now)  # its Message moves with the rest
     return Cancelled(cancelled, refunded_now)
+
+
+def _as_cancelled(booking: Booking, now: dt.datetime) -> Booking:
+    """The booking as the cancel writes it (no read after the write)."""
+    cancelled = Booking.from_raw_data(booking.serialize())
+    cancelled.status, cancelled.cancelled_at, cancelled.updated_at, cancelled.hold_until = "cancelled", now, now, None
+    cancelled.hold_by = None
+    return cancelled
+
+
+def _refund_due(booking: Booking) -> int:
+    """What a cancellation in time gives back (payments.refunds makes it after the commit): what was
+    paid and not refunded yet. The e-mail, written with the cancellation, says this amount."""
+    if not booking.payment_intent_id:
+        return 0
+    return max(int(booking.paid_sek or 0) - int(booking.refunded_sek or 0), 0)

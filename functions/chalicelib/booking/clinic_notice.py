@@ -1,28 +1,23 @@
 """The clinic hears of every new, moved and cancelled booking: an e-mail to the staff member and to the
 clinic's address, with the customer's own note ("Meddelande till oss") and a link to the booking in
-the back office. Online bookings and bookings by staff come through here alike (``notify``).
+the back office. Online bookings and bookings by staff come through here alike: the notices are
+queued outbox Messages written in the transaction of the change (``take``, ``change``, ``paid``).
 
-In Swedish (the clinic's language). The customer's words are escaped by ``layout``. Sent through the
-transport in force (the outbox locally, SES in AWS) under the customer's id, so that an erasure also
-removes the local copies; nothing is recorded in the customer's partition (it is no message to them).
+In Swedish (the clinic's language). The customer's words are escaped by ``layout``. The Messages live
+in the customer's partition with their expiry (they carry the customer's name and note): erased and
+expired with them, listed in their export.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import email.policy
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 
 from .. import messages
 from ..core import clinic as clinic_module
 from ..core import settings
 from ..messages import layout
 from ..messages.dates import when
-from ..store.models import Booking, Customer
-
-POLICY = email.policy.SMTPUTF8.clone(max_line_length=998)
+from ..store.models import Booking, Customer, Message, customer_pk
 
 HEADINGS = {"confirmation": "Ny bokning", "reschedule": "Flyttad bokning", "cancellation": "Avbokad"}
 
@@ -66,30 +61,10 @@ def compose(kind: str, booking: Booking, customer: Customer) -> tuple[str, str, 
     return subject, "\n".join(text) + "\n", "".join(markup)
 
 
-def send_internal(address: str, subject: str, text: str, markup: str, owner_id: str, now: dt.datetime) -> str:
-    """One e-mail to somebody at the clinic (no customer's footer, nothing recorded). ``owner_id`` names
-    the transport's copy: the customer's id when the mail holds their data (erasure removes it)."""
-    about = clinic_module.current()
-    footer = layout.footer(f"{about.name}, {about.organisation}: meddelande från bokningssystemet", [],
-                           "Ett meddelande till kliniken, inte till kunden.")
-    message = EmailMessage(policy=POLICY)
-    message["From"] = Address(f"{about.name} bokning", addr_spec=about.sender)
-    message["To"] = address
-    message["Subject"] = subject
-    message["Date"] = format_datetime(now.astimezone(dt.timezone.utc))
-    message["Message-ID"] = make_msgid(domain=about.sender.rpartition("@")[2] or "allavie.local")
-    message["Content-Language"] = "sv"
-    message.set_content(text)
-    message.add_alternative(layout.document(language="sv", title=subject, clinic=about.name, body=markup,
-                                            footer_html=footer), subtype="html")
-    return messages.transport().send_email(message, owner_id)
-
-
-def notify_clinic(kind: str, booking: Booking, customer: Customer, now: dt.datetime) -> int:
-    """Send the notice to each recipient; returns how many were sent."""
+def clinic_notices(kind: str, booking: Booking, customer: Customer, now: dt.datetime) -> list[Message]:
+    """The notices of one change (confirmation | reschedule | cancellation), one per recipient, to queue."""
     subject, text, markup = compose(kind, booking, customer)
-    sent = 0
-    for address in recipients(booking):
-        send_internal(address, subject, text, markup, booking.customer_id, now)
-        sent += 1
-    return sent
+    return [messages.clinic_email(address, "clinic_notice", subject, text, markup, now=now,
+                                  owner_pk=customer_pk(booking.customer_id), expires=customer.expires_at,
+                                  booking_id=booking.booking_id)
+            for address in recipients(booking)]

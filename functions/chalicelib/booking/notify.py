@@ -1,4 +1,5 @@
-"""What a booking tells its customer: the manage link, and the e-mails about it.
+"""What a booking tells its customer: the manage link, and the e-mails about it (each one a
+queued Message written in the transaction of the change it tells about).
 
 Work that follows a committed booking change must not turn its answer into a
 500: ``quietly`` logs what did not follow and lets the change stand.
@@ -16,10 +17,11 @@ from ..core import clinic as clinic_module
 from ..core.clinic import Clinic
 from ..links import tokens, urls
 from ..marketing import double_opt_in
-from ..store import lookups
-from ..store.models import Booking, Customer
-from .clinic_notice import notify_clinic
+from ..store.models import Booking, Customer, Message
+from .clinic_notice import clinic_notices
 from .mail import BookingFacts, booking_sms, compose
+
+__all__ = ["booking_mail", "clinic_notices", "facts", "manage_url", "quietly"]
 
 log = logging.getLogger(__name__)
 
@@ -59,28 +61,18 @@ def facts(booking: Booking, customer: Customer, clinic: Clinic, with_link: bool,
     )
 
 
-def send_booking_mail(kind: str, booking: Booking, now: dt.datetime, customer: Customer | None = None,
-                      refund_sek: int | None = None, clinic_message: str | None = None) -> None:
-    """confirmation | reschedule | cancellation | reminder, in the customer's language; by SMS to a caller
-    without an e-mail address. A new, moved or cancelled booking is also told to the clinic."""
+def booking_mail(kind: str, booking: Booking, customer: Customer, now: dt.datetime,
+                 refund_sek: int | None = None, clinic_message: str | None = None) -> Message | None:
+    """confirmation | reschedule | cancellation | reminder, in the customer's language, as a queued
+    Message for the transaction of the change it tells about (``messages.add``); by SMS to a caller
+    booked by staff without an e-mail address. ``clinic_message``: the clinic's own words (a
+    cancellation by staff)."""
     clinic = clinic_module.current()
-    customer = customer or lookups.profile(booking.customer_id, now)
-    if customer is None:
-        return  # erased meanwhile: nobody to write to
-    if kind != "reminder":
-        quietly(notify_clinic, kind, booking, customer, now)
     if not customer.email:
         said = facts(booking, customer, clinic, with_link=False)
-        messages.send_sms(customer, kind, booking_sms(kind, said, clinic_message), booking_id=booking.booking_id,
-                          now=now)
-        return
+        return messages.sms(customer, kind, booking_sms(kind, said, clinic_message), booking.booking_id, now=now)
     mail = compose(kind, facts(booking, customer, clinic, with_link=kind != "cancellation",
                                confirming=kind == "confirmation", now=now), now=now, refund_sek=refund_sek,
                    clinic_message=clinic_message)
-    messages.send_email(customer, kind, mail.subject, mail.text, mail.html, mail.attachments,
-                        booking_id=booking.booking_id, now=now)
-
-
-def send_confirmation(booking: Booking, now: dt.datetime, customer: Customer | None = None) -> None:
-    """The confirmation e-mail with the .ics and the manage link (also after a payment)."""
-    quietly(send_booking_mail, "confirmation", booking, now, customer)
+    return messages.email(customer, kind, mail.subject, mail.text, mail.html, mail.attachments,
+                          booking_id=booking.booking_id, now=now)

@@ -1,15 +1,16 @@
-"""Every message the back office sends, from one module (so that it moves to the outbox in one place):
-the sign-in link to a staff member, and the customer's own messages about what staff did (through
-booking's mails: confirmation, new time, cancellation, by SMS to a caller without an address)."""
+"""The back office's own message: the sign-in link to a staff member, queued in the outbox under their
+``STAFF#<id>`` for a day (``messages.clinic_email``). What staff do to bookings is told to customers
+and the clinic by booking's own messages, in the transactions of those changes."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from ..booking.clinic_notice import send_internal
+from .. import messages
 from ..core import settings
 from ..core.clinic import Staff
 from ..messages import layout
+from ..store.models import Message, staff_pk
 
 SIGNIN_MINUTES = 15
 
@@ -18,7 +19,7 @@ def signin_url(token: str) -> str:
     return f"{settings.get().site_url}/personal/#t={token}"
 
 
-def send_signin_link(member: Staff, token: str, now: dt.datetime) -> str:
+def signin_mail(member: Staff, token: str, now: dt.datetime) -> Message:
     """The link that signs ``member`` in (with a code from their authenticator app), to their address."""
     assert member.email is not None
     url = signin_url(token)
@@ -33,4 +34,5 @@ def send_signin_link(member: Staff, token: str, now: dt.datetime) -> str:
         layout.button(url, "Logga in"),
         layout.paragraph("Har du inte bett om att logga in? Då kan du bortse från det här meddelandet."),
     ])
-    return send_internal(member.email, subject, text, markup, f"staff-{member.id}", now)
+    return messages.clinic_email(member.email, "signin", subject, text, markup, now=now, owner_pk=staff_pk(member.id),
+                                 expires=now + dt.timedelta(days=1))

@@ -17,6 +17,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from .. import messages
 from ..core import clinic as clinic_module
 from ..core import fields
 from ..core.clinic import Staff
@@ -51,12 +52,14 @@ def request_link(raw_email: Any, now: dt.datetime) -> str:
     if not allowed:
         return "rate_limited"
     token = secrets.token_urlsafe(32)
-    tx.put(SignInLink(*SignInLink.key(token), staff_id=member.id, email=address, created_at=now,
-                      expires_at=now + dt.timedelta(minutes=LINK_MINUTES)))
+    link = Tx()  # the link and its e-mail, both or neither (the outbox sends it)
+    link.put("link", SignInLink(*SignInLink.key(token), staff_id=member.id, email=address, created_at=now,
+                                expires_at=now + dt.timedelta(minutes=LINK_MINUTES)))
     try:
-        notify.send_signin_link(member, token, now)
+        messages.add(link, notify.signin_mail(member, token, now))
+        link.commit()
     except Exception:  # noqa: BLE001 - the answer must not differ for a staff address
-        log.exception("sending a sign-in link failed")
+        log.exception("queueing a sign-in link failed")
         return "failed"
     return "sent"
 

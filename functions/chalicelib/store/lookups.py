@@ -74,23 +74,28 @@ def partition(customer_id: str, now: dt.datetime | None = None) -> list[Item]:
 
 
 @dataclass(frozen=True)
-class Holds:
-    """A returning customer's profile and how many unpaid holds they have open."""
+class Activity:
+    """A returning customer's profile and what limits a new booking of theirs (booking.take)."""
 
     profile: Customer | None
-    count: int
+    holds: int           # unpaid holds not lapsed, taken by the same requester
+    on_day: int          # active bookings (confirmed, or holds not lapsed) starting on the given day
 
 
-def open_holds(customer_id: str, now: dt.datetime) -> Holds:
-    """One consistent Query of the customer's partition: the profile and the bookings awaiting payment
-    whose hold has not lapsed (a lapsed hold blocks nothing). The filter leaves out the rest, but
-    DynamoDB still reads (and charges for) every item of the partition."""
-    wanted = Customer.link_generation.exists() | (
-        (Booking.status == "awaiting_payment") & (Booking.hold_until > now))
-    found, count = None, 0
+def activity(customer_id: str, now: dt.datetime, day: tuple[dt.datetime, dt.datetime], requester: str) -> Activity:
+    """One consistent Query of the customer's partition: the profile, the open holds that ``requester``
+    took, and the active bookings starting within ``day`` (its first and first-after instants). The
+    filter leaves out the rest, but DynamoDB still reads (and charges for) every item of the partition."""
+    holding = (Booking.status == "awaiting_payment") & (Booking.hold_until > now)
+    active = (Booking.status == "confirmed") | holding
+    wanted = Customer.link_generation.exists() | (active & (Booking.start >= day[0]) & (Booking.start < day[1])) | (
+        holding & (Booking.hold_by == requester))
+    found, holds, on_day = None, 0, 0
     for item in Item.query(customer_pk(customer_id), filter_condition=wanted & live(now), consistent_read=True):
         if isinstance(item, Customer):
             found = item
         elif isinstance(item, Booking):
-            count += 1
-    return Holds(found, count)
+            is_hold = item.status == "awaiting_payment" and item.hold_until is not None and item.hold_until > now
+            holds += int(is_hold and item.hold_by == requester)
+            on_day += int(day[0] <= item.start < day[1])
+    return Activity(found, holds, on_day)
