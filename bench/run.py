@@ -103,12 +103,16 @@ def main() -> int:
                               site_url="http://127.0.0.1:8000", outbox=outbox, table="allavie")
         env["ALLAVIE_NOW"] = NOW
         os.environ.update(env)
-        return run(args.runs, outbox)
+        status = run(args.runs, outbox)
     finally:
         dynamo.stop()
         for file in outbox.glob("*"):
             file.unlink()
         outbox.rmdir()
+    print()
+    import site_bytes  # bench/site_bytes.py: what the booking page transfers on a first visit
+
+    return site_bytes.main(["--pages", "/boka/", "/"]) or status
 
 
 def run(runs: int, outbox: Path) -> int:
