@@ -120,7 +120,7 @@
     if (step !== "treatment" && !services[state.service] && Object.keys(services).length) step = "treatment";
     if (step === "details" && !state.start) step = "time";
     state.step = step;
-    save();
+    if (state.service) save(); // nothing is stored before the visitor has chosen something
     showState("form");
     root.querySelectorAll("[data-step]").forEach(function (node) { node.hidden = node.getAttribute("data-step") !== step; });
     root.querySelectorAll("[data-step-mark]").forEach(function (node) {
