@@ -81,7 +81,7 @@ def treatments(lang: str, config: Any) -> str:
         name = html.escape(service.name.get(lang))
         # The booking page opens at the times of this treatment (?behandling=ID).
         book = (f'<a class="md-button" href="../boka/?behandling={html.escape(service.id, quote=True)}">'
-                f'{words["book"]}<span class="allavie-visually-hidden">: {name}</span></a>')
+                f'{words["book"]}<span class="allavie-visually-hidden"> {name}</span></a>')
         cells = [f"<strong>{name}</strong><br>{html.escape(about)}",
                  f"{service.duration_minutes}\u00a0{words['minutes']}", price, prepay, book]
         rows.append("<tr>" + "".join(f"<td{label}>{cell}</td>" for label, cell in zip(labels, cells, strict=True))

@@ -132,7 +132,7 @@
     else if (how === "replace") history.replaceState({ step: step }, "", url);
     if (step === "time") renderTimeStep();
     if (step === "details") renderDetails();
-    if (how) heading(root.querySelector('[data-step="' + step + '"]'));
+    if (how === "push") heading(root.querySelector('[data-step="' + step + '"]'));
   }
 
   window.addEventListener("popstate", function (event) {
@@ -439,7 +439,7 @@
     if (fields.start !== undefined && Object.keys(fields).length === 1) {
       var timeStep = root.querySelector('[data-step="time"]');
       show("time", "push");
-      A.showErrors(timeStep, { message: "", fields: { start: state.start ? fields.start : text("start-required") } });
+      A.showErrors(timeStep, { message: "", fields: { start: fields.start || text("start-required") } });
       times.focus();
       return;
     }
