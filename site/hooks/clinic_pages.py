@@ -165,8 +165,12 @@ def booking_staff(lang: str, config: Any) -> str:
 def booking_holidays(lang: str, config: Any) -> str:
     """The names of the days that differ, for the booking page's date strip ("Julafton")."""
     data = clinic.load()
-    return "\n".join(f'<span data-holiday="{day.isoformat()}">{html.escape(name.get(lang))}</span>'
-                     for day, name in sorted(data.exception_names.items()))
+    spans = [f'<span data-holiday="{day.isoformat()}"{"" if data.exceptions.get(day) else " data-closed"}>'
+             f'{html.escape(name.get(lang))}</span>' for day, name in sorted(data.exception_names.items())]
+    # The weekdays the clinic is closed (JavaScript's numbering: 0 is Sunday), for "Stängt" in the strip.
+    closed = [str((index + 1) % 7) for index in range(7) if index not in data.weekly_hours]
+    spans.append(f'<span data-closed-weekdays="{" ".join(closed)}"></span>')
+    return "\n".join(spans)
 
 
 def change_deadline_hours(lang: str, config: Any) -> str:

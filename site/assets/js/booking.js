@@ -226,9 +226,14 @@
     });
   }
 
-  function holiday(day) {
+  // Why a day without times has none: a named closed day ("Julafton"), a closed weekday, or full.
+  function noTimes(day) {
     var node = root.querySelector('[data-holiday="' + day + '"]');
-    return node ? node.textContent : "";
+    if (node && node.hasAttribute("data-closed")) return node.textContent;
+    var closed = (root.querySelector("[data-closed-weekdays]") || { getAttribute: function () { return ""; } })
+      .getAttribute("data-closed-weekdays").split(" ");
+    if (node === null && closed.indexOf(String(new Date(day + "T12:00:00Z").getUTCDay())) >= 0) return text("closed");
+    return text("full");
   }
 
   function firstFreeDay() { return Object.keys(byDay).sort()[0] || null; }
@@ -249,12 +254,8 @@
       button.setAttribute("data-day", day);
       button.appendChild(el("span", "allavie-day__name", dayPart(day, { weekday: "short" })));
       button.appendChild(el("span", "allavie-day__date", dayPart(day, { day: "numeric", month: "short" })));
-      var name = holiday(day);
-      button.appendChild(el("span", "allavie-day__free", count ? text("free-count", { n: count }) : name || text("full")));
-      if (!count) {
-        button.disabled = true;
-        if (name) button.title = name + ": " + text("closed").toLowerCase();
-      }
+      button.appendChild(el("span", "allavie-day__free", count ? text("free-count", { n: count }) : noTimes(day)));
+      if (!count) button.disabled = true;
       button.setAttribute("aria-pressed", String(day === chosenDay));
       var item = el("li");
       item.appendChild(button);
