@@ -373,3 +373,30 @@ def test_the_clinic_look_no_docs_search_or_table_of_contents(page, site_url: str
         assert gone not in nav
     page.get_by_role("link", name="Skicka mig en länk").click()
     page.get_by_role("heading", name="Ny länk").wait_for()
+
+
+def test_remember_my_details_fills_the_next_booking_and_unticking_forgets_them(page, site_url: str) -> None:
+    page.goto(site_url + "/boka/?behandling=konsultation")
+    answer_cookie_banner(page)
+    page.locator(TIMES).first.click()
+    page.get_by_label("Namn *").fill("Minns Mig")
+    page.get_by_label("E-post *").fill("minns@example.se")
+    page.get_by_label("Mobilnummer *").fill("070-444 44 44")
+    page.get_by_label("Kom ihåg mina uppgifter").check()
+    page.get_by_role("button", name="Boka", exact=True).click()
+    page.get_by_role("heading", name="Tack! Din tid är bokad").wait_for()
+    stored = page.evaluate("sessionStorage.getItem('allavie.booking')")
+    assert "070-444 44 44" not in stored  # what was typed goes once it is sent; the confirmation stays
+
+    page.goto(site_url + "/boka/")
+    page.evaluate("sessionStorage.clear()")  # a new visit, another day
+    page.goto(site_url + "/boka/?behandling=konsultation")
+    page.locator(TIMES).nth(1).click()
+    expect(page.get_by_label("Namn *")).to_have_value("Minns Mig")
+    expect(page.get_by_label("E-post *")).to_have_value("minns@example.se")
+    expect(page.get_by_label("Mobilnummer *")).to_have_value("070-444 44 44")
+    assert page.get_by_label("Kom ihåg mina uppgifter").is_checked()
+    page.get_by_label("Kom ihåg mina uppgifter").uncheck()
+    page.get_by_role("button", name="Boka", exact=True).click()
+    page.get_by_role("heading", name="Tack! Din tid är bokad").wait_for()
+    assert page.evaluate("localStorage.getItem('allavie.details')") is None
