@@ -14,6 +14,8 @@ response headers, as Chrome counts them), until the network is quiet.
 Before the clinic look (issue 15), measured 2026-12-02 on this machine:
 /boka/ 127 047 bytes in 18 requests (site 124 793, API 2 254), of which
 Material's search (worker, lunr, index) about 31 kB and Material's CSS 23.6 kB.
+After it (the clinic's own layout, stylesheet and per-page scripts): /boka/
+33 663 bytes in 9 requests (site 31 409, API 2 254); / 16 793 bytes in 6.
 """
 
 from __future__ import annotations
