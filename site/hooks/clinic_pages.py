@@ -88,7 +88,7 @@ def treatments(lang: str, config: Any) -> str:
                     + "</tr>")
     head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in heads)
     head += f'<th scope="col"><span class="allavie-visually-hidden">{words["book"]}</span></th>'
-    return ('<div class="allavie-table">\n<table>\n<thead><tr>' + head + "</tr></thead>\n<tbody>\n"
+    return ('<div class="allavie-table allavie-prices">\n<table>\n<thead><tr>' + head + "</tr></thead>\n<tbody>\n"
             + "\n".join(rows) + "\n</tbody>\n</table>\n</div>")
 
 
