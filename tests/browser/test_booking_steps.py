@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 import pytest
 import stripe
 from allavie import servers
-from browser.booking_steps import TIMES
+from browser.booking_steps import TIMES, choose_day_from, choose_first_time
 from chalicelib.models import Booking, Item
 from playwright.sync_api import expect
 from support.browser import answer_cookie_banner, console_errors
@@ -110,6 +110,20 @@ def test_a_free_consultation_in_four_taps_from_the_start_page_with_the_state_kep
     assert EMAIL in page.locator('[data-state="done"]').inner_text()
     assert page.locator('[data-state="form"]').is_hidden()
     assert errors == []
+
+
+@pytest.mark.parametrize("lang", ["", "/en"])
+def test_each_step_fits_a_phone_screen_with_an_age_limit_too(page, site_url: str, lang: str) -> None:
+    page.set_viewport_size(PHONE)
+    page.goto(site_url + lang + "/boka/")
+    answer_cookie_banner(page)
+    step_fits_the_screen(page, "treatment")
+    page.locator('a[data-service="laser-pigment"]').click()  # the age tick shows
+    page.locator(TIMES).first.wait_for()
+    choose_day_from(page, (dt.date.today() + dt.timedelta(days=2)).isoformat())  # outside the deadline
+    choose_first_time(page)
+    expect(page.locator("[data-late]")).to_be_hidden()
+    step_fits_the_screen(page, "details")
 
 
 def test_four_taps_at_most_with_the_first_free_time(page, site_url: str) -> None:
