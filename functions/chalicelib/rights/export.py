@@ -90,7 +90,9 @@ def export(customer_id: str, now: dt.datetime) -> dict[str, Any] | None:
     if key is not None and key.is_live(now) and key.customer_id == customer_id:
         document["email_address"] = {"email": profile.email, **facts(key)}
     for model, section in SECTIONS:
-        document[section] = [facts(i) for i in items if isinstance(i, model)]
+        document[section] = [facts(i) for i in items if isinstance(i, model) and not _to_clinic(i)]
+    # What the clinic was told about the customer's bookings (its staff's e-mails: the back office).
+    document["notices_to_clinic"] = [facts(i) for i in items if _to_clinic(i)]
     # Who at the clinic looked at the data, and when (every look by staff is logged: the back office).
     document["access_log"] = [access_entry(i) for i in items if isinstance(i, AccessEntry)]
     known = tuple(m for m, _ in SECTIONS) + (Customer, AccessEntry)
@@ -98,6 +100,10 @@ def export(customer_id: str, now: dt.datetime) -> dict[str, Any] | None:
     booking_ids = [i.booking_id for i in items if isinstance(i, Booking)]
     document["payments"] = _ledger(booking_ids, now)
     return document
+
+
+def _to_clinic(item: Item) -> bool:
+    return isinstance(item, Message) and item.purpose == "clinic_notice"
 
 
 def access_entry(entry: AccessEntry) -> dict[str, Any]:

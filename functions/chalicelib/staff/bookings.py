@@ -38,7 +38,7 @@ def open_booking(booking_id: str, now: dt.datetime) -> tuple[Booking, Customer]:
 def book(user: StaffUser, data: dict[str, Any], language: str, now: dt.datetime) -> dict[str, Any]:
     """``POST /staff/bookings``: 201's body, the customer's no-shows included."""
     request = booking_request(clinic_module.current(), data, language, booked_by=user.id)
-    booked = take.book(request, now)
+    booked = take.book(request, now, requester=f"staff:{user.id}")  # an online hold counts as the member's
     customer = lookups.profile(booked.customer.customer_id, now)
     return {"booking": views.booking(booked.booking, customer),
             "payment": booked.payment.public() if booked.payment is not None else None,
