@@ -20,7 +20,7 @@ from ..store import lookups
 from ..store.errors import ConditionFailed
 from ..store.models import Booking, Customer, SlotLock
 from ..store.tx import Tx, backoff
-from . import availability
+from . import availability, consultations
 from .locks import LOCK_KEEP, day_keys, lock_free, lock_item, lock_ours
 from .notify import quietly, send_booking_mail
 
@@ -52,6 +52,10 @@ def reschedule(customer: Customer, booking: Booking, new_start: dt.datetime, sta
     new_units = availability.units(clinic, service, new_start)
     new_end = new_start + dt.timedelta(minutes=service.duration_minutes)
     keep_until = max(booking.expires_at or now, retention.customer_expiry([(new_start, False)], now))
+    basis = None
+    if service.regulated:  # lag (2021:363): the new time, too, must follow a consultation
+        basis = consultations.require(clinic, service, new_start, lookups.open_holds(booking.customer_id, now), now,
+                                      exclude=booking.booking_id)
     taken: set[str] = set()
     for attempt in range(1, MAX_ATTEMPTS + 1):
         target = next((s for s in candidates if s not in taken), None)
@@ -67,16 +71,22 @@ def reschedule(customer: Customer, booking: Booking, new_start: dt.datetime, sta
             if unit not in shared:
                 tx.put("lock", lock_item(target, unit, booking.booking_id, None, new_end + LOCK_KEEP), lock_free(now))
         day_pk, day_sk = day_keys(clinic, new_start, booking.booking_id)
+        relied = consultations.guard_move(tx, booking.customer_id, basis) if basis is not None else []
         tx.update("booking", Booking(*Booking.key(booking.customer_id, booking.booking_id)), [
             Booking.start.set(new_start), Booking.end.set(new_end), Booking.staff_id.set(target),
             Booking.locked_units.set(len(new_units)), Booking.gsi1pk.set(day_pk), Booking.gsi1sk.set(day_sk),
             Booking.updated_at.set(now), Booking.reminder_sent_at.remove(), Booking.expires_at.set(keep_until),
+            *relied,
         ], (Booking.status == "confirmed") & (Booking.start == booking.start) & (Booking.staff_id == booking.staff_id))
         try:
             tx.commit()
         except ConditionFailed as failed:
             if failed.failed("booking") or failed.failed("old_lock"):
                 raise Conflict() from None  # changed meanwhile (moved or cancelled from another tab)
+            if failed.failed("basis"):  # the consultation relied on changed meanwhile: decide again
+                basis = consultations.require(clinic, service, new_start, lookups.open_holds(booking.customer_id, now),
+                                              now, exclude=booking.booking_id)
+                continue
             if failed.failed("lock"):
                 taken.add(target)
                 continue
@@ -86,7 +96,10 @@ def reschedule(customer: Customer, booking: Booking, new_start: dt.datetime, sta
         moved.start, moved.end, moved.staff_id, moved.locked_units = new_start, new_end, target, len(new_units)
         moved.gsi1pk, moved.gsi1sk, moved.updated_at, moved.reminder_sent_at = day_pk, day_sk, now, None
         moved.expires_at = keep_until
+        if basis is not None:
+            moved.basis_kind, moved.basis_booking_id, moved.flag, moved.flagged_at = basis.kind, basis.booking_id, None, None
         quietly(send_booking_mail, "reschedule", moved, now, customer)
+        quietly(consultations.after_change, moved, now, customer)  # a consultation moved: its treatments decided again
         quietly(refresh_expiry, booking.customer_id, now)  # after the mail: its Message record moves too
         return moved
     raise Conflict("slot_taken")
@@ -160,5 +173,6 @@ def _cancel(clinic: Clinic, booking: Booking, now: dt.datetime, *, customer: Cus
     if was_confirmed:
         refunded = int(getattr(refund, "amount_sek", 0) or 0) or None
         quietly(send_booking_mail, "cancellation", cancelled, now, customer, refunded)
+        quietly(consultations.after_change, cancelled, now, customer)  # a consultation gone: its treatments flagged
     quietly(refresh_expiry, booking.customer_id, now)  # after the mail: its Message record moves too
     return Cancelled(cancelled, refund)

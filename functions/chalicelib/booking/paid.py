@@ -22,7 +22,7 @@ from ..store import lookups
 from ..store.errors import ConditionFailed
 from ..store.models import Booking, SlotLock
 from ..store.tx import Tx
-from . import availability
+from . import availability, consultations
 from .locks import lock_ours
 from .notify import quietly, send_confirmation
 
@@ -81,6 +81,7 @@ def payment_succeeded(payment_intent_id: str, now: dt.datetime) -> str:
                                     gateway.to_sek(paid.amount_ore), now)
         if confirmed is not None:
             send_confirmation(confirmed, now)
+            quietly(consultations.after_booked, confirmed, now)  # a prepaid consultation's written information
             return "confirmed"
         if _paid_by(lookups.booking(paid.customer_id, paid.booking_id, now), payment_intent_id):
             return "already_confirmed"  # another delivery confirmed it between our read and our write

@@ -36,7 +36,7 @@ from ..store.errors import ConditionFailed
 from ..store.models import Booking, Customer, EmailKey, Item
 from ..store.tx import Tx, backoff
 from ..store.tx import update as update_item
-from . import availability, customers
+from . import availability, consultations, customers
 from .change import release
 from .locks import LOCK_KEEP, day_keys, lock_free, lock_item
 from .notify import quietly, send_confirmation
@@ -72,6 +72,10 @@ def book(request: BookingRequest, now: dt.datetime, clinic: Clinic | None = None
     orphan: str | None = None  # an EmailKey whose profile is gone: a new customer may take it over
     holds: lookups.Holds | None = None  # a returning customer's open holds, read when this is a hold
     taken: set[str] = set()
+    basis, read_ahead = None, None
+    if service.regulated:  # lag (2021:363): a consultation first; the same Query gives the holds below
+        read_ahead = lookups.open_holds(known.customer_id, now) if known else None
+        basis = consultations.require(clinic, service, request.start, read_ahead, now)
     for attempt in range(1, MAX_ATTEMPTS + 1):
         staff_id = next((s for s in candidates if s not in taken), None)
         if staff_id is None:
@@ -80,7 +84,7 @@ def book(request: BookingRequest, now: dt.datetime, clinic: Clinic | None = None
             # A new customer has no holds: nothing more is read. A returning one costs one Query of
             # their partition (consistent; it reads all their items, a few KB: 1-4 read units), which
             # also gives the profile; the transaction then checks that no other hold came meanwhile.
-            holds = lookups.open_holds(known.customer_id, now)
+            holds, read_ahead = read_ahead or lookups.open_holds(known.customer_id, now), None
             if holds.profile is None:
                 orphan, known, holds = known.customer_id, None, None
             else:
@@ -95,12 +99,18 @@ def book(request: BookingRequest, now: dt.datetime, clinic: Clinic | None = None
                 known = lookups.Known(known.customer_id, int(profile.link_generation), known.expires_at)
         plan = _plan(clinic, service, request, staff_id, booking_id, known, orphan, hold_until, visit_expiry, now,
                      holds)
+        if basis is not None:
+            consultations.guard(plan.tx, plan.booking, basis)
         try:
             plan.tx.commit()
         except ConditionFailed as failed:
             lock_taken = failed.failed("lock")
             if lock_taken:
                 taken.add(staff_id)  # somebody holds one of its units: try the next staff member
+            if failed.failed("basis"):  # the consultation relied on changed meanwhile: decide again
+                read_ahead = lookups.open_holds(known.customer_id, now) if known else None
+                basis, holds = consultations.require(clinic, service, request.start, read_ahead, now), None
+                continue
             if failed.failed("email") or failed.failed("customer"):
                 # The address was taken meanwhile (a race for the same new customer), or the profile
                 # changed (new link generation, erased): read again and retry.
@@ -207,4 +217,5 @@ def _after_booking(clinic: Clinic, plan: _Plan, known: lookups.Known | None, now
         # when it must decide whether to ask for the marketing confirmation.
         asks = known is not None and booking.marketing_requested
         send_confirmation(booking, now, customer=None if asks else customer)
+        quietly(consultations.after_booked, booking, now, customer)  # a consultation's written information
     return Booked(booking, customer, payment)

@@ -58,22 +58,24 @@ def partition(customer_id: str, now: dt.datetime | None = None) -> list[Item]:
 
 @dataclass(frozen=True)
 class Holds:
-    """A returning customer's profile and how many unpaid holds they have open."""
+    """A returning customer's profile, how many unpaid holds they have open, and all their live bookings."""
 
     profile: Customer | None
     count: int
+    bookings: tuple[Booking, ...] = ()  # for the rule of lag (2021:363) (booking.regulated), from the same read
 
 
 def open_holds(customer_id: str, now: dt.datetime) -> Holds:
-    """One consistent Query of the customer's partition: the profile and the bookings awaiting payment
-    whose hold has not lapsed (a lapsed hold blocks nothing). The filter leaves out the rest, but
-    DynamoDB still reads (and charges for) every item of the partition."""
-    wanted = Customer.link_generation.exists() | (
-        (Booking.status == "awaiting_payment") & (Booking.hold_until > now))
-    found, count = None, 0
+    """One consistent Query of the customer's partition: the profile and their bookings, of which those
+    awaiting payment whose hold has not lapsed are counted (a lapsed hold blocks nothing). The filter
+    leaves out the rest, but DynamoDB still reads (and charges for) every item of the partition."""
+    wanted = Customer.link_generation.exists() | Booking.service_id.exists()
+    found, count, bookings = None, 0, []
     for item in Item.query(customer_pk(customer_id), filter_condition=wanted & live(now), consistent_read=True):
         if isinstance(item, Customer):
             found = item
         elif isinstance(item, Booking):
-            count += 1
-    return Holds(found, count)
+            bookings.append(item)
+            if item.status == "awaiting_payment" and item.hold_until is not None and item.hold_until > now:
+                count += 1
+    return Holds(found, count, tuple(bookings))
