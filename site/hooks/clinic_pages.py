@@ -55,10 +55,13 @@ def treatments(lang: str, config: Any) -> str:
     # The name needs no "Treatment" above it when stacked: the bold name says what it is.
     labels = [""] + [f' data-label="{html.escape(h, quote=True)}"' for h in heads[1:]]
     rows = []
-    for service in clinic.load().services:
+    data = clinic.load()
+    for service in data.services:
         about = service.description.get(lang)
         if service.age_limit and str(service.age_limit) not in about:  # unless the text already says it
             about += " " + words["age"].format(age=service.age_limit)
+        if service.regulated and data.injections:  # lag (2021:363): how it is prescribed, never the medicine
+            about += " " + data.injections.public_text.get(lang)
         price = _kronor(service.price_sek, lang) if service.price_sek else words["free"]
         prepay = _kronor(service.prepayment_sek, lang) if service.prepayment_sek else words["none"]
         cells = [f"<strong>{html.escape(service.name.get(lang))}</strong><br>{html.escape(about)}",

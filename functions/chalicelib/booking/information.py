@@ -24,6 +24,7 @@ from .mail import Mail
 from .notify import manage_url
 from .regulated import BETANKETID_DAYS
 
+# The texts say "two days": BETANKETID_DAYS is the law's, not a setting.
 POINTS = {
     "sv": {
         "alternatives": "Alternativ till behandlingen", "cost": "Kostnad",
@@ -49,7 +50,7 @@ T = {
         "info.lead": "Du har bokat {consultation} {when}. Enligt lagen om estetiska injektionsbehandlingar "
                      "(2021:363) får du här skriftlig information om behandlingen; vi går igenom den muntligt "
                      "vid konsultationen, och du kan ställa dina frågor då.",
-        "info.betanketid": "Betänketid: efter konsultationen har du minst {days} dagars betänketid. Behandlingen kan "
+        "info.betanketid": "Betänketid: efter konsultationen har du minst två dagars betänketid. Behandlingen kan "
                            "tidigast ges {earliest}, och du ger ditt samtycke först efter betänketiden.",
         "info.age": "Ålder: behandlingen ges bara till den som har fyllt 18 år. Ta med giltig legitimation; vi "
                     "kontrollerar din ålder mot den.",
@@ -60,11 +61,12 @@ T = {
         "info.records": "Patientjournal: vi för journal över behandlingen enligt patientdatalagen (2008:355) i vårt "
                         "journalsystem. Den sparas i minst tio år efter sista anteckningen och raderas inte på "
                         "begäran. Mer om dina uppgifter står i vår integritetspolicy: {policy}",
-        "manage": "Ändra eller avboka konsultationen", "price": "{amount} kr",
+        "manage": "Ändra eller avboka konsultationen", "price": "{amount} kr.",
+        "prepay": "{amount} kr, varav {prepay} kr betalas vid bokning.",
         "flag.subject": "Viktigt om din bokning: {service} {when}",
         "flag.heading": "Din behandling kan inte ges som den är bokad",
         "flag.lead": "Din konsultation inför {service} har avbokats eller flyttats. Enligt lag (2021:363) måste det "
-                     "gå minst {days} kalenderdagar mellan konsultationen och behandlingen, så behandlingen {when} "
+                     "gå minst två kalenderdagar mellan konsultationen och behandlingen, så behandlingen {when} "
                      "kan inte ges som den är bokad nu.",
         "flag.book": "Boka en ny konsultation senast {latest}, så kan behandlingen ges på den bokade tiden:",
         "flag.book.link": "Boka konsultation", "flag.move": "Eller flytta eller avboka behandlingen:",
@@ -78,7 +80,7 @@ T = {
         "info.lead": "You have booked {consultation} on {when}. Under the Swedish act on aesthetic injection "
                      "treatments (lag 2021:363) you get written information about the treatment here; we go "
                      "through it with you at the consultation, where you can ask your questions.",
-        "info.betanketid": "Time to reflect: after the consultation you have at least {days} days to think it over "
+        "info.betanketid": "Time to reflect: after the consultation you have at least two days to think it over "
                            "(betänketid). The treatment can be given on {earliest} at the earliest, and you give "
                            "your consent only after that time.",
         "info.age": "Age: the treatment is given only to people aged 18 or older. Bring valid ID; we check your "
@@ -91,11 +93,12 @@ T = {
                         "(patientdatalagen 2008:355) in our patient record system. It is kept for at least ten "
                         "years after the last entry and is not erased on request. More about your data is in "
                         "our privacy notice: {policy}",
-        "manage": "Change or cancel the consultation", "price": "SEK {amount}",
+        "manage": "Change or cancel the consultation", "price": "SEK {amount}.",
+        "prepay": "SEK {amount}, of which SEK {prepay} is paid when booking.",
         "flag.subject": "Important about your booking: {service} {when}",
         "flag.heading": "Your treatment cannot be given as booked",
         "flag.lead": "Your consultation before {service} has been cancelled or moved. Under Swedish law "
-                     "(lag 2021:363) at least {days} calendar days must pass between the consultation and the "
+                     "(lag 2021:363) at least two calendar days must pass between the consultation and the "
                      "treatment, so the treatment on {when} cannot be given as it is booked now.",
         "flag.book": "Book a new consultation on {latest} at the latest, and the treatment can be given at the "
                      "booked time:",
@@ -121,6 +124,16 @@ def served_by(clinic: Clinic, consultation_id: str) -> list[Service]:
     return [s for s in clinic.services if s.regulated and s.requires == consultation_id]
 
 
+def _price(service: Service, lang: str) -> str:
+    """The price from the clinic file, as the price list says it (1 200 kr / SEK 1,200)."""
+    def grouped(amount: int) -> str:
+        return f"{amount:,}".replace(",", "\u00a0") if lang == "sv" else f"{amount:,}"
+
+    if service.prepayment_sek:
+        return _t(lang, "prepay", amount=grouped(service.price_sek), prepay=grouped(service.prepayment_sek))
+    return _t(lang, "price", amount=grouped(service.price_sek))
+
+
 def _site(lang: str, path: str) -> str:
     return f"{settings.get().site_url}{'/en' if lang == 'en' else ''}/{path}"
 
@@ -132,7 +145,7 @@ def compose_information(clinic: Clinic, consultation: Service, start: dt.datetim
     lang = "en" if language == "en" else "sv"
     earliest = start.astimezone(clinic.tz).date() + dt.timedelta(days=BETANKETID_DAYS)
     lead = _t(lang, "info.lead", consultation=consultation.name.get(lang), when=when(start, None, lang))
-    rules = [_t(lang, "info.betanketid", days=BETANKETID_DAYS, earliest=day_text(earliest, lang)),
+    rules = [_t(lang, "info.betanketid", earliest=day_text(earliest, lang)),
              _t(lang, "info.age"), _t(lang, "info.staff"), _t(lang, "info.repeat")]
     hello = _t(lang, "hello", name=name)
     text = [hello, "", lead, ""] + [f"- {rule}" for rule in rules]
@@ -141,9 +154,8 @@ def compose_information(clinic: Clinic, consultation: Service, start: dt.datetim
     sections: list[tuple[str, list[tuple[str, str]]]] = []
     for treatment in served_by(clinic, consultation.id):
         rows = [(POINTS[lang][p], treatment.information[p].get(lang)) for p in TREATMENT_POINTS]
-        price = f"{treatment.price_sek:,}".replace(",", "\u00a0" if lang == "sv" else ",")
-        rows[TREATMENT_POINTS.index("cost")] = (POINTS[lang]["cost"], f"{_t(lang, 'price', amount=price)}. "
-                                                 f"{treatment.information['cost'].get(lang)}")
+        rows[TREATMENT_POINTS.index("cost")] = (POINTS[lang]["cost"],
+                                                 f"{_price(treatment, lang)} {treatment.information['cost'].get(lang)}")
         sections.append((_t(lang, "info.treatment", treatment=treatment.name.get(lang)), rows))
     if clinic.injections is not None:
         sections.append((_t(lang, "info.clinic"),
@@ -181,7 +193,7 @@ def compose_flagged(clinic: Clinic, service: Service, start: dt.datetime, end: d
     moment = when(start, end, lang)
     latest = start.astimezone(clinic.tz).date() - dt.timedelta(days=BETANKETID_DAYS)
     hello = _t(lang, "hello", name=name)
-    lead = _t(lang, "flag.lead", service=service.name.get(lang), days=BETANKETID_DAYS, when=moment)
+    lead = _t(lang, "flag.lead", service=service.name.get(lang), when=moment)
     text = [hello, "", lead, ""]
     markup = [layout.heading(_t(lang, "flag.heading")), layout.paragraph(hello), layout.paragraph(lead)]
     if latest >= today and service.requires:

@@ -10,8 +10,8 @@ import functools
 import os
 from pathlib import Path
 
-from .model import WEEKDAYS, BookingRules, Clinic, Hours, Injections, Legitimation, Service, Staff, Text
 from .errors import ClinicFileError
+from .model import WEEKDAYS, BookingRules, Clinic, Hours, Injections, Legitimation, Service, Staff, Text
 from .parse import parse
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "clinic.yml"
