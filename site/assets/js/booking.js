@@ -99,7 +99,8 @@
     this.reset(textOf(this.textRoot, "loading"));
     if (!service) { this.reset(); return Promise.resolve(); }
     this.query = { service: service, staff: staff || "" };
-    var first = today();
+    // "from": a day the page was asked to start at (a treatment two days after its consultation).
+    var first = this.from && this.from > today() ? this.from : today();
     this.until = first;
     return this.fetch(first, addDays(first, RANGE_DAYS - 1));
   };
@@ -197,6 +198,10 @@
   var picker = new SlotPicker(form, root);
   var services = {};
   var staffNames = {};
+  var from = new URLSearchParams(window.location.search).get("from");
+  if (from && /^\d{4}-\d{2}-\d{2}$/.test(from)) picker.from = from;
+  // injections.js (treatments under lag 2021:363) reads the treatments and listens to the events below.
+  A.bookingPage = { services: services, root: root, form: form, picker: picker };
 
   function setState(state) {
     root.querySelectorAll("[data-state]").forEach(function (el) { el.hidden = el.getAttribute("data-state") !== state; });
@@ -226,6 +231,7 @@
     (service ? service.staff : []).forEach(function (id) { staffSelect.appendChild(option(id, staffNames[id] || id)); });
     if (service && service.staff.indexOf(keep) >= 0) staffSelect.value = keep;
     root.querySelector("[data-age]").hidden = !(service && service.age_limit);
+    document.dispatchEvent(new CustomEvent("allavie:service", { detail: { service: service || null } }));
     picker.load(serviceSelect.value, staffSelect.value);
   }
 
@@ -271,6 +277,7 @@
     } else {
       setState("done");
     }
+    document.dispatchEvent(new CustomEvent("allavie:booked", { detail: { booking: booking } }));
   }
 
   var sending = false;
@@ -291,6 +298,9 @@
         showError(error);
         picker.load(serviceSelect.value, staffSelect.value);
         return;
+      }
+      if (result.status === 409 && error && error.code === "consultation_required") {
+        document.dispatchEvent(new CustomEvent("allavie:consultation-required", { detail: { error: error, service: data.service } }));
       }
       showError(error || { message: textOf(root, "failed"), fields: {} });
     }, function () {
