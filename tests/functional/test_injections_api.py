@@ -234,6 +234,15 @@ def test_moving_the_consultation_too_close_flags_and_moving_it_back_clears(api, 
     assert booking(treatment["id"]).flag is None
 
 
+def test_a_lapsed_hold_is_not_flagged_nor_anybody_told(api, outbox, monkeypatch) -> None:
+    consultation = book(api, CONSULTATION, "2027-04-05", "10:00")
+    treatment = book(api, FILLER, "2027-04-07", "10:00")  # never paid
+    monkeypatch.setenv("ALLAVIE_NOW", "2027-03-20T12:20:00+01:00")  # the hold lapsed at 12:15
+    assert post(api, f"/bookings/{consultation['id']}/cancel", None, manage(outbox, consultation["id"])).status_code == 200
+    assert booking(treatment["id"]).flag is None
+    assert not [m for m in outbox.emails_to("astrid@example.se") if m["Subject"].startswith("Viktigt")]
+
+
 # --- the written information ------------------------------------------------------------------------------------
 
 

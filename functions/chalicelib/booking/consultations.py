@@ -107,8 +107,9 @@ def review(clinic: Clinic, customer_id: str, now: dt.datetime, customer: Custome
     flagged = []
     for booking in read.bookings:
         service = regulated.regulated_service(clinic, booking)
-        if service is None or booking.status not in regulated.OPEN or booking.start <= now:
-            continue
+        lapsed = booking.status == "awaiting_payment" and (booking.hold_until is None or booking.hold_until <= now)
+        if service is None or booking.status not in regulated.OPEN or booking.start <= now or lapsed:
+            continue  # only treatments to come that still hold their time
         found = regulated.basis(clinic, service, booking.start, read.bookings, exclude=booking.booking_id)
         if found is None and not booking.flag:
             if _write(booking, [Booking.flag.set("consultation_required"), Booking.flagged_at.set(now)],
