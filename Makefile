@@ -77,7 +77,7 @@ bench: install
 lighthouse: install chromium-check
 	$(BIN)/python bench/lighthouse.py
 
-# --- AWS (infra/allavie/deploy.py); only the Python tools are needed ---------------
+# --- AWS (infra/allavie/deploy/); only the Python tools are needed -----------------
 
 plan: $(VENV)/.installed
 	$(BIN)/allavie plan --stage $(STAGE)

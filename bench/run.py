@@ -4,7 +4,8 @@ Starts its own DynamoDB Local (in memory, a free port), runs the API in
 process (Chalice's test client: routes, middleware, domain, e-mails to a
 temporary outbox) and counts every DynamoDB request with a botocore
 ``before-call`` hook on pynamodb's clients. The clock is pinned
-(ALLAVIE_NOW) so that every run books the same days.
+(ALLAVIE_NOW) so that every run books the same days. Last, the size of the
+Lambda's deployment.zip as `make plan` or `make deploy` last packaged it.
 
     make bench            # or: .venv/bin/python bench/run.py [--runs N]
 """
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "functions"))
 sys.path.insert(0, str(ROOT / "infra"))
 
-from allavie import servers  # noqa: E402
+from allavie.local import servers  # noqa: E402
 
 NOW = "2027-03-01T08:00:00+01:00"  # a Monday; the bookings below are in the weeks after
 
@@ -192,7 +193,23 @@ def run(runs: int, outbox: Path) -> int:
           " (the e-mail key);\nthe PutItem after it records the confirmation e-mail (Message item). A returning customer"
           " adds the retention\ncascade (expiry.refresh: one Query of their partition and one transaction moving their expiry)."
           f"\ncheck: {'OK' if ok else 'FAILED'}")
+    print(f"\n{package_size()}")
     return 0 if ok else 1
+
+
+def package_size() -> str:
+    """The Lambda's deployment.zip as `make plan` or `make deploy` last packaged it."""
+    import zipfile
+
+    from allavie import build
+
+    latest = build.latest_zip()
+    if latest is None:
+        return "deployment.zip: not packaged yet (make plan STAGE=prod packages it)"
+    with zipfile.ZipFile(latest) as archive:
+        complete = any(name.startswith("pynamodb/") for name in archive.namelist())
+    note = "" if complete else ", without its libraries (packaged offline)"
+    return f"{build.size_line(latest)}{note}  [{latest.relative_to(ROOT)}]"
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "functions"))
 sys.path.insert(0, str(ROOT / "infra"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from allavie import servers  # noqa: E402
+from allavie.local import servers  # noqa: E402
 
 
 @pytest.fixture(scope="session")

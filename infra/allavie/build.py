@@ -5,6 +5,13 @@
 function; the copy keeps chalice's dependency cache between runs. It runs
 twice: once to learn the functions chalice makes (their names, roles and
 event sources), once with ``--merge-template`` built for exactly those.
+
+The Lambda runtime brings boto3 and botocore (with s3transfer and jmespath),
+so the zip leaves them out: chalice packages every dependency of the
+requirements (pynamodb pulls botocore, 16 of its 23 MB), and ``slim`` rewrites
+its output without them, deterministically, since the deploy uploads the zip
+under its digest. The runtime itself is chalice's choice, the Python that runs
+it; ``LAMBDA_RUNTIME`` pins it, so that the zip's wheels and the runtime agree.
 """
 
 from __future__ import annotations
@@ -12,8 +19,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +32,12 @@ from . import FUNCTIONS, ROOT, template
 
 BUILD_DIR = ROOT / "build"
 Progress = Callable[[str], None]
+
+LAMBDA_RUNTIME = "python3.11"
+# In every Lambda Python runtime (boto3 and what it needs); the zip leaves them out.
+RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath")
+ZIP_LIMIT_MB = 10
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: no build time in the bytes
 
 
 class BuildError(RuntimeError):
@@ -112,11 +127,69 @@ def package(options: template.Options, *, region: str, build_dir: Path = BUILD_D
         (project / "requirements.txt").write_text("", encoding="utf-8")
         with_dependencies = False
         _chalice_package(project, stage, discover, region)
-    functions = template.functions_of(json.loads((discover / "sam.json").read_text(encoding="utf-8")))
+    discovered = json.loads((discover / "sam.json").read_text(encoding="utf-8"))
+    _check_runtime(discovered)
+    functions = template.functions_of(discovered)
     shutil.rmtree(discover)
     merge_file = base / "merge.json"
     merge_file.write_text(json.dumps(template.merge_template(options, functions), indent=2), encoding="utf-8")
     out = base / "package"
     _chalice_package(project, stage, out, region, merge=merge_file)
     sam = json.loads((out / "sam.json").read_text(encoding="utf-8"))
+    slim(out / "deployment.zip")
     return Package(stage, out, sam, out / "deployment.zip", functions, with_dependencies)
+
+
+def _check_runtime(sam: dict[str, Any]) -> None:
+    found = sorted({str(resource["Properties"].get("Runtime")) for resource in sam.get("Resources", {}).values()
+                    if resource.get("Type") == "AWS::Serverless::Function"})
+    if found and found != [LAMBDA_RUNTIME]:
+        raise BuildError(f"chalice packaged for {', '.join(found)} (the Python that runs it) but the stack pins "
+                         f"{LAMBDA_RUNTIME}: make the venv with that Python (rm -rf .venv && make install "
+                         f"PYTHON={LAMBDA_RUNTIME})")
+
+
+def runtime_provided(name: str) -> bool:
+    """Whether a zip entry belongs to a distribution the Lambda runtime has (its package or its .dist-info)."""
+    top = name.split("/", 1)[0]
+    if top.endswith((".dist-info", ".data")):
+        top = top.split("-", 1)[0]  # wheels name them <name>-<version>.dist-info
+    elif top.endswith(".py"):
+        top = top[:-3]
+    return top.lower().replace("-", "_") in RUNTIME_PROVIDED
+
+
+def slim(zip_path: Path) -> int:
+    """Rewrite the zip without what the runtime provides; returns its new size in bytes.
+
+    Entries are sorted, with a fixed time and mode (0644, or 0755 for executables),
+    so that the same content always gives the same bytes, and the same digest.
+    """
+    slimmed = zip_path.with_name(zip_path.name + ".tmp")
+    with zipfile.ZipFile(zip_path) as source, zipfile.ZipFile(slimmed, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in sorted(source.infolist(), key=lambda i: i.filename):
+            if info.is_dir() or runtime_provided(info.filename):
+                continue
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            entry.create_system = 3  # Unix, so that Lambda reads the mode
+            entry.external_attr = (stat.S_IFREG | (0o755 if (info.external_attr >> 16) & 0o111 else 0o644)) << 16
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            out.writestr(entry, source.read(info))
+    slimmed.replace(zip_path)
+    return zip_size(zip_path)
+
+
+def zip_size(zip_path: Path) -> int:
+    """The zip's size in bytes (what Lambda counts against its limits)."""
+    return zip_path.stat().st_size
+
+
+def size_line(zip_path: Path, name: str = "deployment.zip") -> str:
+    """e.g. ``deployment.zip: 6.8 MB (limit 10 MB)``."""
+    return f"{name}: {zip_size(zip_path) / 1e6:.1f} MB (limit {ZIP_LIMIT_MB} MB)"
+
+
+def latest_zip(build_dir: Path = BUILD_DIR) -> Path | None:
+    """The most recently packaged deployment.zip under build/, if any."""
+    zips = sorted(build_dir.glob("*/package/deployment.zip"), key=lambda path: path.stat().st_mtime)
+    return zips[-1] if zips else None

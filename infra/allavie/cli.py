@@ -1,5 +1,6 @@
-"""``allavie``: the operator's command. Each sub-command lives in its own
-module with a ``register(subparsers)`` function; add new ones to COMMANDS."""
+"""``allavie``: the operator's command. Each group of sub-commands lives in its
+own module under ``allavie.commands`` with a ``register(subparsers)`` function;
+add new ones to COMMANDS. Commands that read the table take ``--local``."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ import importlib
 import sys
 
 COMMANDS = (
-    "allavie.dev",        # dev, init-table
-    "allavie.deploy",     # plan, deploy, destroy (AWS)
-    "allavie.ledger_cmd",  # ledger --year YYYY (bookkeeping export, CSV)
-    "allavie.rights_cmd",  # rights export|erase --email X, rights report --month YYYY-MM
-    "allavie.retention_cmd",  # retention --as-of YYYY-MM-DD [--apply]
+    "allavie.commands.dev",        # dev, init-table [--local], test-pay
+    "allavie.commands.deploy",     # plan, deploy, destroy (AWS)
+    "allavie.commands.ledger",     # ledger --year YYYY [--local] (bookkeeping export, CSV)
+    "allavie.commands.rights",     # rights export|erase --email X [--local], rights report --month YYYY-MM [--local]
+    "allavie.commands.retention",  # retention --as-of YYYY-MM-DD [--apply] [--local]
 )
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 import stripe
-from allavie import servers
+from allavie.local import servers
 from chalicelib.core.clock import STOCKHOLM, UTC
 from chalicelib.payments import ledger
 from chalicelib.store.models import Booking, Item, LedgerEntry, RefundClaim, WebhookEvent

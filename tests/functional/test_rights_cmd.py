@@ -7,7 +7,8 @@ import io
 import json
 
 import pytest
-from allavie import cli, rights_cmd
+from allavie import cli
+from allavie.commands import rights as rights_cmd
 from chalicelib.store.models import Customer, EmailKey, Item, RightsRequest
 from support.booking_data import answer, body, post
 

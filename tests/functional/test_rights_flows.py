@@ -177,7 +177,7 @@ def test_erasure_removes_everything_personal_keeps_a_balanced_ledger_and_revokes
     assert get(client, f"/bookings/{paid_id}", token=booking_link).status_code == 401
     assert post(client, "/me/erase", None, token=token).status_code == 401
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "infra"))
-    from allavie import rights_cmd
+    from allavie.commands import rights as rights_cmd
 
     out = io.StringIO()
     assert rights_cmd.export("ingrid@example.se", out, now=now()) is None and out.getvalue() == ""

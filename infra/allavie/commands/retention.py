@@ -2,43 +2,26 @@
 
     allavie retention --as-of YYYY-MM-DD            # list what would expire by the end of that day
     allavie retention --as-of YYYY-MM-DD --apply    # and delete it
-    allavie retention --as-of YYYY-MM-DD --local    # against `make dev`'s DynamoDB Local
+    allavie retention --as-of YYYY-MM-DD --local    # against `make dev`'s DynamoDB Local and outbox
 
 The same code path as the nightly sweeper and the TTL stream handler
 (``chalicelib.retention.sweeper``): a customer goes with their whole partition, their
 EmailKey, the local copies of their messages and the time locks of bookings
 ahead, and leaves a DeletionRecord without personal data. Lists ids and
 dates, never names, e-mail addresses or phone numbers. Reads the table named
-by ``TABLE_NAME`` (``DYNAMODB_ENDPOINT`` locally; AWS credentials in AWS).
+by ``TABLE_NAME`` with the AWS credentials and region of the shell, or with
+``--local`` make dev's (see commands/table.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 from collections import Counter
 from typing import TextIO
 
-from . import FUNCTIONS
-
-
-def _local(port: str | None = None) -> None:
-    """Point at the DynamoDB Local of ``make dev``, with the credentials it keeps its tables under."""
-    from .servers import LOCAL_CREDENTIALS
-
-    os.environ["DYNAMODB_ENDPOINT"] = f"http://127.0.0.1:{port or os.environ.get('DYNAMODB_PORT', '8002')}"
-    for name, value in LOCAL_CREDENTIALS.items():
-        os.environ.setdefault(name, value)
-
-
-def _domain() -> None:
-    if str(FUNCTIONS) not in sys.path:
-        sys.path.insert(0, str(FUNCTIONS))
-    from chalicelib.store import connection as db
-
-    db.bind()
+from . import table
 
 
 def _day(value: str) -> dt.date:
@@ -50,10 +33,9 @@ def _day(value: str) -> dt.date:
 
 def retention(as_of: dt.date, apply: bool, out: TextIO, *, now: dt.datetime | None = None) -> int:
     """List (and with ``apply`` delete) what expires by the end of ``as_of``; returns how many roots."""
-    _domain()
-    from chalicelib.core import clock
-    from chalicelib.retention import sweeper
+    from ..domain import clock, db, sweeper
 
+    db.bind()
     moment = now or clock.now()
     due = sweeper.expired(as_of)
     out.write(f"Expiring by the end of {as_of.isoformat()} (Europe/Stockholm): {len(due)}\n")
@@ -78,15 +60,7 @@ def retention(as_of: dt.date, apply: bool, out: TextIO, *, now: dt.datetime | No
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.local:
-        _local()
-    from pynamodb.exceptions import PynamoDBException
-
-    try:
-        retention(args.as_of, args.apply, sys.stdout)
-    except PynamoDBException as error:  # the operator gets one line, not a traceback
-        print(f"allavie retention: the table did not answer: {error}", file=sys.stderr)
-        return 2
+    retention(args.as_of, args.apply, sys.stdout)
     return 0
 
 
@@ -95,6 +69,5 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser.add_argument("--as-of", required=True, type=_day, metavar="YYYY-MM-DD",
                         help="the last day to include, in Stockholm time")
     parser.add_argument("--apply", action="store_true", help="delete it (otherwise only list)")
-    parser.add_argument("--local", action="store_true",
-                        help="use the DynamoDB Local of `make dev` (127.0.0.1:$DYNAMODB_PORT, default 8002)")
-    parser.set_defaults(func=run)
+    table.add_local_switch(parser)
+    parser.set_defaults(func=table.reads_the_table(run))

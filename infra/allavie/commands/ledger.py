@@ -2,8 +2,8 @@
 
 One row per payment and per refund (amounts in kronor, refunds negative),
 by date; no names, e-mail addresses or phone numbers, only booking and
-Stripe ids. Reads the table named by ``TABLE_NAME`` (``DYNAMODB_ENDPOINT``
-locally; AWS credentials and region in AWS).
+Stripe ids. Reads the table named by ``TABLE_NAME`` with the AWS credentials
+and region of the shell, or with ``--local`` make dev's (see commands/table.py).
 """
 
 from __future__ import annotations
@@ -14,16 +14,12 @@ import datetime as dt
 import sys
 from typing import TextIO
 
-from . import FUNCTIONS
+from . import table
 
 
 def export(year: int, out: TextIO, now: dt.datetime | None = None) -> int:
     """Write the year's rows as CSV with a total line; returns the number of rows."""
-    if str(FUNCTIONS) not in sys.path:
-        sys.path.insert(0, str(FUNCTIONS))
-    from chalicelib.core import clock
-    from chalicelib.payments import ledger
-    from chalicelib.store import connection as db
+    from ..domain import clock, db, ledger
 
     db.bind()
     moment = now or clock.now()
@@ -50,4 +46,5 @@ def _year(value: str) -> int:
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = sub.add_parser("ledger", help="print one year's payments and refunds as CSV (the bookkeeping export)")
     parser.add_argument("--year", type=_year, required=True, help="calendar year, e.g. 2026")
-    parser.set_defaults(func=run)
+    table.add_local_switch(parser)
+    parser.set_defaults(func=table.reads_the_table(run))

@@ -1,0 +1,28 @@
+"""The one door from infra/ into the Lambda's domain (``functions/chalicelib``).
+
+Every chalicelib name the operator's tooling uses is imported here and only
+here, so that a change of the domain's layout touches this file alone. Users
+import it when they run (``from allavie import domain``), not at start-up:
+``allavie --help`` and the deploy's AWS steps need none of it.
+
+The package ``chalicelib`` is installed in the venv (``pip install -e .``);
+``tests/functional/test_deploy_plan.py`` puts a fresh clone's ``functions/`` first
+on PYTHONPATH, so a plan always reads the domain of the tree it packages.
+"""
+
+from __future__ import annotations
+
+from chalicelib.core import clinic, clock, settings
+from chalicelib.core.clock import STOCKHOLM, local
+from chalicelib.payments import ledger
+from chalicelib.retention import sweeper
+from chalicelib.rights import erasure
+from chalicelib.rights import export as rights_export
+from chalicelib.rights import log as rights_log
+from chalicelib.rights import profile as rights
+from chalicelib.store import connection as db
+from chalicelib.store import lookups
+from chalicelib.store.models import Item
+
+__all__ = ["STOCKHOLM", "Item", "clinic", "clock", "db", "erasure", "ledger", "local", "lookups", "rights",
+           "rights_export", "rights_log", "settings", "sweeper"]
