@@ -5,8 +5,9 @@ asks for them: unit tests start nothing.
   the API reads (set in ``os.environ`` for in-process clients too).
 - ``table``: the table, emptied before each test.
 - ``client``: Chalice's in-process test client against those servers.
-- ``api_url``: ``chalice local`` as a real HTTP server (concurrency, browser).
-- ``outbox``: the messages the API wrote, newest last.
+- ``api_url``: ``chalice local`` as a real HTTP server (concurrency, browser), with the stream pump
+  that sends the outbox's messages.
+- ``outbox``: the messages the API sent, newest last (it drains the table's stream first).
 """
 
 from __future__ import annotations
@@ -86,8 +87,10 @@ def _empty_table() -> None:
 @pytest.fixture()
 def table(stack_env: dict[str, str], outbox_dir: Path) -> Iterator[None]:
     from chalicelib.store import connection as db
+    from support.outbox import settle
 
     db.bind()
+    settle()  # what the last test queued has gone out before its files and items are removed
     _empty_table()
     for file in outbox_dir.glob("*"):
         file.unlink()
@@ -105,8 +108,13 @@ def client(table: None) -> Iterator[object]:
 
 @pytest.fixture(scope="session")
 def api_url(stack_env: dict[str, str], api_port: int) -> Iterator[str]:
+    """``chalice local``, and beside it the stream pump that sends the outbox's messages (as in AWS)."""
+    from allavie.local import stream_pump
+
     server = servers.start_api(api_port, stack_env)
+    pump = stream_pump.start(stack_env)
     yield server.url
+    pump.stop()
     server.stop()
 
 

@@ -14,6 +14,7 @@ COMMANDS = (
     "allavie.commands.ledger",     # ledger --year YYYY [--local] (bookkeeping export, CSV)
     "allavie.commands.rights",     # rights export|erase --email X [--local], rights report --month YYYY-MM [--local]
     "allavie.commands.retention",  # retention --as-of YYYY-MM-DD [--apply] [--local]
+    "allavie.commands.messages",   # messages failed|resend ID [--local] (the outbox's dead letters)
 )
 
 

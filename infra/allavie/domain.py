@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from chalicelib.core import clinic, clock, settings
 from chalicelib.core.clock import STOCKHOLM, local
+from chalicelib.messages import outbox
 from chalicelib.payments import ledger
 from chalicelib.retention import sweeper
 from chalicelib.rights import erasure
@@ -24,5 +25,5 @@ from chalicelib.store import connection as db
 from chalicelib.store import lookups
 from chalicelib.store.models import Item
 
-__all__ = ["STOCKHOLM", "Item", "clinic", "clock", "db", "erasure", "ledger", "local", "lookups", "rights",
+__all__ = ["STOCKHOLM", "Item", "clinic", "clock", "db", "erasure", "ledger", "local", "lookups", "outbox", "rights",
            "rights_export", "rights_log", "settings", "sweeper"]

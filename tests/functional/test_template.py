@@ -179,12 +179,37 @@ def test_no_wildcard_resource_where_a_resource_can_be_named(cf):
                         assert not _has_resource_types(action, data) or action in denied, f"{role_id}: {action} on *"
 
 
-def test_stream_permissions_only_for_the_stream_reader(cf):
+STREAM_READERS = ("Cascade", "SendMessages")  # the TTL cascade and the outbox's sender
+
+
+def test_stream_permissions_only_for_the_stream_readers(cf):
     for role_id, role in resources_of(cf, "AWS::IAM::Role").items():
         text = json.dumps(role)
         reads = "dynamodb:GetRecords" in text
-        assert reads == role_id.startswith("Cascade"), role_id
+        assert reads == role_id.startswith(STREAM_READERS), role_id
         assert "dynamodb:Scan" not in text
+
+
+def test_the_outbox_sender_reads_the_tables_stream_and_may_send_mail_and_sms(cf):
+    functions = resources_of(cf, "AWS::Lambda::Function")
+    sender = next(name for name in functions if name.startswith("SendMessages"))
+    mappings = [m["Properties"] for m in resources_of(cf, "AWS::Lambda::EventSourceMapping").values()]
+    wired = [m for m in mappings if m["FunctionName"] == {"Ref": sender}]
+    assert len(wired) == 1 and wired[0]["EventSourceArn"] == {"Fn::GetAtt": ["Table", "StreamArn"]}
+    role = resources_of(cf, "AWS::IAM::Role")[functions[sender]["Properties"]["Role"]["Fn::GetAtt"][0]]
+    actions = {a for p in role["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"]
+               if s["Effect"] == "Allow" for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
+    assert {"ses:SendRawEmail", "sns:Publish", "dynamodb:GetRecords", "dynamodb:UpdateItem", "dynamodb:Query"} <= actions
+    # and the retry runs on a schedule
+    assert any(name.startswith("RetryMessages") for name in functions)
+
+
+def test_an_unknown_path_is_a_404_in_the_error_shape(cf):
+    [api] = resources_of(cf, "AWS::ApiGateway::RestApi").values()
+    response = api["Properties"]["Body"]["x-amazon-apigateway-gateway-responses"]["MISSING_AUTHENTICATION_TOKEN"]
+    assert str(response["statusCode"]) == "404"
+    body = json.loads(response["responseTemplates"]["application/json"])
+    assert body["error"]["code"] == "not_found" and body["error"]["fields"] == {}
 
 
 # --- the site: bucket, CDN, headers -----------------------------------------------------------

@@ -1,14 +1,53 @@
-"""Read what the API wrote to the local outbox, as a person would open it."""
+"""Read what the API sent to the local outbox, as a person would open it.
+
+Messages leave through the table's stream (the transactional outbox), so each read first hands
+the stream's new records to the app's handlers in this process (``settle``) and waits, bounded,
+for the ones another reader (the stream pump beside ``chalice local``) has taken.
+"""
 
 from __future__ import annotations
 
 import email
 import email.policy
+import os
 import re
+import time
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 LINK = re.compile(r"https?://[^\s\"'<>]+")
+SETTLE_SECONDS = 10.0
+_pumps: dict[tuple[str, str], Any] = {}
+
+
+def settle(timeout: float = SETTLE_SECONDS) -> list[dict[str, Any]]:
+    """Drain the stream of the table the environment names once; then wait until every message seen
+    queued there has had its attempt (sent, or waiting for a retry). Returns the records drained."""
+    from allavie.local import stream_pump
+    from chalicelib.store import connection
+    from chalicelib.store.models import Message
+
+    key = (os.environ.get("DYNAMODB_ENDPOINT", ""), os.environ.get("TABLE_NAME", "allavie"))
+    if key not in _pumps:
+        _pumps[key] = stream_pump.from_environment()
+    records = _pumps[key].drain()
+    connection.bind()
+    queued = {(r["dynamodb"]["Keys"]["pk"]["S"], r["dynamodb"]["Keys"]["sk"]["S"]) for r in records
+              if (r["dynamodb"].get("NewImage") or {}).get("status", {}).get("S") == "queued"}
+    deadline = time.monotonic() + timeout
+    while queued and time.monotonic() < deadline:
+        for pk, sk in list(queued):
+            try:
+                message = Message.get(pk, sk, consistent_read=True)
+            except Message.DoesNotExist:
+                queued.discard((pk, sk))
+                continue
+            if message.status != "queued" or message.lease_until is None:
+                queued.discard((pk, sk))
+        if queued:
+            time.sleep(0.05)
+    return records
 
 
 class Outbox:
@@ -16,6 +55,7 @@ class Outbox:
         self.directory = directory
 
     def emails(self) -> list[EmailMessage]:
+        settle()
         messages = []
         for path in sorted(self.directory.glob("*.eml"), key=lambda p: (p.stat().st_mtime_ns, p.name)):
             with path.open("rb") as handle:
@@ -24,6 +64,7 @@ class Outbox:
         return messages  # type: ignore[return-value]
 
     def sms(self) -> list[str]:
+        settle()
         return [p.read_text(encoding="utf-8") for p in sorted(self.directory.glob("*.sms"), key=lambda p: p.stat().st_mtime_ns)]
 
     def emails_to(self, address: str) -> list[EmailMessage]:

@@ -127,7 +127,7 @@ def test_outbox_files_start_with_the_customer_id_and_can_be_erased(tmp_path: Pat
     outbox = OutboxTransport(tmp_path)
     mail = booking_mail.compose("reminder", facts(), now=NOW)
     message = messages.build_email(customer(), mail.subject, mail.text, mail.html, now=NOW)
-    eml = outbox.send_email(message, "c0ffee")
+    eml = outbox.send_email(message.as_bytes(), "info@allavieclinic.com", "astrid@example.se", "c0ffee")
     sms = outbox.send_sms("+46701234567", booking_mail.reminder_sms(facts()), "c0ffee", NOW)
     other = outbox.send_sms("+46701234568", "hej", "beef", NOW)
     assert eml.startswith("c0ffee-") and eml.endswith(".eml") and sms.startswith("c0ffee-") and sms.endswith(".sms")

@@ -106,6 +106,8 @@ def check_start(clinic: Clinic, service: Service, start: dt.datetime, now: dt.da
         return "not_a_slot"
     if start < earliest(clinic, now):
         return "too_soon"
+    if start > clinic.rules.horizon(now):
+        return "too_far"
     return None
 
 
@@ -147,12 +149,12 @@ def free_slots(
     """Bookable times of ``service`` from ``first`` to ``last`` (Stockholm dates, inclusive)."""
     candidates = (staff_id,) if staff_id else service.staff
     taken = taken_units(locks, now)
-    not_before = earliest(clinic, now)
+    not_before, not_after = earliest(clinic, now), clinic.rules.horizon(now)
     duration = dt.timedelta(minutes=service.duration_minutes)
     slots = []
     for day in days(first, last):
         for start in day_starts(clinic, service, day):
-            if start < not_before:
+            if start < not_before or start > not_after:
                 continue
             free = free_staff(clinic, service, start, candidates, taken)
             if free:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ..core import clinic as clinic_module
 from ..core.clinic import Clinic
 from ..core.errors import Conflict, Invalid
+from ..messages import add as add_message
 from ..payments.types import RefundResult
 from ..retention import dates as retention
 from ..retention.expiry import refresh as refresh_expiry
@@ -22,7 +23,7 @@ from ..store.models import Booking, Customer, SlotLock
 from ..store.tx import Tx, backoff
 from . import availability, consultations
 from .locks import LOCK_KEEP, day_keys, lock_free, lock_item, lock_ours
-from .notify import quietly, send_booking_mail
+from .notify import booking_mail, quietly
 
 MAX_ATTEMPTS = 8  # transactions per request before giving up on a contended slot
 
@@ -54,7 +55,7 @@ def reschedule(customer: Customer, booking: Booking, new_start: dt.datetime, sta
     keep_until = max(booking.expires_at or now, retention.customer_expiry([(new_start, False)], now))
     basis = None
     if service.regulated:  # lag (2021:363): the new time, too, must follow a consultation
-        basis = consultations.require(clinic, service, new_start, lookups.open_holds(booking.customer_id, now), now,
+        basis = consultations.require(clinic, service, new_start, consultations.bookings_of(booking.customer_id, now), now,
                                       exclude=booking.booking_id)
     taken: set[str] = set()
     for attempt in range(1, MAX_ATTEMPTS + 1):
@@ -72,6 +73,13 @@ def reschedule(customer: Customer, booking: Booking, new_start: dt.datetime, sta
                 tx.put("lock", lock_item(target, unit, booking.booking_id, None, new_end + LOCK_KEEP), lock_free(now))
         day_pk, day_sk = day_keys(clinic, new_start, booking.booking_id)
         relied = consultations.guard_move(tx, booking.customer_id, basis) if basis is not None else []
+        moved = Booking.from_raw_data(booking.serialize())  # as it will be written: no read after the write
+        moved.start, moved.end, moved.staff_id, moved.locked_units = new_start, new_end, target, len(new_units)
+        moved.gsi1pk, moved.gsi1sk, moved.updated_at, moved.reminder_sent_at = day_pk, day_sk, now, None
+        moved.expires_at = keep_until
+        if basis is not None:
+            moved.basis_kind, moved.basis_booking_id, moved.flag, moved.flagged_at = basis.kind, basis.booking_id, None, None
+        add_message(tx, booking_mail("reschedule", moved, customer, now))
         tx.update("booking", Booking(*Booking.key(booking.customer_id, booking.booking_id)), [
             Booking.start.set(new_start), Booking.end.set(new_end), Booking.staff_id.set(target),
             Booking.locked_units.set(len(new_units)), Booking.gsi1pk.set(day_pk), Booking.gsi1sk.set(day_sk),
@@ -84,7 +92,7 @@ def reschedule(customer: Customer, booking: Booking, new_start: dt.datetime, sta
             if failed.failed("booking") or failed.failed("old_lock"):
                 raise Conflict() from None  # changed meanwhile (moved or cancelled from another tab)
             if failed.failed("basis"):  # the consultation relied on changed meanwhile: decide again
-                basis = consultations.require(clinic, service, new_start, lookups.open_holds(booking.customer_id, now),
+                basis = consultations.require(clinic, service, new_start, consultations.bookings_of(booking.customer_id, now),
                                               now, exclude=booking.booking_id)
                 continue
             if failed.failed("lock"):
@@ -92,15 +100,8 @@ def reschedule(customer: Customer, booking: Booking, new_start: dt.datetime, sta
                 continue
             backoff(attempt)
             continue
-        moved = Booking.from_raw_data(booking.serialize())  # as written: no read after the write
-        moved.start, moved.end, moved.staff_id, moved.locked_units = new_start, new_end, target, len(new_units)
-        moved.gsi1pk, moved.gsi1sk, moved.updated_at, moved.reminder_sent_at = day_pk, day_sk, now, None
-        moved.expires_at = keep_until
-        if basis is not None:
-            moved.basis_kind, moved.basis_booking_id, moved.flag, moved.flagged_at = basis.kind, basis.booking_id, None, None
-        quietly(send_booking_mail, "reschedule", moved, now, customer)
         quietly(consultations.after_change, moved, now, customer)  # a consultation moved: its treatments decided again
-        quietly(refresh_expiry, booking.customer_id, now)  # after the mail: its Message record moves too
+        quietly(refresh_expiry, booking.customer_id, now)  # its Message moves with the rest
         return moved
     raise Conflict("slot_taken")
 
@@ -140,8 +141,11 @@ def _cancel(clinic: Clinic, booking: Booking, now: dt.datetime, *, customer: Cus
                 tx.delete("lock", SlotLock(*SlotLock.key(booking.staff_id, unit)), lock_ours(booking.booking_id))
         tx.update("booking", Booking(*Booking.key(booking.customer_id, booking.booking_id)), [
             Booking.status.set("cancelled"), Booking.cancelled_at.set(now), Booking.updated_at.set(now),
-            Booking.hold_until.remove(),
+            Booking.hold_until.remove(), Booking.hold_by.remove(),
         ], (Booking.status == booking.status) & (Booking.start == booking.start))
+        if follow_up and customer is not None and booking.status == "confirmed":
+            add_message(tx, booking_mail("cancellation", _as_cancelled(booking, now), customer, now,
+                                         _refund_due(booking) or None))
         try:
             tx.commit()
         except ConditionFailed as failed:
@@ -160,9 +164,7 @@ def _cancel(clinic: Clinic, booking: Booking, now: dt.datetime, *, customer: Cus
         break
     else:
         raise Conflict()
-    was_confirmed = booking.status == "confirmed"
-    cancelled = Booking.from_raw_data(booking.serialize())  # as written: no read after the write
-    cancelled.status, cancelled.cancelled_at, cancelled.updated_at, cancelled.hold_until = "cancelled", now, now, None
+    cancelled = _as_cancelled(booking, now)
     refund = None
     if cancelled.payment_intent_id:
         from ..payments import refunds  # stripe is imported only where payments happen (cold start)
@@ -170,9 +172,23 @@ def _cancel(clinic: Clinic, booking: Booking, now: dt.datetime, *, customer: Cus
         refund = refunds.refund_on_cancel(cancelled, now)
     if not follow_up:
         return Cancelled(cancelled, refund)
-    if was_confirmed:
-        refunded = int(getattr(refund, "amount_sek", 0) or 0) or None
-        quietly(send_booking_mail, "cancellation", cancelled, now, customer, refunded)
+    if booking.status == "confirmed":
         quietly(consultations.after_change, cancelled, now, customer)  # a consultation gone: its treatments flagged
-    quietly(refresh_expiry, booking.customer_id, now)  # after the mail: its Message record moves too
+    quietly(refresh_expiry, booking.customer_id, now)  # its Message moves with the rest
     return Cancelled(cancelled, refund)
+
+
+def _as_cancelled(booking: Booking, now: dt.datetime) -> Booking:
+    """The booking as the cancel writes it (no read after the write)."""
+    cancelled = Booking.from_raw_data(booking.serialize())
+    cancelled.status, cancelled.cancelled_at, cancelled.updated_at, cancelled.hold_until = "cancelled", now, now, None
+    cancelled.hold_by = None
+    return cancelled
+
+
+def _refund_due(booking: Booking) -> int:
+    """What a cancellation in time gives back (payments.refunds makes it after the commit): what was
+    paid and not refunded yet. The e-mail, written with the cancellation, says this amount."""
+    if not booking.payment_intent_id:
+        return 0
+    return max(int(booking.paid_sek or 0) - int(booking.refunded_sek or 0), 0)

@@ -1,23 +1,26 @@
 """The rule of lag (2021:363) where bookings are made and changed (the rule itself is ``regulated``).
 
-- Booking or moving a regulated treatment: the customer's partition is read once (the Query that
-  also counts their holds, found through the EmailKey; a new customer has none), the rule decides,
-  and the transaction condition-checks the consultation (or completed treatment) it relied on, so
-  one cancelled or moved at the same moment makes the transaction fail and the rule decide again.
-- After a consultation is cancelled or moved: the customer's regulated treatments to come are
-  decided again; those the rule no longer allows are flagged (``Booking.flag``) and the customer is
-  told what to do; a flag is cleared when a new consultation allows the treatment again.
-- After a consultation is booked: the written information is e-mailed and recorded on the booking.
+- Booking or moving a regulated treatment: the customer's partition is read once (for a booking, the
+  Query that also gives the limits, found through the EmailKey; a new customer has none), the rule
+  decides, and the transaction condition-checks the consultation (or completed treatment) it relied
+  on, so one cancelled or moved at the same moment makes the transaction fail and the rule decide again.
+- Confirming a consultation: the written information is a queued e-mail in the same transaction, and
+  the booking records ``information_sent_at`` with it.
+- After a consultation is cancelled or moved: the customer's regulated treatments to come are decided
+  again; a treatment the rule no longer allows is flagged (``Booking.flag``) in one transaction with
+  the e-mail that tells the customer what to do; a flag is cleared when a consultation allows the
+  treatment again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
+from collections.abc import Iterable
 
 from ..core import clinic as clinic_module
 from ..core.clinic import Clinic, Service
 from ..core.errors import Conflict
+from ..messages import add as add_message
 from ..store import lookups
 from ..store.errors import ConditionFailed
 from ..store.models import Booking, Customer
@@ -26,16 +29,27 @@ from ..store.tx import Tx, update
 from . import information, locks, regulated
 from .regulated import BETANKETID_DAYS, Basis
 
-log = logging.getLogger(__name__)
+__all__ = ["Basis", "after_booked", "after_change", "bookings_of", "guard", "guard_move", "inform", "relevant",
+           "require", "review"]
 SEARCH_WINDOWS = 4  # windows of max_range_days searched for the first free consultation (about eight months)
 
 
-def require(clinic: Clinic, service: Service, start: dt.datetime, read: lookups.Holds | None, now: dt.datetime,
+def relevant(service: Service) -> tuple[str, ...]:
+    """The treatments whose bookings the rule reads for ``service``: itself (a repeat) and its consultation."""
+    return (service.id, service.requires) if service.regulated and service.requires else ()
+
+
+def bookings_of(customer_id: str, now: dt.datetime) -> list[Booking]:
+    """The customer's live bookings: one consistent Query of their partition (pattern 4)."""
+    return [item for item in lookups.partition(customer_id, now) if isinstance(item, Booking)]
+
+
+def require(clinic: Clinic, service: Service, start: dt.datetime, bookings: Iterable[Booking], now: dt.datetime,
             exclude: str | None = None) -> Basis:
-    """What allows booking ``service`` at ``start`` for the customer whose partition ``read`` is (None: a
+    """What allows booking ``service`` at ``start`` for the customer whose ``bookings`` these are (none: a
     new customer), or 409 ``consultation_required`` with ``earliest``: two days after their consultation
     if they have one, else two days after the first free consultation."""
-    bookings = read.bookings if read is not None else ()
+    bookings = list(bookings)
     found = regulated.basis(clinic, service, start, bookings, exclude)
     if found is not None:
         return found
@@ -94,75 +108,76 @@ def is_consultation(clinic: Clinic, booking: Booking) -> bool:
 
 def after_change(changed: Booking, now: dt.datetime, customer: Customer | None = None) -> list[Booking]:
     """After a consultation was cancelled or moved: decide each regulated treatment to come again.
-    Returns the bookings flagged now (each customer told once)."""
+    Returns the bookings flagged now (each customer told once, in the transaction that flags)."""
     clinic = clinic_module.current()
     if not is_consultation(clinic, changed):
         return []
     return review(clinic, changed.customer_id, now, customer)
 
 
+def after_booked(booking: Booking, now: dt.datetime) -> list[Booking]:
+    """After a consultation was confirmed: clear the flag of the treatments it allows again."""
+    clinic = clinic_module.current()
+    if not is_consultation(clinic, booking):
+        return []
+    return review(clinic, booking.customer_id, now)
+
+
 def review(clinic: Clinic, customer_id: str, now: dt.datetime, customer: Customer | None = None) -> list[Booking]:
     """One Query of the customer's partition; flag what the rule no longer allows, clear what it allows."""
-    read = lookups.open_holds(customer_id, now)
+    items = lookups.partition(customer_id, now)
+    bookings = [item for item in items if isinstance(item, Booking)]
+    profile = customer or next((item for item in items if isinstance(item, Customer)), None)
     flagged = []
-    for booking in read.bookings:
+    for booking in bookings:
         service = regulated.regulated_service(clinic, booking)
         lapsed = booking.status == "awaiting_payment" and (booking.hold_until is None or booking.hold_until <= now)
         if service is None or booking.status not in regulated.OPEN or booking.start <= now or lapsed:
             continue  # only treatments to come that still hold their time
-        found = regulated.basis(clinic, service, booking.start, read.bookings, exclude=booking.booking_id)
-        if found is None and not booking.flag:
-            if _write(booking, [Booking.flag.set("consultation_required"), Booking.flagged_at.set(now)],
-                      Booking.flag.does_not_exist()):
+        found = regulated.basis(clinic, service, booking.start, bookings, exclude=booking.booking_id)
+        if found is None and not booking.flag and profile is not None:
+            if _flag(clinic, booking, profile, now):
                 flagged.append(booking)
         elif found is not None and (booking.flag or booking.basis_booking_id != found.booking_id):
-            _write(booking, basis_actions(found), None)
-    profile = customer or read.profile
-    for booking in flagged:
-        if profile is not None:
-            try:
-                information.send_flagged(booking, profile, now)
-            except Exception:  # noqa: BLE001 - the flag stands; the log says which e-mail did not go
-                log.exception("the e-mail about flagged booking %s failed", booking.booking_id)
+            _write(booking, basis_actions(found))
     return flagged
 
 
-def _write(booking: Booking, actions: list[Action], condition: Condition | None) -> bool:
-    """A conditional update of a treatment still as it was read (not moved, cancelled or completed)."""
-    unchanged = (Booking.status == booking.status) & (Booking.start == booking.start)
+def _unchanged(booking: Booking) -> Condition:
+    """A treatment still as it was read (not moved, cancelled or completed meanwhile)."""
+    return (Booking.status == booking.status) & (Booking.start == booking.start)
+
+
+def _flag(clinic: Clinic, booking: Booking, customer: Customer, now: dt.datetime) -> bool:
+    """Flag the treatment and queue the e-mail that tells the customer what to do: both or neither."""
+    tx = Tx()
+    tx.update("booking", Booking(*Booking.key(booking.customer_id, booking.booking_id)),
+              [Booking.flag.set("consultation_required"), Booking.flagged_at.set(now)],
+              _unchanged(booking) & Booking.flag.does_not_exist())
+    add_message(tx, information.flagged_mail(booking, customer, now, clinic))
     try:
-        update(booking, actions, unchanged & condition if condition is not None else unchanged)
+        tx.commit()
+    except ConditionFailed:
+        return False  # changed meanwhile, or flagged by another review
+    return True
+
+
+def _write(booking: Booking, actions: list[Action]) -> bool:
+    try:
+        update(booking, actions, _unchanged(booking))
     except ConditionFailed:
         return False
     return True
 
 
-# --- after a consultation is booked ---------------------------------------------------------------------
+# --- when a consultation is confirmed -------------------------------------------------------------------
 
 
-def after_booked(booking: Booking, now: dt.datetime, customer: Customer | None = None) -> None:
-    """A consultation confirmed: e-mail the written information once (recorded on the booking), and
-    clear the flag of treatments it allows again."""
-    clinic = clinic_module.current()
+def inform(tx: Tx, clinic: Clinic, booking: Booking, customer: Customer, now: dt.datetime) -> bool:
+    """For a consultation being confirmed: its written information goes into ``tx`` as a queued e-mail,
+    and ``booking`` (the item as it will be written) records ``information_sent_at``. False otherwise."""
     if not is_consultation(clinic, booking):
-        return
-    profile = customer or lookups.profile(booking.customer_id, now)
-    if profile is None:
-        return
-    if claim_information(booking, now):
-        try:
-            information.send_information(booking, profile, now, clinic)
-        except Exception:
-            update(booking, [Booking.information_sent_at.remove()], Booking.information_sent_at == now)
-            raise
-    review(clinic, booking.customer_id, now, profile)
-
-
-def claim_information(booking: Booking, now: dt.datetime) -> bool:
-    """Mark the information as sent before sending it, so that it goes once (removed if sending fails)."""
-    try:
-        update(booking, [Booking.information_sent_at.set(now)],
-               Booking.pk.exists() & Booking.information_sent_at.does_not_exist())
-    except ConditionFailed:
         return False
+    add_message(tx, information.information_mail(booking, customer, now, clinic), "information")
+    booking.information_sent_at = now
     return True

@@ -19,7 +19,7 @@ from ..core.clinic import Clinic, Service
 from ..core.clinic.injections import CLINIC_POINTS, TREATMENT_POINTS
 from ..messages import layout
 from ..messages.dates import MONTHS, WEEKDAYS, when
-from ..store.models import Booking, Customer
+from ..store.models import Booking, Customer, Message
 from .mail import Mail
 from .notify import manage_url
 from .regulated import BETANKETID_DAYS
@@ -173,17 +173,17 @@ def compose_information(clinic: Clinic, consultation: Service, start: dt.datetim
     return Mail(_t(lang, "info.subject"), "\n".join(text) + "\n", "\n".join(markup), ())
 
 
-def send_information(booking: Booking, customer: Customer, now: dt.datetime, clinic: Clinic | None = None) -> None:
-    """E-mail the written information after a consultation was booked (recorded as purpose ``information``)."""
+def information_mail(booking: Booking, customer: Customer, now: dt.datetime, clinic: Clinic | None = None) -> Message:
+    """The written information after a consultation was booked, as a queued Message (purpose ``information``)
+    for the transaction that confirms the consultation."""
     clinic = clinic or clinic_module.current()
     consultation = clinic.service(booking.service_id)
-    if consultation is None:
-        return
+    assert consultation is not None
     lang = customer.language or booking.language
     mail = compose_information(clinic, consultation, booking.start, customer.name, lang,
                                manage_url(booking, customer) if booking.start > now else None)
-    messages.send_email(customer, "information", mail.subject, mail.text, mail.html, booking_id=booking.booking_id,
-                        now=now)
+    return messages.email(customer, "information", mail.subject, mail.text, mail.html, booking_id=booking.booking_id,
+                          now=now)
 
 
 def compose_flagged(clinic: Clinic, service: Service, start: dt.datetime, end: dt.datetime, name: str,
@@ -215,14 +215,14 @@ def compose_flagged(clinic: Clinic, service: Service, start: dt.datetime, end: d
     return Mail(subject, "\n".join(text) + "\n", "\n".join(markup), ())
 
 
-def send_flagged(booking: Booking, customer: Customer, now: dt.datetime) -> None:
-    """Tell the customer that their treatment is flagged, and what to do (purpose ``consultation_required``)."""
-    clinic = clinic_module.current()
+def flagged_mail(booking: Booking, customer: Customer, now: dt.datetime, clinic: Clinic | None = None) -> Message:
+    """What a customer is told when their treatment is flagged, as a queued Message (purpose
+    ``consultation_required``) for the transaction that flags it."""
+    clinic = clinic or clinic_module.current()
     service = clinic.service(booking.service_id)
-    if service is None:
-        return
+    assert service is not None
     lang = customer.language or booking.language
     mail = compose_flagged(clinic, service, booking.start, booking.end, customer.name, lang,
                            manage_url(booking, customer), now.astimezone(clinic.tz).date())
-    messages.send_email(customer, "consultation_required", mail.subject, mail.text, mail.html,
-                        booking_id=booking.booking_id, now=now)
+    return messages.email(customer, "consultation_required", mail.subject, mail.text, mail.html,
+                          booking_id=booking.booking_id, now=now)

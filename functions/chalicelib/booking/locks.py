@@ -71,6 +71,8 @@ def check_range(clinic: Clinic, first: dt.date, last: dt.date, now: dt.datetime)
         raise Invalid(fields={"from": "past"})
     if (last - first).days + 1 > clinic.rules.max_range_days:
         raise Invalid(fields={"to": "range_too_long"})
+    if first > clinic.rules.horizon(now).astimezone(clinic.tz).date():
+        raise Invalid(fields={"from": "too_far"})  # nothing is offered that far ahead
 
 
 def day_keys(clinic: Clinic, start: dt.datetime, booking_id: str) -> tuple[str, str]:

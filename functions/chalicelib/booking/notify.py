@@ -1,4 +1,5 @@
-"""What a booking tells its customer: the manage link, and the e-mails about it.
+"""What a booking tells its customer: the manage link, and the e-mails about it (each one a
+queued Message written in the transaction of the change it tells about).
 
 Work that follows a committed booking change must not turn its answer into a
 500: ``quietly`` logs what did not follow and lets the change stand.
@@ -16,8 +17,7 @@ from ..core import clinic as clinic_module
 from ..core.clinic import Clinic
 from ..links import tokens, urls
 from ..marketing import double_opt_in
-from ..store import lookups
-from ..store.models import Booking, Customer
+from ..store.models import Booking, Customer, Message
 from .mail import BookingFacts, compose
 
 log = logging.getLogger(__name__)
@@ -58,19 +58,12 @@ def facts(booking: Booking, customer: Customer, clinic: Clinic, with_link: bool,
     )
 
 
-def send_booking_mail(kind: str, booking: Booking, now: dt.datetime, customer: Customer | None = None,
-                      refund_sek: int | None = None) -> None:
-    """confirmation | reschedule | cancellation | reminder, in the customer's language."""
+def booking_mail(kind: str, booking: Booking, customer: Customer, now: dt.datetime,
+                 refund_sek: int | None = None) -> Message:
+    """confirmation | reschedule | cancellation | reminder, in the customer's language, as a queued
+    Message for the transaction of the change it tells about (``messages.add``)."""
     clinic = clinic_module.current()
-    customer = customer or lookups.profile(booking.customer_id, now)
-    if customer is None:
-        return  # erased meanwhile: nobody to write to
     mail = compose(kind, facts(booking, customer, clinic, with_link=kind != "cancellation",
                                confirming=kind == "confirmation", now=now), now=now, refund_sek=refund_sek)
-    messages.send_email(customer, kind, mail.subject, mail.text, mail.html, mail.attachments,
-                        booking_id=booking.booking_id, now=now)
-
-
-def send_confirmation(booking: Booking, now: dt.datetime, customer: Customer | None = None) -> None:
-    """The confirmation e-mail with the .ics and the manage link (also after a payment)."""
-    quietly(send_booking_mail, "confirmation", booking, now, customer)
+    return messages.email(customer, kind, mail.subject, mail.text, mail.html, mail.attachments,
+                          booking_id=booking.booking_id, now=now)

@@ -16,15 +16,18 @@ import datetime as dt
 import logging
 
 from ..core import clinic as clinic_module
+from ..messages import add as add_message
 from ..payments import gateway, ledger, refunds, webhooks
+from ..payments.types import Paid
 from ..retention.expiry import refresh as refresh_expiry
 from ..store import lookups
 from ..store.errors import ConditionFailed
 from ..store.models import Booking, SlotLock
+from ..store.table import Action
 from ..store.tx import Tx
 from . import availability, consultations
 from .locks import lock_ours
-from .notify import quietly, send_confirmation
+from .notify import booking_mail, quietly
 
 log = logging.getLogger(__name__)
 
@@ -40,19 +43,26 @@ def confirm_payment(customer_id: str, booking_id: str, payment_intent_id: str, a
     if booking is None or booking.status != "awaiting_payment" or booking.payment_intent_id != payment_intent_id:
         return None
     clinic = clinic_module.current()
+    customer = lookups.profile(customer_id, now)
     tx = Tx()
     for unit in availability.units_from(clinic, booking.start, int(booking.locked_units)):
         tx.update("lock", SlotLock(*SlotLock.key(booking.staff_id, unit)), [SlotLock.hold_until.remove()],
                   lock_ours(booking_id))
-    tx.update("booking", Booking(*Booking.key(customer_id, booking_id)), [
-        Booking.status.set("confirmed"), Booking.paid_sek.set(int(amount_sek)), Booking.hold_until.remove(),
-        Booking.updated_at.set(now),
-    ], (Booking.status == "awaiting_payment") & (Booking.payment_intent_id == payment_intent_id))
+    actions: list[Action] = [Booking.status.set("confirmed"), Booking.paid_sek.set(int(amount_sek)), Booking.hold_until.remove(),
+               Booking.hold_by.remove(), Booking.updated_at.set(now)]
+    confirmed = Booking.from_raw_data(booking.serialize())  # as written: the confirmation goes with it
+    confirmed.status, confirmed.paid_sek, confirmed.hold_until, confirmed.hold_by = "confirmed", int(amount_sek), None, None
+    confirmed.updated_at = now
+    if customer is not None:
+        add_message(tx, booking_mail("confirmation", confirmed, customer, now))
+        if consultations.inform(tx, clinic, confirmed, customer, now):  # a consultation's written information
+            actions.append(Booking.information_sent_at.set(now))
+    tx.update("booking", Booking(*Booking.key(customer_id, booking_id)), actions,
+              (Booking.status == "awaiting_payment") & (Booking.payment_intent_id == payment_intent_id))
     try:
         tx.commit()
     except ConditionFailed:
         return None
-    confirmed = lookups.booking(customer_id, booking_id, now)
     quietly(refresh_expiry, customer_id, now)
     return confirmed
 
@@ -76,12 +86,18 @@ def payment_succeeded(payment_intent_id: str, now: dt.datetime) -> str:
     booking = lookups.booking(paid.customer_id, paid.booking_id, now)
     if _paid_by(booking, payment_intent_id):
         return "already_confirmed"  # confirmed before (perhaps since completed or cancelled)
+    if booking is not None and booking.status == "awaiting_payment" and not _pays_for(paid, booking):
+        # Not what the booking costs (an intent altered after it was made, another currency): it pays for
+        # nothing. The money goes back and the hold lapses as an unpaid one.
+        refund = refunds.refund_unbooked(paid, paid.booking_id, now)
+        log.warning("payment %s of %s %s for booking %s does not match its prepayment of %s SEK; refunded %s",
+                    payment_intent_id, paid.amount_ore, paid.currency, paid.booking_id, booking.prepayment_sek, refund)
+        return "amount_mismatch"
     if booking is not None and booking.status == "awaiting_payment":
         confirmed = confirm_payment(paid.customer_id, paid.booking_id, payment_intent_id,
                                     gateway.to_sek(paid.amount_ore), now)
         if confirmed is not None:
-            send_confirmation(confirmed, now)
-            quietly(consultations.after_booked, confirmed, now)  # a prepaid consultation's written information
+            quietly(consultations.after_booked, confirmed, now)  # a consultation: treatments it allows lose their flag
             return "confirmed"
         if _paid_by(lookups.booking(paid.customer_id, paid.booking_id, now), payment_intent_id):
             return "already_confirmed"  # another delivery confirmed it between our read and our write
@@ -91,6 +107,11 @@ def payment_succeeded(payment_intent_id: str, now: dt.datetime) -> str:
     log.warning("payment %s for booking %s found no hold to confirm; refunded %s",
                 payment_intent_id, paid.booking_id, refund)
     return "refunded"
+
+
+def _pays_for(paid: Paid, booking: Booking) -> bool:
+    """The payment is exactly the booking's prepayment, in kronor."""
+    return paid.currency == gateway.CURRENCY and paid.amount_ore == gateway.to_ore(int(booking.prepayment_sek or 0))
 
 
 def _paid_by(booking: Booking | None, payment_intent_id: str) -> bool:

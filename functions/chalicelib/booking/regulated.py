@@ -151,11 +151,11 @@ def confirm_before_completion(booking: Booking, staff_member: Staff | None, age_
     clinic = clinic or clinic_module.current()
     if booking.consent_at is not None and booking.age_checked_at is not None:
         return booking
-    read = lookups.open_holds(booking.customer_id, now)
-    current = next((b for b in read.bookings if b.booking_id == booking.booking_id), None)
+    bookings = [item for item in lookups.partition(booking.customer_id, now) if isinstance(item, Booking)]
+    current = next((b for b in bookings if b.booking_id == booking.booking_id), None)
     if current is None:
         raise Conflict()
-    check_confirmation(clinic, current, staff_member, age_checked, consent_after_betanketid, read.bookings, now)
+    check_confirmation(clinic, current, staff_member, age_checked, consent_after_betanketid, bookings, now)
     assert staff_member is not None
     try:
         update(current, [Booking.age_checked_by.set(staff_member.id), Booking.age_checked_at.set(now),

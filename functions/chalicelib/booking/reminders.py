@@ -3,8 +3,8 @@
 Run every hour by a scheduled function (routes/booking.py). Bookings are
 found through gsi1 (``DAY#<Stockholm date>``, sorted by start: one Query per
 day the window touches, never a Scan). Each reminder is claimed with a
-conditional write of ``reminder_sent_at`` before it is sent, so overlapping
-or repeated runs never send a second one. By SMS when the customer chose SMS
+conditional write of ``reminder_sent_at`` in the same transaction that queues
+the reminder in the outbox, so overlapping or repeated runs never send a second one. By SMS when the customer chose SMS
 and has a phone number, else by e-mail.
 """
 
@@ -17,11 +17,11 @@ from .. import messages
 from ..core import clinic as clinic_module
 from ..store import lookups
 from ..store.errors import ConditionFailed
-from ..store.models import Booking, Item, live
-from ..store.tx import update
+from ..store.models import Booking, Item, Message, live
+from ..store.tx import Tx
 from .locks import unit_key
 from .mail import reminder_sms
-from .notify import facts, send_booking_mail
+from .notify import booking_mail, facts
 
 log = logging.getLogger(__name__)
 
@@ -41,32 +41,35 @@ def due(now: dt.datetime) -> list[Booking]:
 
 
 def send_due(now: dt.datetime) -> int:
-    """Send every reminder that is due; returns how many were sent."""
+    """Queue every reminder that is due; returns how many were queued."""
     sent = 0
     for booking in due(now):
-        if not mark_reminded(booking, now):
-            continue  # another run claimed it
         customer = lookups.profile(booking.customer_id, now)
         if customer is None:
             continue
         try:
             if booking.reminder_channel == "sms" and customer.phone:
                 said = facts(booking, customer, clinic_module.current(), with_link=False)
-                messages.send_sms(customer, "reminder", reminder_sms(said), booking_id=booking.booking_id, now=now)
+                message = messages.sms(customer, "reminder", reminder_sms(said), booking.booking_id, now=now)
             else:
-                send_booking_mail("reminder", booking, now, customer)
-            sent += 1
+                message = booking_mail("reminder", booking, customer, now)
+            if mark_reminded(booking, now, message):
+                sent += 1
         except Exception:  # noqa: BLE001 - one failed reminder must not stop the others
             log.exception("reminder for booking %s failed", booking.booking_id)
     return sent
 
 
-def mark_reminded(booking: Booking, now: dt.datetime) -> bool:
-    """Claim the reminder of a booking; False when it was sent (or the booking changed) meanwhile."""
+def mark_reminded(booking: Booking, now: dt.datetime, message: Message | None = None) -> bool:
+    """Claim the reminder of a booking and queue ``message`` with it; False when it was sent (or the
+    booking changed) meanwhile, and then nothing is queued."""
+    claim = Tx()
+    claim.update("booking", booking, [Booking.reminder_sent_at.set(now)],
+                 Booking.reminder_sent_at.does_not_exist() & (Booking.status == "confirmed")
+                 & (Booking.start == booking.start))
+    messages.add(claim, message)
     try:
-        update(booking, [Booking.reminder_sent_at.set(now)],
-               Booking.reminder_sent_at.does_not_exist() & (Booking.status == "confirmed")
-               & (Booking.start == booking.start))
+        claim.commit()
     except ConditionFailed:
         return False
     return True

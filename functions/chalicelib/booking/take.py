@@ -6,12 +6,16 @@ condition ``attribute_not_exists(pk) OR hold_until <= :now``), the customer's
 profile (created, or updated on the condition that it is still the one we
 know), the customer's EmailKey (created on the condition that nobody holds
 the address) and the marketing ticked, as a request that the confirmation
-e-mail asks the customer to confirm (marketing.double_opt_in). Two requests
+e-mail asks the customer to confirm (marketing.double_opt_in), and, when no payment is due, the
+confirmation e-mail itself as a queued outbox Message (sent from the stream). Two requests
 for one unit, at the same instant or with treatments of different lengths,
 cannot both win: DynamoDB refuses the second transaction as a whole. Nothing is
 read before that write except the EmailKey of the address (one GetItem), and,
-when a returning customer takes an unpaid hold, one Query of their partition
-(their open holds, at most ``MAX_OPEN_HOLDS``).
+for a returning customer, one Query of their partition (their profile, their
+bookings that day and the holds the same requester took, for the limits of the
+clinic file: ``max_bookings_per_day``, ``max_open_holds``); the transaction bumps
+their ``booking_version`` on the condition that it is the value read, so two
+bookings at once cannot both pass a limit. A new customer costs no read.
 
 Cancelling deletes the locks in the same transaction that marks the booking
 cancelled, so the time is free again at once. Moving deletes the old units,
@@ -25,13 +29,14 @@ from dataclasses import dataclass
 
 from ..core import clinic as clinic_module
 from ..core.clinic import Clinic, Service
-from ..core.errors import Conflict, Invalid
+from ..core.errors import Conflict, Invalid, TooMany
 from ..core.ids import new_id
 from ..marketing import double_opt_in
+from ..messages import add as add_message
 from ..payments.types import PaymentStart
 from ..retention import dates as retention
 from ..retention.expiry import refresh as refresh_expiry
-from ..store import lookups
+from ..store import lookups, ratelimit
 from ..store.errors import ConditionFailed
 from ..store.models import Booking, Customer, EmailKey, Item
 from ..store.tx import Tx, backoff
@@ -39,11 +44,11 @@ from ..store.tx import update as update_item
 from . import availability, consultations, customers
 from .change import release
 from .locks import LOCK_KEEP, day_keys, lock_free, lock_item
-from .notify import quietly, send_confirmation
+from .notify import booking_mail, quietly
 from .requests import BookingRequest
 
-MAX_ATTEMPTS = 8            # transactions per request before giving up on a contended slot
-MAX_OPEN_HOLDS = 2          # unpaid, unexpired holds one customer (by address) may have at once
+MAX_ATTEMPTS = 12           # transactions per request before giving up (a slot, or one customer's bookings at once)
+HOLD_WINDOW = dt.timedelta(hours=1)  # booking.max_holds_per_requester_hour counts in this window
 
 
 @dataclass
@@ -53,9 +58,15 @@ class Booked:
     payment: PaymentStart | None = None
 
 
-def book(request: BookingRequest, now: dt.datetime, clinic: Clinic | None = None) -> Booked:
-    """Take the slot for the visitor, or 409 ``slot_taken``. Sends the confirmation when no payment is due."""
+def book(request: BookingRequest, now: dt.datetime, clinic: Clinic | None = None, requester: str = "") -> Booked:
+    """Take the slot for the visitor, or 409 ``slot_taken``. Queues the confirmation when no payment is due.
+
+    ``requester`` is the caller's network address, used only for the limits on unpaid holds (kept
+    as a keyed hash on the hold, never as such): a stranger's holds with somebody's address do not
+    count against the holds that person takes.
+    """
     clinic = clinic or clinic_module.current()
+    rules = clinic.rules
     service = clinic.service(request.service_id)
     if service is None:
         raise Invalid(fields={"service": "unknown_service"})
@@ -66,40 +77,40 @@ def book(request: BookingRequest, now: dt.datetime, clinic: Clinic | None = None
     candidates = [request.staff_id] if request.staff_id else list(service.staff)
     booking_id = new_id()[:16]
     prepaid = service.prepayment_sek > 0
-    hold_until = now + dt.timedelta(minutes=clinic.rules.hold_minutes) if prepaid else None
+    hold_until = now + dt.timedelta(minutes=rules.hold_minutes) if prepaid else None
+    hold_by = ratelimit.pseudonym("hold_by", requester) if prepaid else None
+    if prepaid and ratelimit.count("holds", requester, now, window=HOLD_WINDOW) >= rules.max_holds_per_requester_hour:
+        raise TooMany()  # counted only once a hold is taken (below): a refused request stores nothing
+    day = request.start.astimezone(clinic.tz).date()
+    day_span = availability.window(clinic, day, day)
     visit_expiry = retention.customer_expiry([(request.start, False)], now)
-    known = lookups.lookup(request.email, now)  # the one read
+    known = lookups.lookup(request.email, now)  # the one read for a new customer
     orphan: str | None = None  # an EmailKey whose profile is gone: a new customer may take it over
-    holds: lookups.Holds | None = None  # a returning customer's open holds, read when this is a hold
+    seen: lookups.Activity | None = None  # a returning customer's profile and bookings, read once per attempt
     taken: set[str] = set()
-    basis, read_ahead = None, None
-    if service.regulated:  # lag (2021:363): a consultation first; the same Query gives the holds below
-        read_ahead = lookups.open_holds(known.customer_id, now) if known else None
-        basis = consultations.require(clinic, service, request.start, read_ahead, now)
     for attempt in range(1, MAX_ATTEMPTS + 1):
         staff_id = next((s for s in candidates if s not in taken), None)
         if staff_id is None:
             break
-        if known is not None and hold_until is not None and holds is None:
-            # A new customer has no holds: nothing more is read. A returning one costs one Query of
-            # their partition (consistent; it reads all their items, a few KB: 1-4 read units), which
-            # also gives the profile; the transaction then checks that no other hold came meanwhile.
-            holds, read_ahead = read_ahead or lookups.open_holds(known.customer_id, now), None
-            if holds.profile is None:
-                orphan, known, holds = known.customer_id, None, None
+        if known is not None and seen is None:
+            # One Query of their partition (consistent; a few KB: 1-4 read units): the profile, their
+            # bookings that day and the holds this requester took; the transaction checks nothing came meanwhile.
+            # For a regulated treatment it also gives their consultations and earlier ones (lag 2021:363).
+            seen = lookups.activity(known.customer_id, now, day_span, hold_by or "-", consultations.relevant(service))
+            if seen.profile is None:
+                orphan, known, seen = known.customer_id, None, None
             else:
-                if holds.count >= MAX_OPEN_HOLDS:
+                if prepaid and seen.holds >= rules.max_open_holds:
                     raise Conflict("too_many_holds")
-                known = lookups.Known(known.customer_id, int(holds.profile.link_generation), known.expires_at)
-        if known is not None and known.link_generation is None:
-            profile = lookups.profile(known.customer_id, now)  # the key carries no copy: read it (rare)
-            if profile is None:
-                orphan, known = known.customer_id, None
-            else:
-                known = lookups.Known(known.customer_id, int(profile.link_generation), known.expires_at)
+                if seen.on_day >= rules.max_bookings_per_day:
+                    raise Conflict("too_many_bookings")
+                known = lookups.Known(known.customer_id, int(seen.profile.link_generation), known.expires_at)
+        # lag (2021:363): decided from the read above (a new customer has no consultation: 409)
+        basis = (consultations.require(clinic, service, request.start, seen.bookings if seen else (), now)
+                 if service.regulated else None)
         plan = _plan(clinic, service, request, staff_id, booking_id, known, orphan, hold_until, visit_expiry, now,
-                     holds)
-        if basis is not None:
+                     seen, hold_by)
+        if basis is not None:  # the transaction checks the consultation it relies on
             consultations.guard(plan.tx, plan.booking, basis)
         try:
             plan.tx.commit()
@@ -107,16 +118,13 @@ def book(request: BookingRequest, now: dt.datetime, clinic: Clinic | None = None
             lock_taken = failed.failed("lock")
             if lock_taken:
                 taken.add(staff_id)  # somebody holds one of its units: try the next staff member
-            if failed.failed("basis"):  # the consultation relied on changed meanwhile: decide again
-                read_ahead = lookups.open_holds(known.customer_id, now) if known else None
-                basis, holds = consultations.require(clinic, service, request.start, read_ahead, now), None
+            if failed.failed("basis"):  # the consultation relied on changed meanwhile: read and decide again
+                seen = None
                 continue
             if failed.failed("email") or failed.failed("customer"):
                 # The address was taken meanwhile (a race for the same new customer), or the profile
-                # changed (new link generation, erased): read again and retry.
-                known, holds = lookups.lookup(request.email, now), None
-                if known is not None and failed.failed("customer"):
-                    known = lookups.Known(known.customer_id, None, known.expires_at)
+                # changed (another booking, new link generation, erased): read again and retry.
+                known, seen = lookups.lookup(request.email, now), None
                 continue
             if lock_taken:
                 continue
@@ -124,7 +132,9 @@ def book(request: BookingRequest, now: dt.datetime, clinic: Clinic | None = None
                 backoff(attempt)  # another transaction had one of our items at that instant
                 continue
             raise RuntimeError(f"booking transaction cancelled: {failed.reasons}") from None
-        return _after_booking(clinic, plan, known, now)
+        if prepaid:
+            ratelimit.hit("holds", requester, now, limit=rules.max_holds_per_requester_hour, window=HOLD_WINDOW)
+        return _after_booking(plan, known, now)
     raise Conflict("slot_taken")
 
 
@@ -138,7 +148,8 @@ class _Plan:
 
 def _plan(clinic: Clinic, service: Service, request: BookingRequest, staff_id: str, booking_id: str,
           known: lookups.Known | None, orphan: str | None, hold_until: dt.datetime | None,
-          visit_expiry: dt.datetime, now: dt.datetime, holds: lookups.Holds | None = None) -> _Plan:
+          visit_expiry: dt.datetime, now: dt.datetime, seen: lookups.Activity | None = None,
+          hold_by: str | None = None) -> _Plan:
     tx = Tx()
     customer_id = known.customer_id if known else new_id()
     expiry = max(visit_expiry, known.expires_at) if known and known.expires_at else visit_expiry
@@ -150,16 +161,17 @@ def _plan(clinic: Clinic, service: Service, request: BookingRequest, staff_id: s
     booking = Booking(
         *Booking.key(customer_id, booking_id), booking_id=booking_id, customer_id=customer_id,
         service_id=service.id, staff_id=staff_id, start=start, end=end, locked_units=len(units),
-        status="awaiting_payment" if hold_until else "confirmed", hold_until=hold_until, note=request.note,
-        language=request.language, age_confirmed=request.age_confirmed, price_sek=service.price_sek,
-        prepayment_sek=service.prepayment_sek, reminder_channel=request.reminder, created_at=now, updated_at=now,
-        gsi1pk=day_pk, gsi1sk=day_sk, expires_at=expiry, marketing_requested=" ".join(asked) or None,
+        status="awaiting_payment" if hold_until else "confirmed", hold_until=hold_until, hold_by=hold_by,
+        note=request.note, language=request.language, age_confirmed=request.age_confirmed,
+        price_sek=service.price_sek, prepayment_sek=service.prepayment_sek, reminder_channel=request.reminder,
+        created_at=now, updated_at=now, gsi1pk=day_pk, gsi1sk=day_sk, expires_at=expiry,
+        marketing_requested=" ".join(asked) or None,
     )
     tx.put("booking", booking, Booking.pk.does_not_exist())
     for unit in units:
         tx.put("lock", lock_item(staff_id, unit, booking_id, hold_until, end + LOCK_KEEP), lock_free(now))
 
-    if known is None:
+    if known is None or seen is None or seen.profile is None:
         profile = customers.new_profile(customer_id, request.name, request.email, request.phone, request.language,
                                         expiry, now)
         tx.put("customer", profile, Customer.pk.does_not_exist())
@@ -169,19 +181,15 @@ def _plan(clinic: Clinic, service: Service, request: BookingRequest, staff_id: s
             condition = condition | (Item.pk.exists() & (EmailKey.customer_id == orphan))
         tx.put("email", email_key, condition)
     else:
-        profile = Customer(
-            *Customer.key(customer_id), customer_id=customer_id, name=request.name, email=request.email,
-            phone=request.phone, language=request.language, link_generation=generation, expires_at=expiry,
-            created_at=now,
-        )  # what we know of it, enough for the e-mails; the stored one is updated below
+        # The stored profile, as this booking leaves it (the e-mail greets the customer by their own name).
+        profile = Customer.from_raw_data(seen.profile.serialize())
+        profile.phone, profile.language, profile.expires_at = profile.phone or request.phone, request.language, expiry
         actions = customers.profile_update(customer_id, request.phone, request.language, expiry, now)
-        condition = customers.live_condition(now) & (Customer.link_generation == generation)
-        if holds is not None and holds.profile is not None and hold_until is not None:
-            # No other hold since the count: a concurrent one bumped the version, and this one retries.
-            actions.append(Customer.hold_version.add(1))
-            version = holds.profile.hold_version
-            condition &= (Customer.hold_version.does_not_exist() if version is None
-                          else Customer.hold_version == int(version))
+        # No other booking since the read: a concurrent one bumped the version, and this one reads again.
+        actions.append(Customer.booking_version.add(1))
+        version = seen.profile.booking_version
+        condition = customers.live_condition(now) & (Customer.link_generation == generation) & (
+            Customer.booking_version.does_not_exist() if version is None else Customer.booking_version == int(version))
         tx.update("customer", Customer(*Customer.key(customer_id)), actions, condition)
         key = EmailKey(*EmailKey.key(request.email))
         tx.update("email", key, [EmailKey.expires_at.set(expiry), EmailKey.link_generation.set(generation)],
@@ -190,10 +198,13 @@ def _plan(clinic: Clinic, service: Service, request: BookingRequest, staff_id: s
     # as they are until the owner of the address confirms from the confirmation e-mail.
     for record in double_opt_in.requests(customer_id, asked, now, expiry):
         tx.put("consent", record, None)
+    if hold_until is None:  # confirmed now: its confirmation goes with it (a hold's, with the payment)
+        add_message(tx, booking_mail("confirmation", booking, profile, now))
+        consultations.inform(tx, clinic, booking, profile, now)  # a consultation: the written information too
     return _Plan(tx, booking, profile, expiry)
 
 
-def _after_booking(clinic: Clinic, plan: _Plan, known: lookups.Known | None, now: dt.datetime) -> Booked:
+def _after_booking(plan: _Plan, known: lookups.Known | None, now: dt.datetime) -> Booked:
     booking, customer = plan.booking, plan.customer
     if known is not None and (known.expires_at is None or plan.expiry > known.expires_at):
         quietly(refresh_expiry, booking.customer_id, now)  # older items of the customer follow the new date
@@ -212,10 +223,6 @@ def _after_booking(clinic: Clinic, plan: _Plan, known: lookups.Known | None, now
             booking.payment_intent_id = payment.payment_intent_id
             update_item(booking, [Booking.payment_intent_id.set(payment.payment_intent_id)],
                         Booking.status == "awaiting_payment")
-    else:
-        # A returning customer's copy here does not know their channels: the mail reads the profile
-        # when it must decide whether to ask for the marketing confirmation.
-        asks = known is not None and booking.marketing_requested
-        send_confirmation(booking, now, customer=None if asks else customer)
-        quietly(consultations.after_booked, booking, now, customer)  # a consultation's written information
+    elif known is not None:
+        quietly(consultations.after_booked, booking, now)  # a consultation: treatments it allows again lose their flag
     return Booked(booking, customer, payment)

@@ -56,6 +56,9 @@ def email(value: object) -> str:
     except EmailNotValidError:
         raise FieldError("email") from None
     local, _, domain = result.normalized.rpartition("@")
+    if "=?" in local or "?=" in local:
+        # An RFC 2047 encoded word is no mailbox: mail libraries decode it in headers into other text.
+        raise FieldError("email")
     return f"{local.lower()}@{domain.lower()}"
 
 
@@ -82,22 +85,55 @@ def phone(value: object, region: str = "SE") -> str:
 # Embeddings, overrides and isolates: they reorder how the rest of a line is shown (an e-mail's To: and greeting).
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
+# A person's name (the one rule, used by booking and by PATCH /me): after NFC normalisation and with runs
+# of white space made one space, 1-100 characters that are
+#   - letters of any script (Unicode L*), each optionally followed by combining marks (M*),
+#   - the separators people write inside names: space, hyphen (- or U+2010), apostrophe (' or U+2019), full stop,
+#   - a zero-width joiner or non-joiner (U+200D, U+200C) only between two letters (Persian, Indic scripts),
+# beginning with a letter. Nothing else: no digits, no control or format characters, none of = ? " < > @ ; :
+# (so no RFC 2047 encoded word, quoted string or address can hide in it) and no name without a letter.
+NAME_SEPARATORS = frozenset(" -\u2010'\u2019.")
+NAME_JOINERS = frozenset("\u200c\u200d")
+
 
 def _has_control(text: str, allow_newlines: bool = False) -> bool:
     allowed = {"\n", "\r", "\t"} if allow_newlines else set()
     return any((unicodedata.category(ch) == "Cc" and ch not in allowed) or ch in BIDI_CONTROLS for ch in text)
 
 
+def _is_letter(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("L")
+
+
+def name_allowed(text: str) -> bool:
+    """Whether an already normalised name follows the rule above."""
+    if not text or not _is_letter(text[0]):
+        return False
+    for index, ch in enumerate(text):
+        category = unicodedata.category(ch)
+        if category.startswith("L") or ch in NAME_SEPARATORS:
+            continue
+        if category.startswith("M") and (_is_letter(text[index - 1]) or unicodedata.category(text[index - 1])[0] == "M"):
+            continue
+        if ch in NAME_JOINERS and 0 < index < len(text) - 1 and _is_letter(text[index - 1]) and _is_letter(text[index + 1]):
+            continue
+        return False
+    return True
+
+
 def name(value: object) -> str:
+    """A person's name by the rule above, normalised (NFC, one space between words); FieldError otherwise."""
     if not isinstance(value, str):
         raise FieldError("type" if value is not None else "required")
     if _has_control(value):
         raise FieldError("invalid")  # a name is one line: no line breaks into e-mail headers
-    text = " ".join(value.split())
+    text = " ".join(unicodedata.normalize("NFC", value).split())
     if not text:
         raise FieldError("required")
     if len(text) > MAX_NAME:
         raise FieldError("too_long")
+    if not name_allowed(text):
+        raise FieldError("name")
     return text
 
 

@@ -50,6 +50,10 @@ ERRORS: dict[str, dict[str, str]] = {
         "sv": "Behandlingen omfattas inte av lagen om estetiska injektionsbehandlingar.",
         "en": "This treatment is not covered by the act on aesthetic injection treatments.",
     },
+    "too_many_bookings": {  # booking: clinic file booking.max_bookings_per_day
+        "sv": "Du har redan så många bokningar den dagen som går att boka på nätet. Ring oss på 063-512545.",
+        "en": "You already have as many bookings that day as can be made online. Please call us on 063-512545.",
+    },
     "too_many_requests": {"sv": "För många försök. Vänta en stund.", "en": "Too many attempts. Please wait a while."},
     "payload_too_large": {"sv": "Förfrågan är för stor.", "en": "The request is too large."},
     "unsupported_media_type": {"sv": "Skicka JSON.", "en": "Send JSON."},
@@ -79,6 +83,8 @@ FIELD_MESSAGES: dict[str, dict[str, str]] = {
     "datetime": {"sv": "Ange en tidpunkt med tidszon.", "en": "Give a time with a time zone."},
     "email": {"sv": "Ogiltig e-postadress.", "en": "Invalid e-mail address."},
     "phone": {"sv": "Ogiltigt telefonnummer.", "en": "Invalid phone number."},
+    "name": {"sv": "Skriv namnet med bokstäver; mellanslag, bindestreck, apostrof och punkt går bra.",
+             "en": "Write the name in letters; spaces, hyphens, apostrophes and full stops are fine."},
     "unknown_service": {"sv": "Okänd behandling.", "en": "Unknown treatment."},
     "unknown_staff": {"sv": "Okänd behandlare.", "en": "Unknown staff member."},
     "staff_not_for_service": {
@@ -90,6 +96,7 @@ FIELD_MESSAGES: dict[str, dict[str, str]] = {
     "range_order": {"sv": "Slutdatum före startdatum.", "en": "End date before start date."},
     "not_a_slot": {"sv": "Ingen bokningsbar tid.", "en": "Not a bookable time."},
     "outside_hours": {"sv": "Utanför öppettiderna.", "en": "Outside opening hours."},
+    "too_far": {"sv": "Så långt fram i tiden går det inte att boka än.", "en": "That is too far ahead to book yet."},
     "too_soon": {"sv": "För nära i tid för att boka på nätet.", "en": "Too soon to book online."},
     "age_confirmation_required": {
         "sv": "Behandlingen kräver att du bekräftar att du fyllt 18 år.",

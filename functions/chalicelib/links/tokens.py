@@ -4,12 +4,15 @@ The token travels in the URL fragment (``/hantera/#t=TOKEN``), so browsers never
 send it to servers, logs or other sites; the page sends it back to the API
 in ``Authorization: Bearer``. A token is
 
-- signed (HMAC-SHA256 via itsdangerous) with ``LINK_SIGNING_KEY``,
+- signed with HMAC-SHA256 (itsdangerous, ``digest_method`` set: its default is SHA-1) with
+  ``LINK_SIGNING_KEY``; tokens signed with HMAC-SHA1 before that change still verify (the
+  longest-lived link, the unsubscribe link, lasts two years),
 - scoped to a purpose (``booking`` for one booking, ``data`` for the
   customer's preferences and data, ``unsubscribe`` for one-click opt-out,
   ``email`` to confirm a new e-mail address, ``ref`` naming the pending change; ``marketing``
   to confirm the offers ticked on the booking form, ``ref`` naming the channels),
-- expiring (``exp``), and
+- expiring (``exp``, never further ahead than ``MAX_LIFETIME``: a larger one is refused, not an
+  overflow), and
 - revocable: it carries the customer's ``link_generation``; bumping that
   number (new e-mail address, erasure) makes every earlier token fail.
 
@@ -20,6 +23,7 @@ stored customer (the one authentication check).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -29,6 +33,7 @@ from ..core.errors import Unauthorized
 
 PURPOSES = ("booking", "data", "unsubscribe", "email", "marketing")
 _SALT = "allavie.link.v1"
+MAX_LIFETIME = dt.timedelta(days=3660)  # no link of ours lives ten years (the longest, unsubscribe, two)
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,8 @@ def _key() -> str:
 
 
 def _serializer(key: str | None = None) -> URLSafeSerializer:
-    return URLSafeSerializer(key or _key(), salt=_SALT)
+    return URLSafeSerializer(key or _key(), salt=_SALT, signer_kwargs={"digest_method": hashlib.sha256},
+                             fallback_signers=[{"digest_method": hashlib.sha1}])
 
 
 def issue(
@@ -81,6 +87,9 @@ def verify(token: str, purposes: tuple[str, ...], now: dt.datetime, *, key: str 
         raise Unauthorized() from None
     if not isinstance(payload, dict):
         raise Unauthorized()
+    expires = payload.get("e")
+    if not isinstance(expires, int) or isinstance(expires, bool) or not 0 < expires <= (now + MAX_LIFETIME).timestamp():
+        raise Unauthorized()  # a signed but absurd expiry (e.g. 10**30) is refused, never an OverflowError
     try:
         claims = Claims(
             customer_id=str(payload["c"]),

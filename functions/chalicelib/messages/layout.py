@@ -75,7 +75,8 @@ def footer(who: str, links: Sequence[tuple[str, str]], remark: str) -> str:
     style = f"margin:0 0 8px;font-family:{FONT};font-size:14px;line-height:1.5;color:{MUTED}"
     anchors = "".join(f'<p style="{style}"><a href="{_e(url)}" style="{LINK_STYLE}">{_e(label)}</a></p>'
                       for label, url in links)
-    return f'<p style="{style}">{_e(who)}</p>{anchors}<p style="{style};margin-bottom:0">{_e(remark)}</p>'
+    closing = f'<p style="{style};margin-bottom:0">{_e(remark)}</p>' if remark else ""
+    return f'<p style="{style}">{_e(who)}</p>{anchors}{closing}'
 
 
 def document(*, language: str, title: str, clinic: str, body: str, footer_html: str) -> str:

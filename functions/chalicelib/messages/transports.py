@@ -11,10 +11,11 @@ Amazon SNS; it is chosen when ``OUTBOX_DIR`` is unset (in AWS).
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
 import os
 import re
 import secrets
-from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -24,8 +25,9 @@ SAFE_ID = re.compile(r"[^A-Za-z0-9_-]")
 
 
 class Transport(Protocol):
-    def send_email(self, message: EmailMessage, customer_id: str) -> str:
-        """Send; return an id for the record (SES message id or file name)."""
+    def send_email(self, raw: bytes, sender: str, recipient: str, customer_id: str) -> str:
+        """Send the finished message; return an id for the record (SES message id or file name).
+        Raises when it could not be sent (the outbox then retries)."""
 
     def send_sms(self, to: str, text: str, customer_id: str, now: dt.datetime) -> str: ...
 
@@ -41,15 +43,15 @@ class OutboxTransport:
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%f")
         return self.directory / f"{SAFE_ID.sub('_', customer_id)}-{stamp}-{secrets.token_hex(4)}{suffix}"
 
-    def send_email(self, message: EmailMessage, customer_id: str) -> str:
+    def send_email(self, raw: bytes, sender: str, recipient: str, customer_id: str) -> str:
         path = self._path(customer_id, ".eml")
-        data = message.as_bytes()
         tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(data)
+        tmp.write_bytes(raw)
         tmp.replace(path)  # readers never see half a message
-        body = message.get_body(preferencelist=("plain",))
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        body = message.get_body(preferencelist=("plain",)) if hasattr(message, "get_body") else None
         links = LINK.findall(body.get_content()) if body is not None else []
-        print(f"outbox: e-mail to {message['To']} -> {path}", *(f"  link: {link}" for link in links), sep="\n", flush=True)
+        print(f"outbox: e-mail to {recipient} -> {path}", *(f"  link: {link}" for link in links), sep="\n", flush=True)
         return path.name
 
     def send_sms(self, to: str, text: str, customer_id: str, now: dt.datetime) -> str:
@@ -83,11 +85,11 @@ class AwsTransport:
 
         return boto3.client(service, region_name=self.region)
 
-    def send_email(self, message: EmailMessage, customer_id: str) -> str:
+    def send_email(self, raw: bytes, sender: str, recipient: str, customer_id: str) -> str:
         answer = self._client("sesv2").send_email(
-            FromEmailAddress=str(message["From"]),
-            Destination={"ToAddresses": [str(message["To"])]},
-            Content={"Raw": {"Data": message.as_bytes()}},
+            FromEmailAddress=sender,
+            Destination={"ToAddresses": [recipient]},
+            Content={"Raw": {"Data": raw}},
         )
         return str(answer["MessageId"])
 

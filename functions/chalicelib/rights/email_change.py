@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
+from .. import messages
 from ..core.errors import Conflict, Unauthorized
 from ..links import access, urls
 from ..store import lookups, tx
@@ -25,18 +26,18 @@ def pending_email(customer_id: str, now: dt.datetime) -> str | None:
 
 
 def request(customer: Customer, new_email: str, now: dt.datetime) -> None:
-    """Keep the new address as pending and send its owner a link to confirm it.
-
-    """
+    """Keep the new address as pending and, in the same transaction, queue its owner's link to confirm it."""
     change_id = secrets.token_urlsafe(12)
     expires = now + dt.timedelta(hours=rights_mail.EMAIL_CONFIRM_HOURS)
     if customer.expires_at is not None:
         expires = min(expires, customer.expires_at)
-    tx.put(EmailChange(
+    change = Tx()
+    change.put("change", EmailChange(
         *EmailChange.key(customer.customer_id, change_id),
         change_id=change_id, new_email=new_email, requested_at=now, expires_at=expires,
     ))
-    rights_mail.send_email_confirmation(customer, new_email, change_id, now)
+    messages.add(change, rights_mail.email_confirmation(customer, new_email, change_id, now))
+    change.commit()
 
 
 def confirm_email(token: str, now: dt.datetime) -> tuple[Customer, str]:

@@ -31,6 +31,9 @@ from . import log as rights_log
 log = logging.getLogger(__name__)
 
 ACTIVE = ("awaiting_payment", "confirmed")
+# A request compares expiries with the "now" it took when it began: ending the profile this far in the
+# past (a Lambda's longest run) makes it ended for every request still under way, not only for later ones.
+FENCE_MARGIN = dt.timedelta(minutes=15)
 
 TEXTS: dict[str, dict[str, str]] = {
     "profile": {"sv": "Kontaktuppgifter (namn, e-post, telefon) och val av utskick",
@@ -78,10 +81,12 @@ CancelFn = Callable[[Booking, dt.datetime], Any]
 
 def erase(customer: Customer, now: dt.datetime, *, channel: str = "web", language: str = "sv",
           received_at: dt.datetime | None = None, cancel: CancelFn = release) -> Erasure:
-    """Erase one customer; safe to run again if it stopped half-way (the profile goes last)."""
+    """Erase one customer; safe to run again if it stopped half-way (the profile goes last; the nightly
+    sweep also finishes a customer whose erasure stopped after the fence)."""
     customer_id, email = customer.customer_id, customer.email
     result = Erasure()
 
+    _fence(customer, now)  # from here on no booking, change or message can be added to this customer
     future = [i for i in lookups.partition(customer_id)
               if isinstance(i, Booking) and i.status in ACTIVE and i.end > now]
     for booking in future:
@@ -98,7 +103,9 @@ def erase(customer: Customer, now: dt.datetime, *, channel: str = "web", languag
 
     write_all([Write(item) for item in items if not isinstance(item, Customer)])
     _delete_root(customer, email)
-    for straggler in lookups.partition(customer_id):  # written by a request that raced the erasure
+    for straggler in lookups.partition(customer_id):  # none after the fence; should one appear, its time is freed too
+        if isinstance(straggler, Booking) and straggler.status in ACTIVE:
+            cancel(straggler, now)
         tx.delete(straggler)
     ratelimit.forget("links", email)
     messages.erase_copies(customer_id)
@@ -116,6 +123,27 @@ def erase(customer: Customer, now: dt.datetime, *, channel: str = "web", languag
     result.kept.append({"what": text("record_what", language), "why": text("record_why", language),
                         "until": _until(record), "kind": "rights_request"})
     return result
+
+
+def _fence(customer: Customer, now: dt.datetime) -> None:
+    """End the profile's (and its EmailKey's) retention now, before anything is read for the erasure.
+
+    Every write to a customer (a booking, a payment's confirmation, a correction) is conditional on a
+    live profile, so a request racing the erasure either committed before this (and is cancelled and
+    erased below, its time freed) or finds no customer (and a booking then makes a new one). Without
+    it a booking committed between the partition's read and its deletion lost its booking but kept
+    its time locks. Should the erasure stop half-way, the profile is due in the expiry index and the
+    nightly sweep finishes the work.
+    """
+    ended = now - FENCE_MARGIN
+    profile = Customer(*Customer.key(customer.customer_id), expires_at=ended)
+    profile.index_expiry()
+    write_all([
+        Write(profile, Customer.pk.exists(), [Customer.expires_at.set(ended), Customer.gsi2pk.set(profile.gsi2pk),
+                                             Customer.gsi2sk.set(profile.gsi2sk)]),
+        Write(EmailKey(*EmailKey.key(customer.email)), EmailKey.customer_id == customer.customer_id,
+              [EmailKey.expires_at.set(ended)]),
+    ])
 
 
 def last_day(expires_at: dt.datetime) -> str:

@@ -12,7 +12,7 @@ from ..core import clinic
 from ..links import tokens, urls
 from ..messages import layout
 from ..messages.dates import when
-from ..store.models import Customer
+from ..store.models import Customer, Message
 
 EMAIL_CONFIRM_HOURS = 24
 
@@ -41,12 +41,20 @@ def _html(heading: str, paragraphs: list[str], links: list[tuple[str, str]], aft
                     *(layout.link(link, text) for text, link in others), *map(layout.paragraph, after)])
 
 
-def _send(customer: Customer, purpose: str, subject: str, heading: str, paragraphs: list[str], link: str,
-          link_text: str, *, more_links: tuple[tuple[str, str], ...] = (), after: tuple[str, ...] = ()) -> Any:
+def _compose(customer: Customer, purpose: str, subject: str, heading: str, paragraphs: list[str], link: str,
+             link_text: str, now: dt.datetime, *, more_links: tuple[tuple[str, str], ...] = (),
+             after: tuple[str, ...] = (), to: str | None = None, confirmed: bool = True) -> Message:
     """The paragraphs, then the links (each a real link in HTML, never a bare URL), then ``after``."""
     links_ = [(link_text, link), *more_links]
     text = "\n\n".join([*paragraphs, *(f"{label}: {url}" for label, url in links_), *after]) + "\n"
-    return messages.send_email(customer, purpose, subject, text, _html(heading, paragraphs, links_, list(after)))
+    return messages.email(customer, purpose, subject, text, _html(heading, paragraphs, links_, list(after)),
+                          now=now, to=to, confirmed=confirmed)
+
+
+def _send(customer: Customer, purpose: str, subject: str, heading: str, paragraphs: list[str], link: str,
+          link_text: str, now: dt.datetime, **more: Any) -> Any:
+    """A message on its own (no other change goes with it)."""
+    return messages.enqueue(_compose(customer, purpose, subject, heading, paragraphs, link, link_text, now, **more))
 
 
 def send_data_link(customer: Customer, now: dt.datetime) -> None:
@@ -62,7 +70,7 @@ def send_data_link(customer: Customer, now: dt.datetime) -> None:
             "choose which offers you get by e-mail or SMS, and ask us to erase your details.",
             f"The link works until {_when(until, 'en')}. Do not forward it: it opens your details.",
         ]
-        _send(customer, "link", subject, "Your link", paragraphs, data_url(token, "en"), "My data",
+        _send(customer, "link", subject, "Your link", paragraphs, data_url(token, "en"), "My data", now,
               more_links=(("Messages", preferences_url(token, "en")),),
               after=("If you did not ask for this link you can ignore this e-mail.",))
     else:
@@ -73,17 +81,18 @@ def send_data_link(customer: Customer, now: dt.datetime) -> None:
             "välja vilka erbjudanden du får via e-post eller sms och be oss radera dina uppgifter.",
             f"Länken gäller till {_when(until, 'sv')}. Skicka den inte vidare: den öppnar dina uppgifter.",
         ]
-        _send(customer, "link", subject, "Din länk", paragraphs, data_url(token, "sv"), "Mina uppgifter",
+        _send(customer, "link", subject, "Din länk", paragraphs, data_url(token, "sv"), "Mina uppgifter", now,
               more_links=(("Utskick", preferences_url(token, "sv")),),
               after=("Om du inte har bett om länken kan du bortse från det här meddelandet.",))
 
 
-def send_email_confirmation(customer: Customer, new_email: str, change_id: str, now: dt.datetime) -> None:
-    """Ask the owner of ``new_email`` to confirm it; the old address stays until then."""
+def email_confirmation(customer: Customer, new_email: str, change_id: str, now: dt.datetime) -> Message:
+    """The message asking the owner of ``new_email`` to confirm it; the old address stays until then.
+
+    Nobody has shown yet that this mailbox is the customer's (it may be a typo, or somebody else's):
+    it carries only the confirmation link, none to the customer's data, preferences or offers."""
     expires = now + dt.timedelta(hours=EMAIL_CONFIRM_HOURS)
     token = tokens.issue(customer.customer_id, "email", int(customer.link_generation), expires, ref=change_id)
-    addressed = Customer.from_raw_data(customer.serialize())  # a copy: the profile itself keeps the old address
-    addressed.email = new_email
     name = clinic.current().name
     if customer.language == "en":
         subject = f"Confirm your new e-mail address at {name}"
@@ -105,4 +114,5 @@ def send_email_confirmation(customer: Customer, new_email: str, change_id: str, 
             "Om du inte har bett om detta kan du bortse från meddelandet.",
         ]
         link, label, heading = confirm_url(token, "sv"), "Bekräfta adressen", "Bekräfta din nya e-postadress"
-    _send(addressed, "email_change", subject, heading, paragraphs, link, label)
+    return _compose(customer, "email_change", subject, heading, paragraphs, link, label, now, to=new_email,
+                    confirmed=False)

@@ -52,7 +52,7 @@ def post_booking() -> Response:
     request = bp.current_request
     data = web.json_body(request)
     wanted = booking_request(clinic.current(), data, web.language(request))
-    booked = take.book(wanted, clock.now())
+    booked = take.book(wanted, clock.now(), requester=web.requester(request))
     payment: Any = booked.payment.public() if booked.payment is not None else None
     return web.ok({"booking": view.public(booked.booking, wanted.language), "payment": payment}, status=201)
 

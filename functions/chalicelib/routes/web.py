@@ -52,6 +52,18 @@ def _utf8(value: Any) -> bool:
     return True
 
 
+def requester(request: Request) -> str:
+    """The caller's network address, for limits only: the first X-Forwarded-For entry (CloudFront and API
+    Gateway append theirs after the viewer's), else the source address API Gateway saw. A caller can
+    put anything first; that only changes the caller's own count, never somebody else's."""
+    forwarded = str(request.headers.get("x-forwarded-for") or "") if request.headers else ""
+    first = forwarded.split(",")[0].strip()
+    if first:
+        return first[:64]
+    identity = (request.context or {}).get("identity") or {}
+    return str(identity.get("sourceIp") or "unknown")[:64]
+
+
 def bearer_token(request: Request) -> str:
     """The token a page sends from its link's fragment; 401 when absent."""
     header = str(request.headers.get("authorization") or "") if request.headers else ""

@@ -64,6 +64,10 @@ def ensure_table(settings: settings_module.Settings | None = None) -> bool:
         ttl = ttl_status()
         if ttl not in ("ENABLED", "ENABLING"):
             Item.update_ttl(ignore_update_ttl_errors=False)
+        if stream_arn() is None:  # a table made before the outbox: the sender reads the stream
+            Item._get_connection().connection.client.update_table(
+                TableName=Item.Meta.table_name,
+                StreamSpecification={"StreamEnabled": True, "StreamViewType": Item.Meta.stream_view_type})
         return False
     try:
         Item.create_table(wait=True, billing_mode="PAY_PER_REQUEST")
@@ -72,6 +76,14 @@ def ensure_table(settings: settings_module.Settings | None = None) -> bool:
             raise
         return False
     return True
+
+
+def stream_arn() -> str | None:
+    """The table's stream (NEW_AND_OLD_IMAGES), or None when it has none."""
+    client = Item._get_connection().connection.client
+    table = client.describe_table(TableName=Item.Meta.table_name)["Table"]
+    enabled = (table.get("StreamSpecification") or {}).get("StreamEnabled")
+    return str(table["LatestStreamArn"]) if enabled and table.get("LatestStreamArn") else None
 
 
 def ttl_status() -> str:

@@ -4,6 +4,7 @@ partition, one live booking. Expired items count as absent everywhere (TTL may l
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import tx
@@ -57,25 +58,37 @@ def partition(customer_id: str, now: dt.datetime | None = None) -> list[Item]:
 
 
 @dataclass(frozen=True)
-class Holds:
-    """A returning customer's profile, how many unpaid holds they have open, and all their live bookings."""
+class Activity:
+    """A returning customer's profile and what limits a new booking of theirs (booking.take)."""
 
     profile: Customer | None
-    count: int
-    bookings: tuple[Booking, ...] = ()  # for the rule of lag (2021:363) (booking.regulated), from the same read
+    holds: int           # unpaid holds not lapsed, taken by the same requester
+    on_day: int          # active bookings (confirmed, or holds not lapsed) starting on the given day
+    # Every booking of the treatments asked for (``services``), whatever its state: for the rule of
+    # lag (2021:363) (booking.regulated), from the same read.
+    bookings: tuple[Booking, ...] = ()
 
 
-def open_holds(customer_id: str, now: dt.datetime) -> Holds:
-    """One consistent Query of the customer's partition: the profile and their bookings, of which those
-    awaiting payment whose hold has not lapsed are counted (a lapsed hold blocks nothing). The filter
-    leaves out the rest, but DynamoDB still reads (and charges for) every item of the partition."""
-    wanted = Customer.link_generation.exists() | Booking.service_id.exists()
-    found, count, bookings = None, 0, []
+def activity(customer_id: str, now: dt.datetime, day: tuple[dt.datetime, dt.datetime], requester: str,
+             services: Sequence[str] = ()) -> Activity:
+    """One consistent Query of the customer's partition: the profile, the open holds that ``requester``
+    took, the active bookings starting within ``day`` (its first and first-after instants), and every
+    booking of ``services``. The filter leaves out the rest, but DynamoDB still reads (and charges for)
+    every item of the partition."""
+    holding = (Booking.status == "awaiting_payment") & (Booking.hold_until > now)
+    active = (Booking.status == "confirmed") | holding
+    wanted = Customer.link_generation.exists() | (active & (Booking.start >= day[0]) & (Booking.start < day[1])) | (
+        holding & (Booking.hold_by == requester))
+    if services:
+        wanted = wanted | Booking.service_id.is_in(*services)
+    found, holds, on_day, kept = None, 0, 0, []
     for item in Item.query(customer_pk(customer_id), filter_condition=wanted & live(now), consistent_read=True):
         if isinstance(item, Customer):
             found = item
         elif isinstance(item, Booking):
-            bookings.append(item)
-            if item.status == "awaiting_payment" and item.hold_until is not None and item.hold_until > now:
-                count += 1
-    return Holds(found, count, tuple(bookings))
+            is_hold = item.status == "awaiting_payment" and item.hold_until is not None and item.hold_until > now
+            holds += int(is_hold and item.hold_by == requester)
+            on_day += int((is_hold or item.status == "confirmed") and day[0] <= item.start < day[1])
+            if item.service_id in services:
+                kept.append(item)
+    return Activity(found, holds, on_day, tuple(kept))

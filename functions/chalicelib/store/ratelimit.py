@@ -12,6 +12,7 @@ import hashlib
 import hmac
 
 from ..core import secret_store
+from . import tx
 from .models import RateLimit
 
 
@@ -20,6 +21,11 @@ def subject_key(scope: str, subject: str) -> str:
     secret = secret_store.get("LINK_SIGNING_KEY").encode("utf-8")
     digest = hmac.new(secret, f"{scope}\x00{subject}".encode(), hashlib.sha256).hexdigest()
     return f"RATE#{digest[:40]}"
+
+
+def pseudonym(scope: str, subject: str) -> str:
+    """A short keyed hash of ``subject`` (e.g. a network address) that can be stored and compared, not read back."""
+    return subject_key(scope, subject).removeprefix("RATE#")[:20]
 
 
 def window_start(now: dt.datetime, window: dt.timedelta) -> dt.datetime:
@@ -41,6 +47,13 @@ def hit(scope: str, subject: str, now: dt.datetime, *, limit: int, window: dt.ti
         RateLimit.expires_at.set(start + 2 * window),
     ])
     return int(counter.attempts) <= limit
+
+
+def count(scope: str, subject: str, now: dt.datetime, *, window: dt.timedelta) -> int:
+    """How many attempts ``hit`` counted for the subject in this window (one GetItem)."""
+    start = window_start(now, window)
+    counter = tx.get(RateLimit, (subject_key(scope, subject), start.strftime("%Y-%m-%dT%H:%M:%SZ")))
+    return int(counter.attempts) if counter is not None else 0
 
 
 def forget(scope: str, subject: str) -> int:

@@ -8,7 +8,8 @@ Query or GetItem (the numbers below are those of the list in docs/architecture.m
   EmailKey        EMAIL#<normalised>      EMAIL                     -                                    -                 (3)
   Booking         CUST#<cid>              BOOKING#<bid>             DAY#<local date> / <start>#<bid>     -                 (4,5,6)
   MarketingConsent CUST#<cid>             CONSENT#<at>#<channel>    -                                    -                 (4)
-  Message         CUST#<cid>              MSG#<at>#<mid>            -                                    -                 (4)
+  Message         CUST#<cid>              MSG#<at>#<mid>            OUTBOX#due / <next attempt>#<mid>    -                 (4, outbox)
+                                                                    or OUTBOX#failed / <failed at>#<mid>
   EmailChange     CUST#<cid>              EMAIL_CHANGE#<change id>  -                                    -                 (rights)
   SlotLock        LOCK#<staff>            <unit start, UTC ISO>     -                                    -                 (1,2)
   WebhookEvent    STRIPE_EVENT#<evt>      EVENT                     -                                    expiry            (7)
@@ -83,6 +84,7 @@ class Item(Model):
         table_name = "allavie"  # db.bind() sets the real name, host and region
         region = "eu-north-1"
         billing_mode = "PAY_PER_REQUEST"
+        stream_view_type = "NEW_AND_OLD_IMAGES"  # the outbox's sender and the TTL cascade read it
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)

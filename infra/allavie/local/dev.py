@@ -21,7 +21,7 @@ from pathlib import Path
 from types import FrameType, TracebackType
 
 from .. import ROOT
-from . import servers
+from . import servers, stream_pump
 
 HANDLED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)  # Ctrl-C, kill / make, the terminal closing
 
@@ -150,6 +150,7 @@ def _serve(settings: Settings, stack: servers.Stack, stopping: Signals) -> int:
     step("Table created." if created else "Table exists; kept its data.")
     step("Starting the API (chalice local) ...")
     stack.add(servers.start_api(settings.api_port, env, quiet=False, stopping=stopping))
+    stack.add(stream_pump.start(env, quiet=False))  # sends the outbox's messages, as the stream's Lambda does
     servers.register_stripe_webhook(stripe.url, settings.api_url)
     step("Starting the site (mkdocs serve) ...")
     stack.add(servers.start_site(settings.site_port, env, quiet=True, stopping=stopping))

@@ -17,6 +17,20 @@ API_THROTTLE_RATE = 10
 API_THROTTLE_BURST = 20
 
 
+NOT_FOUND_BODY = '{"error": {"code": "not_found", "message": "Hittades inte. / Not found.", "fields": {}}}'
+
+
+def gateway_responses() -> Json:
+    """SAM's GatewayResponses of the API: a path no route has is 404 in the API's error shape (API
+    Gateway's own default is 403 ``{"message": "Missing Authentication Token"}``); ``local.api_server``
+    does the same locally."""
+    return {"MISSING_AUTHENTICATION_TOKEN": {
+        "StatusCode": 404,
+        "ResponseParameters": {"Headers": {"Access-Control-Allow-Origin": "'*'", "Cache-Control": "'no-store'"}},
+        "ResponseTemplates": {"application/json": NOT_FOUND_BODY},
+    }}
+
+
 def merge_template(options: Options, functions: Iterable[Function]) -> Json:
     """The file given to ``chalice package --merge-template`` (deep merge; lists replaced)."""
     check_stage(options.stage)
@@ -27,7 +41,7 @@ def merge_template(options: Options, functions: Iterable[Function]) -> Json:
     resources["RestAPI"] = {"Properties": {"MethodSettings": [{
         "ResourcePath": "/*", "HttpMethod": "*",
         "ThrottlingRateLimit": API_THROTTLE_RATE, "ThrottlingBurstLimit": API_THROTTLE_BURST,
-    }]}}
+    }], "GatewayResponses": gateway_responses()}}
     for function in functions:
         resources.update(function_resources(options, function))
 

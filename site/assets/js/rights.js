@@ -256,7 +256,16 @@
     });
     var form = one('[data-form="correct"]');
     form.addEventListener("submit", function (event) { event.preventDefault(); correct(form); });
-    if (fragment().get("confirm") === "email") return confirmEmail();
+    // The link sent to a new address (#t=...&confirm=email): only a click confirms it. Mail scanners
+    // open links and may run their scripts; opening the link must change nothing.
+    if (fragment().get("confirm") === "email") {
+      setState("confirm-email");
+      one('[data-action="confirm-email"]').addEventListener("click", function (event) {
+        event.currentTarget.disabled = true;
+        confirmEmail();
+      });
+      return Promise.resolve();
+    }
     return loadMe();
   }
 

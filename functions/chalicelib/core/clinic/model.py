@@ -69,6 +69,15 @@ class BookingRules:
     hold_minutes: int = 15
     max_range_days: int = 62
     reminder_hours: int = 24
+    # Limits against abuse by volume (each checked inside the booking's transaction):
+    horizon_days: int = 365              # no booking, move or offered time further ahead than this
+    max_bookings_per_day: int = 3        # active bookings one address may have on one (Stockholm) day
+    max_open_holds: int = 2              # unpaid holds one address may have open at once, per requester
+    max_holds_per_requester_hour: int = 10  # unpaid holds one requester (network address) may take an hour
+
+    def horizon(self, now: dt.datetime) -> dt.datetime:
+        """The latest start that may be booked or offered."""
+        return now + dt.timedelta(days=self.horizon_days)
 
     def change_until(self, start: dt.datetime) -> dt.datetime:
         """The last moment a booking starting at ``start`` may be moved, cancelled or refunded online."""

@@ -19,6 +19,9 @@ class Booking(Item, discriminator="booking"):
     locked_units = NumberAttribute()      # how many SlotLock items it holds from ``start``
     status = UnicodeAttribute()           # awaiting_payment | confirmed | cancelled | completed
     hold_until = UTCDateTimeAttribute(null=True)
+    # Who took an unpaid hold: a keyed hash of the requester's network address (never the address), so that
+    # a stranger's holds with somebody's e-mail do not count against that person's own; removed when paid.
+    hold_by = UnicodeAttribute(null=True)
     note = UnicodeAttribute(null=True)    # as the customer wrote it; never rendered as HTML
     language = UnicodeAttribute(default="sv")
     age_confirmed = BooleanAttribute(default=False)

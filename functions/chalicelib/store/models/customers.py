@@ -16,9 +16,9 @@ class Customer(Item, discriminator="customer"):
     marketing_email = BooleanAttribute(default=False)
     marketing_sms = BooleanAttribute(default=False)
     link_generation = NumberAttribute(default=1)  # bumped to revoke every earlier link
-    # Bumped by each unpaid hold a returning customer takes, on the condition that it is the value read
-    # with their open holds: two holds booked at once cannot both pass the limit (booking.MAX_OPEN_HOLDS).
-    hold_version = NumberAttribute(null=True)
+    # Bumped by each booking a returning customer makes, on the condition that it is the value read with
+    # their open holds and bookings of the day: two bookings at once cannot both pass a limit (booking.take).
+    booking_version = NumberAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute(null=True)
 
@@ -54,16 +54,38 @@ class MarketingConsent(Item, discriminator="marketing_consent"):
 
 
 class Message(Item, discriminator="message"):
-    """A message sent to the customer, for the export and the erasure."""
+    """A message to the customer: the outbox item, written in the same transaction as the change that
+    causes it, and sent from the table's stream (messages.outbox). Kept for the export and the erasure.
+
+    While ``queued`` it carries the finished message (``payload``) and sits in gsi1 under ``OUTBOX#due``
+    by its next attempt; once ``sent`` the payload is dropped; a message that failed every attempt is
+    ``failed``, under ``OUTBOX#failed`` by when, for the operator (``allavie messages``).
+    """
 
     message_id = UnicodeAttribute()
     channel = UnicodeAttribute()   # email | sms
-    purpose = UnicodeAttribute()   # confirmation | reminder | reschedule | cancellation | link | marketing
+    purpose = UnicodeAttribute()   # confirmation | reminder | reschedule | cancellation | link | email_change ...
     recipient = UnicodeAttribute()
     subject = UnicodeAttribute(null=True)
     booking_id = UnicodeAttribute(null=True)
-    sent_at = UTCDateTimeAttribute()
-    transport_id = UnicodeAttribute(null=True)  # SES message id or outbox file name
+    status = UnicodeAttribute(default="sent")  # queued | sent | failed
+    queued_at = UTCDateTimeAttribute(null=True)
+    sent_at = UTCDateTimeAttribute(null=True)
+    payload = UnicodeAttribute(null=True)      # the RFC 5322 message or the SMS text, until sent
+    attempts = NumberAttribute(default=0)
+    next_attempt_at = UTCDateTimeAttribute(null=True)
+    lease_until = UTCDateTimeAttribute(null=True)  # a sender is at it until then
+    last_error = UnicodeAttribute(null=True)
+    failed_at = UTCDateTimeAttribute(null=True)
+    transport_id = UnicodeAttribute(null=True)  # SES/SNS message id or outbox file name
+
+    @staticmethod
+    def key(customer_id: str, at: str, message_id: str) -> tuple[str, str]:
+        return customer_pk(customer_id), f"MSG#{at}#{message_id}"
+
+    @property
+    def customer_id(self) -> str:
+        return self.pk.removeprefix("CUST#")
 
 
 class EmailChange(Item, discriminator="email_change"):
