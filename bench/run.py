@@ -120,7 +120,11 @@ def main() -> int:
     import load  # bench/load.py: locust against chalice local, its own stack
 
     loaded = load.report(users=args.users, seconds=args.seconds)
-    return max(booked, 0 if fast_enough else 1, loaded)
+    print()
+    import site_bytes  # bench/site_bytes.py: what the booking page transfers on a first visit
+
+    sized = site_bytes.main(["--pages", "/boka/", "/"])
+    return max(booked, 0 if fast_enough else 1, loaded, sized)
 
 
 def run(runs: int, outbox: Path) -> int:

@@ -1,5 +1,6 @@
 """axe-core finds no violations on any page of the site, Swedish and English,
-with the cookie banner open (first visit) and closed (after a choice)."""
+with the cookie banner open (first visit) and closed (after a choice), on a
+phone (390x844) and on a desktop (1280x800); and on each step of the booking."""
 
 from __future__ import annotations
 
@@ -37,8 +38,11 @@ def test_the_sitemap_lists_the_site_pages_in_both_languages(site_url: str) -> No
         assert path in pages and "/en" + path in pages
 
 
-def test_no_axe_violations_on_any_page_with_the_banner_open_then_closed(audited, site_url: str) -> None:
+@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 800}],
+                         ids=["phone", "desktop"])
+def test_no_axe_violations_on_any_page_with_the_banner_open_then_closed(audited, site_url: str, viewport) -> None:
     page = audited
+    page.set_viewport_size(viewport)
     found: dict[str, list[dict]] = {}
     for path in every_page(site_url):
         page.evaluate("localStorage.clear()") if page.url.startswith(site_url) else None
@@ -67,3 +71,27 @@ def test_no_axe_violations_with_the_banner_settings_open(audited, site_url: str)
     page.get_by_role("button", name="Settings", exact=True).click()
     assert page.get_by_role("checkbox").is_visible()
     assert run_axe(page) == []
+
+
+@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 800}],
+                         ids=["phone", "desktop"])
+@pytest.mark.parametrize("lang", ["", "/en"])
+def test_no_axe_violations_on_the_booking_steps(audited, site_url: str, viewport, lang: str) -> None:
+    page = audited
+    page.set_viewport_size(viewport)
+    page.goto(site_url + lang + "/boka/?behandling=laser-pigment")  # age limit and prepayment: every part shows
+    page.locator("[data-times] button.allavie-time").first.wait_for()
+    found = {"time (banner open)": run_axe(page)}
+    page.locator('[data-allavie-consent-action="reject"]').click()
+    page.locator("[data-times] button.allavie-time").first.click()
+    page.locator('[data-step="details"]').wait_for()
+    for folded in page.locator("details.allavie-more summary").all():
+        folded.click()
+    found["details"] = run_axe(page)
+    page.locator("[data-submit]").click()
+    page.locator("[data-error-summary] a").first.wait_for()
+    found["details with errors"] = run_axe(page)
+    page.goto(site_url + lang + "/boka/?payment_intent=pi_x&payment_intent_client_secret=pi_x_secret_y&redirect_status=failed")
+    page.locator("[data-return-message]").filter(has_text="0").or_(page.locator("[data-return-message]")).wait_for()
+    found["payment return"] = run_axe(page)
+    assert {k: v for k, v in found.items() if v} == {}, json.dumps(found, indent=1, ensure_ascii=False)

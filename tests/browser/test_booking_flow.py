@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from browser.booking_steps import choose_day_from, choose_first_time, choose_treatment, open_folded
 from chalicelib.store.models import Booking, Item, SlotLock
 from playwright.sync_api import expect
 from support.browser import answer_cookie_banner, console_errors
@@ -17,32 +18,36 @@ def test_book_a_consultation_and_cancel_it_from_the_e_mail(page, site_url: str, 
     errors = console_errors(page)
     page.goto(site_url + "/boka/")
     answer_cookie_banner(page)
-    page.get_by_label("Behandling *").select_option("konsultation")  # no prepayment: no payment step
-    assert "Kostnadsfri" in page.locator("[data-service-info]").inner_text()
+    choose_treatment(page, "konsultation")  # no prepayment: no payment step
+    assert "Kostnadsfri" in page.locator('[data-field="service-summary"]').inner_text()
 
-    day = page.get_by_label("Dag", exact=True)
-    expect(day).to_be_enabled()  # the page's CSP forbids eval, so no wait_for_function
     # A day at least two days ahead, so that cancelling online is still allowed.
-    soon = (dt.date.today() + dt.timedelta(days=2)).isoformat()
-    values = [v for v in day.locator("option").evaluate_all("els => els.map(e => e.value)") if v and v >= soon]
-    day.select_option(values[0])
-    times = page.locator("[data-time-list] input[type=radio]")
-    times.first.wait_for()
-    chosen = times.first.get_attribute("value")
-    times.first.check()
+    choose_day_from(page, (dt.date.today() + dt.timedelta(days=2)).isoformat())
+    chosen = choose_first_time(page)
+    expect(page.locator("[data-late]")).to_be_hidden()  # outside the change deadline: no warning
 
     page.get_by_label("Namn *").fill("Webb <b>Kund</b>")
     page.get_by_label("E-post *").fill("inte-en-adress")
     page.get_by_label("Mobilnummer *").fill("070-123 45 67")
+    open_folded(page, "note")
     page.get_by_label("Meddelande till oss (frivilligt)").fill("<img src=x onerror=alert(1)> tack")
     assert not page.get_by_label("Ja, skicka mig erbjudanden och nyheter via e-post").is_checked()  # unticked
     page.get_by_role("button", name="Boka", exact=True).click()
 
-    # The error is shown next to its field, and the field is marked for screen readers.
-    expect(page.locator('[data-error-for="email"]')).to_have_text("Ogiltig e-postadress.")
+    # The error is shown next to its field, and the field is marked for screen readers; the summary
+    # at the top of the form links to the field and has the focus.
+    expect(page.locator('[data-error-for="email"]')).to_have_text(
+        "Ogiltig e-postadress. Skriv hela adressen, till exempel namn@exempel.se.")
     assert page.get_by_label("E-post *").get_attribute("aria-invalid") == "true"
+    summary = page.locator("[data-error-summary]")
+    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    summary.get_by_role("link", name="E-post: Ogiltig e-postadress.").click()
+    assert page.evaluate("document.activeElement.id") == "booking-email"
+    # Markup in a name is no name (it would go into e-mail headers): refused beside the field too.
+    assert page.get_by_label("Namn *").get_attribute("aria-invalid") == "true"
     assert [i for i in Item.scan() if isinstance(i, Booking | SlotLock)] == []  # nothing booked
 
+    page.get_by_label("Namn *").fill("Webb Kund")
     page.get_by_label("E-post *").fill(EMAIL)
     page.get_by_role("button", name="Boka", exact=True).click()
     page.get_by_role("heading", name="Tack! Din tid är bokad").wait_for()
@@ -80,9 +85,11 @@ def test_book_a_consultation_and_cancel_it_from_the_e_mail(page, site_url: str, 
 def test_the_english_booking_page_and_a_manage_page_without_a_link(page, site_url: str) -> None:
     errors = console_errors(page)
     page.goto(site_url + "/en/boka/")
-    page.get_by_label("Treatment *").select_option("rynkbehandling")
-    assert page.get_by_label("I am 18 or older *").is_visible()  # age-limited treatment
+    choose_treatment(page, "rynkbehandling")
     page.get_by_label("Staff member").select_option("anna")
+    page.locator("[data-times] button.allavie-time").first.wait_for()
+    choose_first_time(page)
+    assert page.get_by_label("I am 18 or older *").is_visible()  # age-limited treatment
     page.goto(site_url + "/en/hantera/")
     page.get_by_text("This page opens with the link").wait_for()
     assert errors == []

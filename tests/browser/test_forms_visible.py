@@ -4,7 +4,7 @@ an invisible text box, a person does."""
 
 import pytest
 
-PAGES = ["/boka/", "/en/boka/", "/ny-lank/", "/en/ny-lank/"]
+PAGES = ["/boka/?behandling=konsultation", "/en/boka/?behandling=konsultation", "/ny-lank/", "/en/ny-lank/"]
 
 CONTROLS = ", ".join(f".md-typeset {kind}" for kind in (
     "input[type=text]", "input[type=email]", "input[type=tel]", "select", "textarea"))
@@ -19,7 +19,7 @@ MEASURE = """(selector) => Array.from(document.querySelectorAll(selector)).filte
 @pytest.mark.parametrize("path", PAGES)
 def test_form_controls_can_be_seen_and_hit(page, site_url: str, path: str) -> None:
     page.goto(site_url + path)
-    page.locator("form").first.wait_for()
+    page.locator("form, [data-step]").first.wait_for()
     page.wait_for_timeout(300)  # the booking form appears once the treatments have loaded
     controls = page.evaluate(MEASURE, CONTROLS)
     assert controls, f"no form controls found on {path}"

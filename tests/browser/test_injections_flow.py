@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from browser.booking_steps import choose_first_time, choose_treatment
 from browser.test_a11y_site import AXE, AXE_PATH, run_axe
 from chalicelib.store.models import Booking, Item
 from playwright.sync_api import expect
@@ -20,14 +21,11 @@ def axe_when_settled(page) -> list[dict]:
     return run_axe(page)
 
 
-def first_day_and_time(page) -> str:
-    day = page.get_by_label("Dag", exact=True)
-    expect(day).to_be_enabled()
-    day.select_option(index=1)
-    times = page.locator("[data-time-list] input[type=radio]")
-    times.first.wait_for()
-    times.first.check()
-    return times.first.get_attribute("value")
+def details(page) -> None:
+    page.get_by_label("Namn *").fill("Filler Kund")
+    page.get_by_label("E-post *").fill(EMAIL)
+    page.get_by_label("Mobilnummer *").fill("070-123 45 67")
+    page.get_by_label("Jag har fyllt 18 år *").check()
 
 
 @pytest.mark.browser
@@ -39,36 +37,35 @@ def test_a_filler_is_booked_after_its_consultation_two_days_later(page, site_url
     errors = console_errors(page)
     page.goto(site_url + "/boka/")
     answer_cookie_banner(page)
-    page.get_by_label("Behandling *").select_option("fillers-lappar")
-    info = page.locator("[data-service-info]")
-    expect(info).to_contain_text("Ordineras efter konsultation med legitimerad sjuksköterska.")
+    filler = page.locator('a[data-service="fillers-lappar"]')
+    expect(filler).to_contain_text("Ordineras efter konsultation med legitimerad sjuksköterska.")
     assert "botulinum" not in page.content().lower()
-    note = page.locator("[data-consultation]")
+    choose_treatment(page, "fillers-lappar")
+    note = page.locator('[data-consultation="note"]')
     expect(note).to_be_visible()
     expect(note).to_contain_text("minst två dagar före (betänketid)")
 
     # Straight to the treatment, as a visitor who has not read the note: 409, and the earliest day.
-    first_day_and_time(page)
-    page.get_by_label("Namn *").fill("Filler Kund")
-    page.get_by_label("E-post *").fill(EMAIL)
-    page.get_by_label("Mobilnummer *").fill("070-123 45 67")
-    page.get_by_label("Jag har fyllt 18 år *").check()
+    choose_first_time(page)
+    details(page)
     page.get_by_role("button", name="Boka", exact=True).click()
     expect(page.locator("[data-error-summary]")).to_contain_text("kräver enligt lag en konsultation")
-    expect(note).to_contain_text("Tidigast möjliga dag för behandlingen är")
+    refused = page.locator('[data-consultation="refused"]')
+    expect(refused).to_contain_text("Tidigast möjliga dag för behandlingen är")
     assert [i for i in Item.scan() if isinstance(i, Booking)] == []
     assert axe_when_settled(page) == []
     page.screenshot(path=str(tmp_path / f"refused-{size[0]}.png"), full_page=True)
 
-    # The consultation first: the form keeps what was typed.
-    page.get_by_role("button", name="Boka konsultationen först").click()
-    expect(page.get_by_label("Behandling *")).to_have_value("injektionskonsultation")
-    chosen = first_day_and_time(page)
+    # The consultation first: what was typed stays.
+    refused.get_by_role("button", name="Boka konsultationen först").click()
+    expect(page.locator('[data-field="service-summary"]')).to_contain_text("Konsultation inför injektionsbehandling")
+    page.locator("button[data-day]").first.wait_for()
+    chosen = choose_first_time(page)
     assert page.get_by_label("E-post *").input_value() == EMAIL
+    page.get_by_label("Jag har fyllt 18 år *").check()
     page.get_by_role("button", name="Boka", exact=True).click()
     page.get_by_role("heading", name="Tack! Din tid är bokad").wait_for()
-    consultation_day = dt.date.fromisoformat(chosen[:10])
-    allowed = consultation_day + dt.timedelta(days=2)
+    allowed = dt.date.fromisoformat(chosen[:10]) + dt.timedelta(days=2)
     next_step = page.locator("[data-consultation-next]")
     expect(next_step).to_contain_text("Nu kan du boka läppförstoring med filler från")
     assert axe_when_settled(page) == []
@@ -76,17 +73,12 @@ def test_a_filler_is_booked_after_its_consultation_two_days_later(page, site_url
     assert [m for m in outbox.emails_to(EMAIL) if m["Subject"] == "Skriftlig information inför din behandling"]
 
     # The treatment's times start two calendar days after the consultation.
-    page.get_by_role("link", name="Boka läppförstoring med filler").click()
-    expect(page.get_by_label("Behandling *")).to_have_value("fillers-lappar")
-    day = page.get_by_label("Dag", exact=True)
-    expect(day).to_be_enabled()
-    days = [v for v in day.locator("option").evaluate_all("els => els.map(e => e.value)") if v]
-    assert days and min(days) >= allowed.isoformat()
-    page.get_by_label("Namn *").fill("Filler Kund")
-    page.get_by_label("E-post *").fill(EMAIL)
-    page.get_by_label("Mobilnummer *").fill("070-123 45 67")
-    page.get_by_label("Jag har fyllt 18 år *").check()
-    first_day_and_time(page)
+    next_step.get_by_role("button", name="Boka läppförstoring med filler").click()
+    expect(page.locator('[data-field="service-summary"]')).to_contain_text("Läppförstoring med filler")
+    page.locator("button[data-day]").first.wait_for()
+    assert page.locator("button[data-day]").first.get_attribute("data-day") == allowed.isoformat()
+    choose_first_time(page)
+    details(page)
     page.get_by_role("button", name="Boka", exact=True).click()
     page.get_by_role("heading", name="Betala förskottet").wait_for()  # booked: the prepayment step
     treatment = next(i for i in Item.scan() if isinstance(i, Booking) and i.service_id == "fillers-lappar")

@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from browser.booking_steps import choose_day_from, choose_first_time, choose_treatment
 from chalicelib.store.models import Booking, Item, LedgerEntry
 from playwright.sync_api import expect
 from support.browser import answer_cookie_banner, console_errors
@@ -26,17 +27,10 @@ def test_the_page_turns_to_confirmed_when_stripe_reports_the_payment(
     errors = console_errors(page)
     page.goto(site_url + "/boka/")
     answer_cookie_banner(page)
-    page.get_by_label("Behandling *").select_option("kemisk-peeling")
-    assert "förskott 300 kr" in page.locator("[data-service-info]").inner_text()
-
-    day = page.get_by_label("Dag", exact=True)
-    expect(day).to_be_enabled()
-    soon = (dt.date.today() + dt.timedelta(days=2)).isoformat()
-    values = [v for v in day.locator("option").evaluate_all("els => els.map(e => e.value)") if v and v >= soon]
-    day.select_option(values[0])
-    times = page.locator("[data-time-list] input[type=radio]")
-    times.first.wait_for()
-    times.first.check()
+    choose_treatment(page, "kemisk-peeling")
+    assert "förskott 300 kr" in page.locator('[data-field="service-summary"]').inner_text()
+    choose_day_from(page, (dt.date.today() + dt.timedelta(days=2)).isoformat())
+    choose_first_time(page)
     page.get_by_label("Namn *").fill("Betalande Kund")
     page.get_by_label("E-post *").fill(EMAIL)
     page.get_by_label("Mobilnummer *").fill("070-123 45 67")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from browser.booking_steps import TIMES, choose_first_time, choose_treatment
 from playwright.sync_api import expect
 
 
@@ -31,12 +32,9 @@ def _reject_cookies(page) -> None:
 
 
 def _pick_first_time(page, service: str) -> None:
-    page.get_by_label("Behandling *").select_option(service)
-    day = page.get_by_label("Dag", exact=True)
-    expect(day).to_be_enabled()
+    choose_treatment(page, service)
     expect(page.locator("[data-availability]")).to_contain_text("Lediga tider finns på ")  # not "finns 25 dagar"
-    day.select_option(index=1)
-    page.locator("[data-time-list] input[type=radio]").first.wait_for()
+    page.locator(TIMES).first.wait_for()
 
 
 @pytest.mark.browser
@@ -45,18 +43,18 @@ def test_booking_page_prices_times_and_the_payment_step_read_right(page, site_ur
     page.goto(site_url + "/boka/")
     _reject_cookies(page)
     # A button the script keeps hidden stays hidden (the theme's .md-button display beat [hidden]).
-    page.get_by_label("Behandling *").wait_for()
-    expect(page.get_by_role("button", name="Visa senare dagar")).to_be_hidden()
+    expect(page.get_by_role("button", name="Tidigare dagar")).to_be_hidden()
     _pick_first_time(page, "kemisk-peeling")
-    assert "1\u00a0200 kr" in page.locator("[data-service-info]").inner_text()  # as on the price list, not "1200 kr"
+    assert "1\u00a0200 kr" in page.locator('[data-field="service-summary"]').inner_text()  # as on the price list
 
-    # Every time's radio sits on the line of its own time, never wrapped away from it to a row's end.
-    for slot in page.locator(".allavie-slot").all():
-        radio, label = slot.locator("input").bounding_box(), slot.locator("label").bounding_box()
-        assert abs((radio["y"] + radio["height"] / 2) - (label["y"] + label["height"] / 2)) < 8
-        assert label["x"] > radio["x"]
+    # The times are a grid of buttons that each name the whole time, grouped by part of the day.
+    groups = page.locator("[data-times] h3").all_inner_texts()
+    assert groups and set(groups) <= {"Förmiddag", "Eftermiddag", "Kväll"}
+    first = page.locator(TIMES).first
+    assert re.fullmatch(r"\d\d:\d\d", first.inner_text())
+    assert re.search(r"\w+dag \d{1,2} \w+ 20\d\d kl\. \d\d:\d\d", first.get_attribute("aria-label"))
 
-    page.locator("[data-time-list] input[type=radio]").first.check()
+    choose_first_time(page)
     page.get_by_label("Namn *").fill("Pia Peeling")
     page.get_by_label("E-post *").fill("pia@example.se")
     page.get_by_label("Mobilnummer *").fill("070-123 45 67")
@@ -72,11 +70,8 @@ def test_booking_page_prices_times_and_the_payment_step_read_right(page, site_ur
 def test_confirmation_mail_says_free_and_its_calendar_file_is_utf8(page, site_url: str, outbox) -> None:
     page.goto(site_url + "/en/boka/")
     _reject_cookies(page)
-    page.get_by_label("Treatment *").select_option("konsultation")
-    day = page.get_by_label("Day", exact=True)
-    expect(day).to_be_enabled()
-    day.select_option(index=1)
-    page.locator("[data-time-list] input[type=radio]").first.check()
+    choose_treatment(page, "konsultation")
+    choose_first_time(page)
     page.get_by_label("Name *").fill("Åsa Öberg")
     page.get_by_label("E-mail *").fill("asa@example.se")
     page.get_by_label("Mobile number *").fill("070-123 45 67")
@@ -150,8 +145,7 @@ def test_switching_language_keeps_the_e_mailed_link(page, site_url: str, api_url
     page.goto(on_site(link, site_url))
     _reject_cookies(page)
     page.get_by_role("heading", name="Bokningen").wait_for()
-    page.locator(".md-header__option .md-select").hover()
-    page.locator('.md-select__link[hreflang="en"]').click()
+    page.locator('.allavie-lang a[hreflang="en"]').click()
     page.wait_for_url("**/en/hantera/#t=*", timeout=5000)
     page.get_by_role("heading", name="The booking").wait_for()  # still the booking, not "open the link from your e-mail"
 

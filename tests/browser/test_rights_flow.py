@@ -114,7 +114,8 @@ def test_new_link_preferences_export_and_erasure(page, site_url: str, api_url: s
     page.wait_for_selector('[data-rights-page="preferences"] [data-state="ready"]:not([hidden])')
     assert page.is_checked('input[name="sms"]') and page.is_checked('input[name="email"]')
     page.uncheck('input[name="sms"]')
-    page.click("text=Spara")
+    # The button by its role: "text=Spara" also finds the cookie banner's "sparas", first in the page now.
+    page.get_by_role("button", name="Spara", exact=True).click()
     page.wait_for_selector('[data-message="saved"]:not([hidden])')
     token = page.evaluate("window.Allavie.linkToken()")
     status, me = call(api_url, "GET", "/me", token=token)

@@ -4,6 +4,7 @@ after a visitor accepts everything and walks through every page."""
 from __future__ import annotations
 
 import pytest
+from browser.booking_steps import choose_first_time, choose_treatment
 from browser.site_pages import every_page
 
 pytestmark = pytest.mark.browser
@@ -33,15 +34,22 @@ def test_the_cookie_page_lists_exactly_what_the_browser_stores(page, site_url: s
         page.get_by_role("button", name="Godkänn alla", exact=True).click()
     for path in every_page(site_url):
         page.goto(site_url + path)
-    # Search is the one interactive part of the theme: use it too.
-    page.goto(site_url + "/")
-    # Type as a person does: Material's search answers key events; Playwright's fill()
-    # sends none, and is only picked up if it lands before the search worker is ready.
-    page.get_by_role("textbox", name="Sök").press_sequentially("peeling", delay=20)
-    page.locator(".md-search-result__item").first.wait_for()
+    # The booking page is the interactive part that stores something: book with "Kom ihåg mina
+    # uppgifter" ticked (the site has no search any more, which was the theme's interactive part).
+    page.goto(site_url + "/boka/")
+    choose_treatment(page, "konsultation")
+    choose_first_time(page)
+    page.get_by_label("Namn *").fill("Kaka Kontroll")
+    page.get_by_label("E-post *").fill("kaka@example.se")
+    page.get_by_label("Mobilnummer *").fill("070-123 45 67")
+    page.get_by_label("Kom ihåg mina uppgifter").check()
+    page.get_by_role("button", name="Boka", exact=True).click()
+    page.get_by_role("heading", name="Tack! Din tid är bokad").wait_for()
+    assert page.evaluate("JSON.parse(localStorage.getItem('allavie.details'))") == {
+        "name": "Kaka Kontroll", "email": "kaka@example.se", "phone": "070-123 45 67"}
 
     seen = held(page)
     assert seen == listed(page, site_url + "/cookies/")
     assert seen == listed(page, site_url + "/en/cookies/")
-    assert ("localStorage", "allavie.consent") in seen
+    assert ("localStorage", "allavie.consent") in seen and ("sessionStorage", "allavie.booking") in seen
     assert not any(kind == "cookie" for kind, _ in seen)  # the pages promise: no cookies

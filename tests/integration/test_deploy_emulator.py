@@ -134,7 +134,10 @@ def test_deploy_refuses_then_creates_then_updates_then_destroys(moto_url, env):
     assert variables["STRIPE_SECRET_KEY_PARAM"] == f"/allavie/{STAGE}/stripe-secret-key"
     assert site_url.endswith(physical["SiteBucket"]), "the functions learned the site's address"
     mappings = lam.list_event_source_mappings()["EventSourceMappings"]
-    assert [m["EventSourceArn"] for m in mappings] == [table["LatestStreamArn"]], "the cascade reads the table's stream"
+    # Two readers of the table's stream: the TTL cascade and the outbox's sender.
+    readers = {m["FunctionArn"].rsplit(":", 1)[-1]: m["EventSourceArn"] for m in mappings}
+    assert set(readers.values()) == {table["LatestStreamArn"]}, "both read the table's stream"
+    assert {f"allavie-{STAGE}-CascadeTtlDeletions", f"allavie-{STAGE}-SendMessages"} <= set(readers), readers
 
     s3 = aws(moto_url, "s3")
     index = s3.head_object(Bucket=physical["SiteBucket"], Key="index.html")

@@ -135,9 +135,12 @@
   if (!current(stored)) {
     show(false);
   } else {
+    banner.hidden = true;
     if (!stored.sent) send(stored);
     if (stored.choices.analytics === true) startAnalytics();
   }
+  // early.js hid the banner before the first paint when a choice holds; from here on `hidden` says it.
+  document.documentElement.classList.remove("allavie-consent-given");
 
   window.Allavie = window.Allavie || {};
   window.Allavie.consent = { read: read, open: function () { show(true); } };

@@ -59,7 +59,9 @@
         stripe.confirmPayment({
           elements: elements,
           redirect: "if_required",
-          confirmParams: { return_url: window.location.href.split("#")[0] },
+          // Klarna and Swish leave the page and come back here with ?payment_intent_client_secret=...
+          // &redirect_status=...; booking.js then asks POST /payments/status (the webhook confirms).
+          confirmParams: { return_url: window.location.origin + window.location.pathname },
         }).then(function (result) {
           if (result.error) {
             pay.disabled = false;
@@ -77,7 +79,11 @@
     function ask() {
       A.request("POST", "/payments/status", { client_secret: clientSecret }, { token: null }).then(function (result) {
         var status = result.status === 200 && result.body ? result.body.booking.status : null;
-        if (status === "confirmed") { showState("done"); return; }
+        if (status === "confirmed") {
+          document.dispatchEvent(new CustomEvent("allavie:confirmed"));
+          showState("done");
+          return;
+        }
         if (status === "lapsed" || status === "cancelled" || result.status === 404) {
           box.querySelector("[data-payment-pay]").hidden = true;
           say(text("payment-lapsed"));

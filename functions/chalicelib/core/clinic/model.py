@@ -108,6 +108,8 @@ class Clinic:
     services: tuple[Service, ...]
     injections: Injections | None = None  # set when any treatment is regulated
     _by_id: dict[str, Service] = field(default_factory=dict, repr=False, compare=False)
+    organisation_number: str = ""  # shown in the site's footer when set; empty: shown nowhere
+    exception_names: Mapping[dt.date, Text] = field(default_factory=dict)  # "Julafton" for 2026-12-24
 
     @property
     def tz(self) -> ZoneInfo:

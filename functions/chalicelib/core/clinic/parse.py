@@ -81,11 +81,19 @@ def parse(data: Mapping[str, Any]) -> Clinic:
             weekly[WEEKDAYS.index(name)] = hours
 
     exceptions: dict[dt.date, Hours | None] = {}
+    exception_names: dict[dt.date, Text] = {}
     for key, value in (data.get("exceptions") or {}).items():
         try:
             day = key if isinstance(key, dt.date) else dt.date.fromisoformat(str(key))
         except ValueError as exc:
             raise ClinicFileError(f"exceptions.{key} is not a date YYYY-MM-DD") from exc
+        if isinstance(value, Mapping):  # {name: {sv: Julafton, en: Christmas Eve}, hours: null}
+            unknown_keys = set(value) - {"name", "hours"}
+            if unknown_keys:
+                raise ClinicFileError(f"exceptions.{key}: unknown keys {sorted(unknown_keys)} (name, hours)")
+            if value.get("name") is not None:
+                exception_names[day] = _text(value["name"], f"exceptions.{key}.name")
+            value = value.get("hours")
         exceptions[day] = _hours(value, f"exceptions.{key}")
 
     staff = tuple(
@@ -149,6 +157,8 @@ def parse(data: Mapping[str, Any]) -> Clinic:
         staff=staff,
         services=tuple(services),
         injections=injections,
+        organisation_number=str(info.get("organisation_number") or "").strip(),
+        exception_names=exception_names,
     )
     clinic._by_id.update({s.id: s for s in services})
     return clinic
