@@ -314,8 +314,19 @@ def test_only_licensed_staff_confirm_age_and_consent_and_not_before_the_betanket
     assert unchecked.value.fields == {"age_checked": "must_be_true"}
     assert booking(treatment["id"]).consent_at is None
 
+    # The write that records "completed" carries the condition: refused until both are recorded.
+    from chalicelib.store.errors import ConditionFailed
+    from chalicelib.store.tx import update
+
+    condition = regulated.completion_condition(booking(treatment["id"]))
+    with pytest.raises(ConditionFailed):
+        update(booking(treatment["id"]), [Booking.status.set("completed")], condition)
+    assert regulated.completion_condition(Booking(*Booking.key("c", "b"), service_id="laser-pigment")) is None
+
     done = confirm(anna, "2027-04-07T10:05:00+02:00")
     stored = booking(treatment["id"])
     assert (stored.age_checked_by, stored.consent_by) == ("anna", "anna")
     assert stored.age_checked_at == stored.consent_at == dt.datetime.fromisoformat("2027-04-07T10:05:00+02:00")
     assert regulated.completion_blocker(stored) is None and done.consent_by == "anna"
+    update(stored, [Booking.status.set("completed")], regulated.completion_condition(stored))
+    assert booking(treatment["id"]).status == "completed"

@@ -26,6 +26,7 @@ from ..core.errors import ApiError, Conflict, Invalid
 from ..store import lookups
 from ..store.errors import ConditionFailed
 from ..store.models import Booking
+from ..store.table import Condition
 from ..store.tx import update
 
 BETANKETID_DAYS = 2      # lag (2021:363) 8 §: at least two days between the consultation and the treatment
@@ -165,6 +166,16 @@ def confirm_before_completion(booking: Booking, staff_member: Staff | None, age_
     except ConditionFailed:
         raise Conflict() from None  # moved, cancelled or confirmed by somebody else meanwhile
     return current
+
+
+def completion_condition(booking: Booking, clinic: Clinic | None = None) -> Condition | None:
+    """For the write that records ``completed`` (the back office's outcome): the condition that both
+    confirmations are stored and no flag is, so that a check before the write cannot be outrun; None
+    for a treatment the law does not cover."""
+    clinic = clinic or clinic_module.current()
+    if regulated_service(clinic, booking) is None:
+        return None
+    return Booking.age_checked_at.exists() & Booking.consent_at.exists() & Booking.flag.does_not_exist()
 
 
 def completion_blocker(booking: Booking, clinic: Clinic | None = None) -> str | None:
