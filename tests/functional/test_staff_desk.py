@@ -250,3 +250,29 @@ def test_the_private_feed_carries_treatment_and_first_name_only(api, sara) -> No
     assert call(api, "GET", "/" + renewed["url"].split("/", 3)[3])[0] == 200
     assert call(api, "GET", "/staff/feed/" + "0" * 64 + ".ics")[0] == 404
     assert call(api, "GET", "/staff/feed/nokey.ics")[0] == 404
+
+
+def test_a_regulated_treatment_is_completed_only_after_a_licensed_practitioner_confirms(api, outbox, monkeypatch,
+                                                                                         stripe_url) -> None:
+    from test_injections_api import CONSULTATION, FILLER, NOW as INJECTIONS_NOW, book as book_regulated, pay
+
+    monkeypatch.setenv("ALLAVIE_NOW", INJECTIONS_NOW)
+    book_regulated(api, CONSULTATION, "2027-04-05", "10:00")
+    treatment = book_regulated(api, FILLER, "2027-04-07", "10:00")
+    pay(api, stripe_url, treatment["id"])
+    moment = "2027-04-07T10:05:00+02:00"
+    monkeypatch.setenv("ALLAVIE_NOW", moment)
+    sara = sign_in(api, outbox, SARA, dt.datetime.fromisoformat(moment)).session
+    anna = sign_in(api, outbox, ANNA, dt.datetime.fromisoformat(moment)).session
+    path = f"/staff/bookings/{treatment['id']}"
+    status, refused = call(api, "POST", f"{path}/outcome", {"outcome": "completed"}, session=anna)
+    assert status == 409 and refused["error"]["code"] == "confirmation_required"
+    both = {"age_checked": True, "consent_after_betanketid": True}
+    status, body = call(api, "POST", f"{path}/confirmations", both, session=sara)
+    assert status == 403 and body["error"]["code"] == "licence_required"  # Sara holds no licence
+    status, body = call(api, "POST", f"{path}/confirmations", {**both, "age_checked": False}, session=anna)
+    assert status == 400 and "age_checked" in body["error"]["fields"]
+    status, body = call(api, "POST", f"{path}/confirmations", both, session=anna)
+    assert status == 200, body
+    status, done = call(api, "POST", f"{path}/outcome", {"outcome": "completed"}, session=anna)
+    assert status == 200 and done["booking"]["status"] == "completed"

@@ -181,6 +181,15 @@ def post_outcome(booking_id: str) -> Response:
     return web.ok(bookings.outcome(user, booking_id, outcome, clock.now()))
 
 
+@bp.route("/staff/bookings/{booking_id}/confirmations", methods=["POST"], cors=True)
+def post_confirmations(booking_id: str) -> Response:
+    """A treatment under lag (2021:363): age checked against ID and consent after the betänketid (licensed staff)."""
+    from ..staff import bookings
+
+    user = _user()
+    return web.ok(bookings.confirm(user, booking_id, web.json_body(bp.current_request), clock.now()))
+
+
 # --- blocked time -------------------------------------------------------------------------------
 
 

@@ -87,3 +87,19 @@ def outcome(user: StaffUser, booking_id: str, result: str, now: dt.datetime) -> 
     found, _ = open_booking(booking_id, now)
     marked = outcomes.mark(user, found, result, now)
     return {"booking": views.booking(marked, lookups.profile(marked.customer_id, now))}
+
+
+def confirm(user: StaffUser, booking_id: str, data: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
+    """``POST /staff/bookings/{id}/confirmations`` ``{"age_checked": true, "consent_after_betanketid": true}``:
+    the licensed practitioner's confirmations before a treatment under lag (2021:363) is completed."""
+    from ..booking import regulated
+
+    found, customer = open_booking(booking_id, now)
+    checks = fields.Fields(data)
+    checks.unknown({"age_checked", "consent_after_betanketid"})
+    checks.raise_if_any()
+    member = clinic_module.current().staff_member(user.id)
+    confirmed = regulated.confirm_before_completion(found, member, data.get("age_checked"),
+                                                    data.get("consent_after_betanketid"), now)
+    return {"booking": views.booking(lookups.booking(customer.customer_id, confirmed.booking_id, now) or confirmed,
+                                     customer)}

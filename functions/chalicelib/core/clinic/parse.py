@@ -12,11 +12,9 @@ from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from . import injections as regulated
+from .errors import ClinicFileError
 from .model import ROLES, WEEKDAYS, BookingRules, Clinic, Hours, Service, Staff, Text
-
-
-class ClinicFileError(ValueError):
-    """The clinic file is wrong; the message names the place."""
 
 
 def _need(data: Mapping[str, Any], key: str, where: str) -> Any:
@@ -95,6 +93,7 @@ def _staff(data: Any, where: str, weekly: Mapping[int, Hours]) -> Staff:
                 raise ClinicFileError(f"{where}.hours.{name} is outside the opening hours")
             hours[WEEKDAYS.index(name)] = own
     return Staff(id=staff_id, name=str(_need(data, "name", where)), title=_text(data.get("title", ""), f"{where}.title"),
+                 legitimation=regulated.legitimation(data.get("legitimation"), f"{where}.legitimation"),
                  email=address, role=str(role), hours=hours)
 
 
@@ -158,6 +157,7 @@ def parse(data: Mapping[str, Any]) -> Clinic:
             prepayment_sek=_positive_int(s.get("prepayment_sek", 0), f"{where}.prepayment_sek"),
             age_limit=None if age is None else _positive_int(age, f"{where}.age_limit", 1),
             staff=tuple(str(x) for x in _need(s, "staff", where)),
+            **regulated.service_parts(s, where, _text),
         )
         if service.prepayment_sek > service.price_sek:
             raise ClinicFileError(f"{where}.prepayment_sek is more than the price")
@@ -169,6 +169,8 @@ def parse(data: Mapping[str, Any]) -> Clinic:
         services.append(service)
     if len({s.id for s in services}) != len(services):
         raise ClinicFileError("services: two treatments share an id")
+    injections = regulated.clinic_parts(data.get("injections"), _text)
+    regulated.check(services, staff, injections)
 
     timezone = str(info.get("timezone", "Europe/Stockholm"))
     try:
@@ -189,6 +191,7 @@ def parse(data: Mapping[str, Any]) -> Clinic:
         exceptions=exceptions,
         staff=staff,
         services=tuple(services),
+        injections=injections,
         organisation_number=str(info.get("organisation_number") or "").strip(),
         exception_names=exception_names,
     )
