@@ -4,10 +4,11 @@ from ..table import EXPIRY_PARTITION, Item, customer_pk, live
 from .calendar import Booking, SlotLock
 from .customers import Customer, EmailChange, EmailKey, MarketingConsent, Message
 from .payments import LedgerEntry, RefundClaim, WebhookEvent
+from .receipts import Receipt, ReceiptCounter
 from .records import CookieConsent, DeletionRecord, PageCount, RateLimit, RightsRequest
 
 __all__ = [
     "EXPIRY_PARTITION", "Booking", "CookieConsent", "Customer", "DeletionRecord", "EmailChange", "EmailKey", "Item",
-    "LedgerEntry", "MarketingConsent", "Message", "PageCount", "RateLimit", "RefundClaim", "RightsRequest",
-    "SlotLock", "WebhookEvent", "customer_pk", "live",
+    "LedgerEntry", "MarketingConsent", "Message", "PageCount", "RateLimit", "Receipt", "ReceiptCounter", "RefundClaim",
+    "RightsRequest", "SlotLock", "WebhookEvent", "customer_pk", "live",
 ]
