@@ -152,3 +152,14 @@ def test_the_security_headers_forbid_inline_scripts_and_keep_their_format() -> N
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] in ("strict-origin-when-cross-origin", "no-referrer", "same-origin")
     assert not any(name.startswith("_") for name in headers)
+
+
+def test_the_booking_terms_page_is_where_the_confirmation_links(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.links import urls
+
+    monkeypatch.setenv("SITE_URL", SITE_URL.rstrip("/"))
+    for language, heading in (("sv", "Bokningsvillkor"), ("en", "Booking terms")):
+        link = urls.site_page("bokningsvillkor", language)
+        page = built / link.removeprefix(SITE_URL) / "index.html"
+        assert page.is_file(), link
+        assert heading in " ".join(parse(page).text)
