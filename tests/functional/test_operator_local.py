@@ -132,7 +132,7 @@ def test_ledger_local(operator, dev_table) -> None:
     ledger.record_payment("b0", "pi_0", "ch_0", 30000, dt.datetime(2026, 3, 1, 12, 0, tzinfo=STOCKHOLM))
     result = operator("ledger", "--year", "2026", "--local")
     assert result.returncode == 0, result.stderr
-    assert "2026-03-01,payment,300.00" in result.stdout and result.stdout.rstrip().endswith("total,,300.00,SEK,,,,,,,0.00")  # the VAT total last
+    assert "2026-03-01,payment,300.00" in result.stdout and result.stdout.rstrip().endswith("total,,300.00,SEK,,,,,,,0.00")
 
 
 def test_rights_export_report_and_erase_local_use_make_devs_table_and_outbox(operator, dev_table) -> None:

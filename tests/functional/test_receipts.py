@@ -26,7 +26,7 @@ from chalicelib.core import clinic as clinic_module
 from chalicelib.payments import ledger
 from chalicelib.store.models import Booking, Customer, Item, LedgerEntry, Receipt, ReceiptCounter
 from support import stripe_events
-from support.booking_data import answer, at, body, fragment, get, post
+from support.booking_data import answer, at, body, fragment, post
 
 NOW = "2027-03-20T12:00:00+01:00"
 DAY = "2027-03-30"
@@ -164,7 +164,8 @@ def test_a_webhook_delivered_again_or_announced_twice_makes_no_second_receipt(
     assert [r.number for r in receipts()] == [1]
     assert len(receipts_in(outbox, "astrid@example.se")) == 1
     # a refund retried (the same refund id) is one credit receipt
-    from chalicelib.payments import gateway, receipts as receipts_module
+    from chalicelib.payments import gateway
+    from chalicelib.payments import receipts as receipts_module
 
     paid = gateway.retrieve(booking.payment_intent_id)
     first = receipts_module.refunded(paid, booking.booking_id, "re_same", 30000, dt.datetime.fromisoformat(NOW))

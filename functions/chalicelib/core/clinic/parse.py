@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 from .model import WEEKDAYS, BookingRules, Clinic, Hours, Service, Staff, Text
 
-
 VAT_PERCENTS = (25, 12, 6, 0)  # the Swedish rates (0: exempt, e.g. health care given by licensed staff)
 
 
