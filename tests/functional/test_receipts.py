@@ -26,7 +26,7 @@ from chalicelib.core import clinic as clinic_module
 from chalicelib.payments import ledger
 from chalicelib.store.models import Booking, Customer, Item, LedgerEntry, Receipt, ReceiptCounter
 from support import stripe_events
-from support.booking_data import answer, at, body, fragment, post
+from support.booking_data import answer, at, body, fragment, get, post
 
 NOW = "2027-03-20T12:00:00+01:00"
 DAY = "2027-03-30"
@@ -147,6 +147,11 @@ def test_a_payment_and_its_refund_give_a_receipt_and_a_credit_receipt_with_every
     text = json.dumps([r.to_simple_dict() for r in stored], default=str, ensure_ascii=False).lower()
     assert "astrid" not in text and "070" not in text and "+4670" not in text
     assert ReceiptCounter.get(*ReceiptCounter.key()).last_number == 2
+
+    # the customer's registerutdrag lists both
+    data_link = next(link for link in outbox.links(mail) if "/mina-uppgifter/#t=" in link)
+    exported = answer(get(api, "/me/export", token=fragment(data_link)["t"]))
+    assert [(r["number"], r["receipt_type"]) for r in exported["receipts"]] == [(1, "receipt"), (2, "credit")]
 
 
 def manage_token(outbox: Any) -> str:

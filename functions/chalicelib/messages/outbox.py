@@ -85,11 +85,15 @@ def enqueue(message: Message | None) -> Message | None:
 
 
 def _claim(pk: str, sk: str, now: dt.datetime) -> Message | None:
-    """Take the message for one attempt, or None when it is sent, failed, gone or another sender has it."""
+    """Take the message for one attempt, or None when it is sent, failed, gone or another sender has it.
+
+    The lease is on the machine's clock, not ``now``: it measures how long a send may take, and a
+    sender whose business clock is pinned (tests, ``--as-of``) must not take over a running one's lease."""
     message = Message(pk, sk)
+    held = clock.wall()
     try:
-        tx.update(message, [Message.lease_until.set(now + LEASE), Message.attempts.add(1)],
-                  (Message.status == QUEUED) & (Message.lease_until.does_not_exist() | (Message.lease_until < now)))
+        tx.update(message, [Message.lease_until.set(held + LEASE), Message.attempts.add(1)],
+                  (Message.status == QUEUED) & (Message.lease_until.does_not_exist() | (Message.lease_until < held)))
     except ConditionFailed:
         return None
     return message
