@@ -22,12 +22,6 @@ def now() -> dt.datetime:
     return dt.datetime.now(UTC)
 
 
-def wall() -> dt.datetime:
-    """The machine's own clock, never pinned: for leases that processes hold against each other, which
-    measure real time (one process with ALLAVIE_NOW and one without must not both think a lease ran out)."""
-    return dt.datetime.now(UTC)
-
-
 def epoch(moment: dt.datetime) -> int:
     """Seconds since the epoch, the storage form of a moment."""
     if moment.tzinfo is None:

@@ -87,13 +87,14 @@ def enqueue(message: Message | None) -> Message | None:
 def _claim(pk: str, sk: str, now: dt.datetime) -> Message | None:
     """Take the message for one attempt, or None when it is sent, failed, gone or another sender has it.
 
-    The lease is on the machine's clock, not ``now``: it measures how long a send may take, and a
-    sender whose business clock is pinned (tests, ``--as-of``) must not take over a running one's lease."""
+    The lease runs on the wall clock, not on ``now``: two senders whose business clocks differ (an
+    operator's ``--as-of``, a pinned ALLAVIE_NOW beside a real one) must still see each other's leases.
+    """
     message = Message(pk, sk)
-    held = clock.wall()
+    wall = dt.datetime.now(dt.timezone.utc)
     try:
-        tx.update(message, [Message.lease_until.set(held + LEASE), Message.attempts.add(1)],
-                  (Message.status == QUEUED) & (Message.lease_until.does_not_exist() | (Message.lease_until < held)))
+        tx.update(message, [Message.lease_until.set(wall + LEASE), Message.attempts.add(1)],
+                  (Message.status == QUEUED) & (Message.lease_until.does_not_exist() | (Message.lease_until < wall)))
     except ConditionFailed:
         return None
     return message

@@ -11,13 +11,11 @@ from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from . import injections as regulated
+from .errors import ClinicFileError
 from .model import WEEKDAYS, BookingRules, Clinic, Hours, Service, Staff, Text
 
 VAT_PERCENTS = (25, 12, 6, 0)  # the Swedish rates (0: exempt, e.g. health care given by licensed staff)
-
-
-class ClinicFileError(ValueError):
-    """The clinic file is wrong; the message names the place."""
 
 
 def _need(data: Mapping[str, Any], key: str, where: str) -> Any:
@@ -131,6 +129,7 @@ def parse(data: Mapping[str, Any]) -> Clinic:
             id=str(_need(s, "id", f"staff[{i}]")),
             name=str(_need(s, "name", f"staff[{i}]")),
             title=_text(s.get("title", ""), f"staff[{i}].title"),
+            legitimation=regulated.legitimation(s.get("legitimation"), f"staff[{i}].legitimation"),
         )
         for i, s in enumerate(_need(data, "staff", ""))
     )
@@ -151,6 +150,7 @@ def parse(data: Mapping[str, Any]) -> Clinic:
             prepayment_sek=_positive_int(s.get("prepayment_sek", 0), f"{where}.prepayment_sek"),
             age_limit=None if age is None else _positive_int(age, f"{where}.age_limit", 1),
             staff=tuple(str(x) for x in _need(s, "staff", where)),
+            **regulated.service_parts(s, where, _text),
             vat_percent=_vat(s.get("vat_percent", 25), f"{where}.vat_percent"),
         )
         if service.prepayment_sek > service.price_sek:
@@ -163,6 +163,8 @@ def parse(data: Mapping[str, Any]) -> Clinic:
         services.append(service)
     if len({s.id for s in services}) != len(services):
         raise ClinicFileError("services: two treatments share an id")
+    injections = regulated.clinic_parts(data.get("injections"), _text)
+    regulated.check(services, staff, injections)
 
     timezone = str(info.get("timezone", "Europe/Stockholm"))
     try:
@@ -183,6 +185,7 @@ def parse(data: Mapping[str, Any]) -> Clinic:
         exceptions=exceptions,
         staff=staff,
         services=tuple(services),
+        injections=injections,
         organisation_number=_organisation_number(info.get("organisation_number"), "clinic.organisation_number"),
         exception_names=exception_names,
     )
