@@ -14,12 +14,14 @@ from .customers import (
     identity_key,
 )
 from .payments import LedgerEntry, RefundClaim, WebhookEvent
+from .receipts import Receipt, ReceiptCounter
 from .records import CookieConsent, DeletionRecord, PageCount, RateLimit, RightsRequest
 from .staff import FeedKey, SignInFailure, SignInLink, StaffAccount, StaffSession, digest, staff_pk
 
 __all__ = [
     "EXPIRY_PARTITION", "AccessEntry", "Block", "BlockMarker", "Booking", "BookingRef", "CookieConsent", "Customer",
-    "CustomerTerm", "DeletionRecord", "EmailChange", "EmailKey", "FeedKey", "Item", "LedgerEntry", "MarketingConsent", "Message",
-    "PageCount", "PhoneKey", "RateLimit", "RefundClaim", "RightsRequest", "SignInFailure", "SignInLink", "SlotLock",
-    "StaffAccount", "StaffSession", "WebhookEvent", "customer_pk", "digest", "identity_key", "live", "staff_pk",
+    "CustomerTerm", "DeletionRecord", "EmailChange", "EmailKey", "FeedKey", "Item", "LedgerEntry", "MarketingConsent",
+    "Message", "PageCount", "PhoneKey", "RateLimit", "Receipt", "ReceiptCounter", "RefundClaim", "RightsRequest",
+    "SignInFailure", "SignInLink", "SlotLock", "StaffAccount", "StaffSession", "WebhookEvent", "customer_pk", "digest",
+    "identity_key", "live", "staff_pk",
 ]
