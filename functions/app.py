@@ -3,7 +3,19 @@
 
 from chalice import Chalice
 from chalicelib.core.errors import ApiError
-from chalicelib.routes import api_doc, booking, catalogue, cookies, messages, payments, retention, rights, staff, web
+from chalicelib.routes import (
+    api_doc,
+    booking,
+    catalogue,
+    cookies,
+    messages,
+    offers,
+    payments,
+    retention,
+    rights,
+    staff,
+    web,
+)
 from chalicelib.store import connection
 
 app = Chalice(app_name="allavie")
@@ -28,4 +40,5 @@ app.register_blueprint(cookies.bp)     # cookie consent proofs, aggregate page c
 app.register_blueprint(retention.bp)   # TTL cascade and the daily sweeper
 app.register_blueprint(messages.bp)    # the outbox: send from the table's stream, retry on a schedule
 app.register_blueprint(staff.bp)       # the back office: sign-in, calendar, callers, blocks, outcomes, customers
+app.register_blueprint(offers.bp)      # the back office's offers, their sender (stream) and the follow-ups
 app.register_blueprint(api_doc.bp)     # GET /openapi.json: the contract, one file per blueprint in routes/openapi/

@@ -41,19 +41,19 @@ def test_the_unsubscribe_page_in_the_sites_look_both_languages_no_axe_violations
     fetched: list[str] = []
     page.on("request", lambda request: fetched.append(request.url))
     page.goto(link)
-    expect(page.get_by_role("heading", name="Avsluta erbjudanden")).to_be_visible()
+    expect(page.get_by_role("heading", name="Avsluta erbjudanden via e-post")).to_be_visible()
     expect(page.get_by_role("banner")).to_contain_text("Hudateljén")
     expect(page.get_by_role("contentinfo")).to_contain_text("Allavie AB")
     # the stylesheet applied under the CSP: the site's cream page and rosewood button
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(251, 247, 242)"
-    button = page.get_by_role("button", name="Ja, avsluta alla erbjudanden")
+    button = page.get_by_role("button", name="Ja, avsluta erbjudanden via e-post")
     assert button.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(122, 62, 52)"
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     assert problems == [] and fetched == [link]  # no CSP refusal, nothing else fetched
     page.screenshot(path=str(tmp_path / "unsubscribe-sv.png"), full_page=True)
 
     page.get_by_role("link", name="In English").click()
-    expect(page.get_by_role("heading", name="Stop offers")).to_be_visible()
+    expect(page.get_by_role("heading", name="Stop offers by e-mail")).to_be_visible()
     assert page.evaluate("document.documentElement.lang") == "en"
     context.close()
 
@@ -70,8 +70,8 @@ def test_the_unsubscribe_page_in_the_sites_look_both_languages_no_axe_violations
     # the button stops the offers and says so, in the page's look
     page = browser.new_context(locale="sv-SE", viewport=viewport).new_page()
     page.goto(link)
-    page.get_by_role("button", name="Ja, avsluta alla erbjudanden").click()
-    expect(page.get_by_role("status")).to_have_text("Klart. Du får inga fler erbjudanden från oss.")
+    page.get_by_role("button", name="Ja, avsluta erbjudanden via e-post").click()
+    expect(page.get_by_role("status")).to_have_text("Klart. Du får inga fler erbjudanden från oss via e-post.")
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(251, 247, 242)"
     page.screenshot(path=str(tmp_path / "unsubscribe-done.png"), full_page=True)
     page.context.close()

@@ -179,7 +179,7 @@ def test_no_wildcard_resource_where_a_resource_can_be_named(cf):
                         assert not _has_resource_types(action, data) or action in denied, f"{role_id}: {action} on *"
 
 
-STREAM_READERS = ("Cascade", "SendMessages")  # the TTL cascade and the outbox's sender
+STREAM_READERS = ("Cascade", "SendMessages", "SendOffers")  # the TTL cascade, the outbox's sender, the offers' steps
 
 
 def test_stream_permissions_only_for_the_stream_readers(cf):
@@ -202,6 +202,20 @@ def test_the_outbox_sender_reads_the_tables_stream_and_may_send_mail_and_sms(cf)
     assert {"ses:SendRawEmail", "sns:Publish", "dynamodb:GetRecords", "dynamodb:UpdateItem", "dynamodb:Query"} <= actions
     # and the retry runs on a schedule
     assert any(name.startswith("RetryMessages") for name in functions)
+
+
+def test_the_offers_sender_reads_the_stream_and_its_resume_and_the_follow_ups_run_on_schedules(cf):
+    functions = resources_of(cf, "AWS::Lambda::Function")
+    sender = next(name for name in functions if name.startswith("SendOffers"))
+    mappings = [m["Properties"] for m in resources_of(cf, "AWS::Lambda::EventSourceMapping").values()]
+    wired = [m for m in mappings if m["FunctionName"] == {"Ref": sender}]
+    assert len(wired) == 1 and wired[0]["EventSourceArn"] == {"Fn::GetAtt": ["Table", "StreamArn"]}
+    assert functions[sender]["Properties"]["FunctionName"].endswith("-SendOffers")
+    rules = json.dumps(resources_of(cf, "AWS::Events::Rule"))
+    for scheduled in ("ResumeOffers", "SendFollowUps"):
+        assert any(name.startswith(scheduled) for name in functions), scheduled
+        assert scheduled in rules, scheduled
+    assert "rate(5 minutes)" in rules and "cron(0 8 * * ? *)" in rules
 
 
 def test_an_unknown_path_is_a_404_in_the_error_shape(cf):

@@ -152,6 +152,34 @@ def note(value: object) -> str | None:
     return value if value.strip() else None
 
 
+def line(value: object, limit: int) -> str:
+    """One line of text (a subject: it goes into a header), white space made single; 1 to ``limit`` characters."""
+    if not isinstance(value, str):
+        raise FieldError("type" if value is not None else "required")
+    if _has_control(value):
+        raise FieldError("invalid")  # no line break into a header, no control or direction character
+    text = " ".join(unicodedata.normalize("NFC", value).split())
+    if not text:
+        raise FieldError("required")
+    if len(text) > limit:
+        raise FieldError("too_long")
+    return text
+
+
+def text(value: object, limit: int) -> str:
+    """Text of several lines (an offer's), kept as written apart from NFC and trailing space; 1 to ``limit``."""
+    if not isinstance(value, str):
+        raise FieldError("type" if value is not None else "required")
+    if _has_control(value, allow_newlines=True):
+        raise FieldError("invalid")
+    kept = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not kept:
+        raise FieldError("required")
+    if len(kept) > limit:
+        raise FieldError("too_long")
+    return kept
+
+
 def moment(value: object) -> dt.datetime:
     """An ISO 8601 time with its offset, in UTC."""
     if not isinstance(value, str):

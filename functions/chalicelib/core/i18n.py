@@ -12,6 +12,10 @@ ERRORS: dict[str, dict[str, str]] = {
         "en": "The link is invalid, has expired or has been replaced. Ask for a new link.",
     },
     "not_found": {"sv": "Hittades inte.", "en": "Not found."},
+    "offer_sent": {  # the back office: an offer that has gone out is not changed afterwards
+        "sv": "Erbjudandet är redan skickat och kan inte ändras.",
+        "en": "The offer has already been sent and cannot be changed.",
+    },
     "conflict": {"sv": "Det gick inte att genomföra ändringen.", "en": "The change could not be made."},
     "slot_taken": {
         "sv": "Tiden är tyvärr redan bokad. Välj en annan tid.",
@@ -136,6 +140,9 @@ FIELD_MESSAGES: dict[str, dict[str, str]] = {
     "no_opening_hours": {"sv": "Kliniken har inte öppet under den tiden.", "en": "The clinic is not open then."},
     "query_too_short": {"sv": "Skriv minst två tecken.", "en": "Type at least two characters."},
     "unknown_customer": {"sv": "Okänd kund.", "en": "Unknown customer."},
+    # offers (the back office's Erbjudanden)
+    "channels": {"sv": "Välj e-post, sms eller båda.", "en": "Choose e-mail, SMS or both."},
+    "sms_too_long": {"sv": "För lång text för sms (högst 480 tecken).", "en": "Too long for an SMS (480 characters at most)."},
 }
 
 

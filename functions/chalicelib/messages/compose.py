@@ -1,9 +1,9 @@
 """A message as it will leave: the whole e-mail (headers, text, HTML, attachments, footer) or SMS text.
 
-Every e-mail carries the one-click ``List-Unsubscribe`` headers and a footer with links to the
+Every e-mail carries the one-click ``List-Unsubscribe`` headers (stopping offers by e-mail only) and a footer with links to the
 customer's data and preferences, except one to an address the customer has not confirmed yet
 (``confirmed=False``): whoever reads that mailbox gets no link to anybody's data. Every SMS ends
-with how to stop offers by SMS.
+with how to stop offers by SMS (a link that stops SMS only).
 """
 
 from __future__ import annotations
@@ -38,16 +38,18 @@ class Attachment:
     params: tuple[tuple[str, str], ...] = ()
 
 
-def unsubscribe_url(customer: Customer, now: dt.datetime) -> str:
+def unsubscribe_url(customer: Customer, now: dt.datetime, channel: str | None = None) -> str:
+    """The one-click link that stops offers by ``channel`` (an e-mail's stops e-mail, an SMS's stops SMS:
+    the other channel stays as it was); without a channel, the link stops both."""
     token = tokens.issue(customer.customer_id, "unsubscribe", int(customer.link_generation),
-                        now + dt.timedelta(days=UNSUBSCRIBE_LINK_DAYS))
+                        now + dt.timedelta(days=UNSUBSCRIBE_LINK_DAYS), ref=channel)
     return f"{settings.get().api_url}/unsubscribe?token={token}"
 
 
 FOOTER = {
-    "sv": ("Dina uppgifter (se, ladda ner, rätta, radera)", "Välj utskick (e-post, sms)", "Avsluta alla erbjudanden",
+    "sv": ("Dina uppgifter (se, ladda ner, rätta, radera)", "Välj utskick (e-post, sms)", "Avsluta erbjudanden per e-post",
            "Länkarna till dina uppgifter och utskick gäller i {days} dagar; en ny länk får du på webbplatsen."),
-    "en": ("Your details (see, download, correct, erase)", "Choose messages (e-mail, SMS)", "Stop all offers",
+    "en": ("Your details (see, download, correct, erase)", "Choose messages (e-mail, SMS)", "Stop offers by e-mail",
            "The links to your details and messages work for {days} days; you can ask for a new one on the website."),
 }
 
@@ -73,7 +75,7 @@ def build_email(customer: Customer, subject: str, text: str, html_body: str,
     """The whole message to ``to`` (default: the customer's address), checked by ``addresses.check``."""
     about = clinic.current()
     recipient = to or customer.email
-    unsubscribe = unsubscribe_url(customer, now) if confirmed else None
+    unsubscribe = unsubscribe_url(customer, now, "email") if confirmed else None
     footer_text, footer_html = _footer(customer, now, unsubscribe)
     message = EmailMessage(policy=ASCII_POLICY if recipient.isascii() else UTF8_POLICY)
     message["From"] = Address(about.name, addr_spec=about.sender)
@@ -100,5 +102,5 @@ SMS_STOP = {"sv": "Sluta få sms-erbjudanden: {url}", "en": "Stop offers by SMS:
 
 
 def sms_text(customer: Customer, text: str, now: dt.datetime) -> str:
-    stop = SMS_STOP["en" if customer.language == "en" else "sv"].format(url=unsubscribe_url(customer, now))
+    stop = SMS_STOP["en" if customer.language == "en" else "sv"].format(url=unsubscribe_url(customer, now, "sms"))
     return f"{text.rstrip()}\n{stop}"

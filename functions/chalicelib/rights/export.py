@@ -26,6 +26,8 @@ from ..store.models import (
     LedgerEntry,
     MarketingConsent,
     Message,
+    OfferDelivery,
+    OptIn,
     live,
 )
 
@@ -35,6 +37,8 @@ SECTIONS: tuple[tuple[type[Item], str], ...] = (
     (MarketingConsent, "marketing_consents"),
     (Message, "messages"),
     (EmailChange, "pending_email_changes"),
+    (OptIn, "offer_lists"),             # the channels whose list of offers they are on
+    (OfferDelivery, "offers_received"),  # which offer or follow-up went to them, by which channel
 )
 FORMAT = "allavie.registerutdrag.v1"
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..core.errors import Invalid, Unauthorized
 from ..links import access, urls
-from ..marketing import double_opt_in
+from ..marketing import double_opt_in, optin
 from ..marketing.consents import CHANNELS, consent
 from ..store import tx
 from ..store.errors import ConditionFailed
@@ -44,7 +44,9 @@ def set_marketing(customer: Customer, choices: Mapping[str, Any], source: str, n
         change.update("customer", customer, [*actions, Customer.updated_at.set(now)],
                       Customer.link_generation == customer.link_generation)
         for channel, granted in changed.items():
-            change.put("consent", consent(customer.customer_id, channel, granted, source, now, customer.expires_at))
+            change.put(f"consent_{channel}", consent(customer.customer_id, channel, granted, source, now,
+                                                     customer.expires_at))
+        optin.add_changes(change, customer, changed, now)  # the lists of offers move with the flags
         try:
             change.commit()
         except ConditionFailed:
@@ -54,10 +56,18 @@ def set_marketing(customer: Customer, choices: Mapping[str, Any], source: str, n
     return marketing_json(customer)
 
 
-def unsubscribe(token: str, now: dt.datetime) -> None:
-    """RFC 8058 one-click: every marketing channel off, recorded with its source."""
+def unsubscribe_channels(claims_ref: str | None) -> tuple[str, ...]:
+    """What an unsubscribe link stops: the one channel it names (every link since the offers), or both
+    for a link without one (e-mails sent before, whose links live two years: their promise was "all")."""
+    named = tuple(ch for ch in (claims_ref or "").split() if ch in CHANNELS)
+    return named or CHANNELS
+
+
+def unsubscribe(token: str, now: dt.datetime) -> dict[str, bool]:
+    """RFC 8058 one-click: the link's channel off (the other stays as it was), recorded with its source."""
     holder = access.authenticate(token, ("unsubscribe",), now)
-    set_marketing(holder.customer, {"email": False, "sms": False}, "unsubscribe_link", now)
+    return set_marketing(holder.customer, {ch: False for ch in unsubscribe_channels(holder.claims.ref)},
+                         "unsubscribe_link", now)
 
 
 

@@ -143,10 +143,10 @@ def post_unsubscribe() -> Response:
         values = urllib.parse.parse_qs(body.strip())
         if values.get("List-Unsubscribe") != ["One-Click"]:
             raise Invalid(fields={"List-Unsubscribe": "invalid"})
-    preferences.unsubscribe(token, clock.now())
+    choices = preferences.unsubscribe(token, clock.now())
     if "text/html" in (bp.current_request.headers.get("accept") or ""):  # the button on the page below
-        return _page(_asked_language(), done=True, token=token)
-    return web.ok({"marketing": {"email": False, "sms": False}})
+        return _page(_asked_language(), done=True, token=token, channel=_channel_of(token))
+    return web.ok({"marketing": choices})
 
 
 @bp.route("/unsubscribe", methods=["GET"], cors=True)
@@ -159,7 +159,16 @@ def get_unsubscribe() -> Response:
         holder = access.authenticate(token, ("unsubscribe",), clock.now())
     except Unauthorized:
         return _page(_asked_language(), done=False, token=token, status=401)
-    return _page(_asked_language(holder.customer.language), done=False, token=token)
+    return _page(_asked_language(holder.customer.language), done=False, token=token, channel=_channel_of(token))
+
+
+def _channel_of(token: str) -> str | None:
+    """The one channel an (already checked) unsubscribe link stops, or None for one that stops both."""
+    from ..links import tokens
+    from ..rights import preferences
+
+    stops = preferences.unsubscribe_channels(tokens.verify(token, ("unsubscribe",), clock.now()).ref)
+    return stops[0] if len(stops) == 1 else None
 
 
 def _asked_language(customer_language: str | None = None) -> str:
@@ -170,11 +179,12 @@ def _asked_language(customer_language: str | None = None) -> str:
     return language_of(asked, customer_language, web.language(request))
 
 
-def _page(language: str, *, done: bool, token: str, status: int = 200) -> Response:
+def _page(language: str, *, done: bool, token: str, status: int = 200, channel: str | None = None) -> Response:
     """The self-contained page in the site's look; its own CSP allows its one inline stylesheet by hash."""
     from . import unsubscribe_page
 
-    return Response(body=unsubscribe_page.page(language, done=done, token=token, valid=status == 200),
+    return Response(body=unsubscribe_page.page(language, done=done, token=token, valid=status == 200,
+                                                          channel=channel),
                     status_code=status, headers={
                         "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store",
                         "Content-Security-Policy": unsubscribe_page.CSP, "Referrer-Policy": "no-referrer",

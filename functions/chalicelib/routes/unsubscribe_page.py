@@ -78,10 +78,29 @@ def language_of(asked: str | None, customer_language: str | None, browser: str) 
     return "sv"
 
 
-def page(language: str, *, done: bool, token: str, valid: bool) -> str:
+# A link that stops one channel (every link since the offers) says which; the other stays as it was.
+CHANNEL_TEXT = {
+    ("sv", "email"): {"title": "Avsluta erbjudanden via e-post",
+                      "ask": "Vill du sluta få erbjudanden och nyheter från oss via e-post? Dina val för sms ändras inte.",
+                      "button": "Ja, avsluta erbjudanden via e-post",
+                      "done": "Klart. Du får inga fler erbjudanden från oss via e-post."},
+    ("sv", "sms"): {"title": "Avsluta erbjudanden via sms",
+                    "ask": "Vill du sluta få erbjudanden och nyheter från oss via sms? Dina val för e-post ändras inte.",
+                    "button": "Ja, avsluta erbjudanden via sms",
+                    "done": "Klart. Du får inga fler erbjudanden från oss via sms."},
+    ("en", "email"): {"title": "Stop offers by e-mail",
+                      "ask": "Do you want to stop getting offers and news from us by e-mail? Your choice for SMS stays as it is.",
+                      "button": "Yes, stop offers by e-mail", "done": "Done. You will get no more offers from us by e-mail."},
+    ("en", "sms"): {"title": "Stop offers by SMS",
+                    "ask": "Do you want to stop getting offers and news from us by SMS? Your choice for e-mail stays as it is.",
+                    "button": "Yes, stop offers by SMS", "done": "Done. You will get no more offers from us by SMS."},
+}
+
+
+def page(language: str, *, done: bool, token: str, valid: bool, channel: str | None = None) -> str:
     """The whole HTML document; every value escaped."""
     lang = "en" if language == "en" else "sv"
-    t = TEXT[lang]
+    t = {**TEXT[lang], **CHANNEL_TEXT.get((lang, channel or ""), {})}
     about = clinic_module.current()
     e = html.escape
     query = urllib.parse.urlencode({"token": token, "lang": lang})

@@ -1,7 +1,8 @@
 """Bringing data from before the back office up to date (``allavie staff reindex``, run once after the
 upgrade; a second run changes nothing):
 
-- every customer gets their search terms (``store.search.reindex``);
+- every customer gets their search terms (``store.search.reindex``) and their markers on the lists of
+  offers for each channel whose consent is on (``marketing.optin.reconcile``);
 - every booking moves from the old gsi1 key ``DAY#<date>`` to ``CAL#<yyyy-mm>`` (the calendar and the
   reminders read only the new one) and gets its ``BookingRef`` (found by id alone).
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 
 from ..booking.locks import day_keys
 from ..core import clinic as clinic_module
+from ..marketing import optin
 from ..store import search
 from ..store.models import EXPIRY_PARTITION, Booking, BookingRef, Item, customer_pk
 from ..store.tx import Write, write_all
@@ -26,6 +28,7 @@ class Upgraded:
     customers: int = 0
     terms: int = 0
     bookings: int = 0
+    optins: int = 0
 
 
 def upgrade_customer(customer_id: str, now: dt.datetime) -> tuple[int, int]:
@@ -52,7 +55,9 @@ def backfill(now: dt.datetime) -> Upgraded:
     done = Upgraded()
     for root in Item.by_expiry.query(EXPIRY_PARTITION):
         if root.sk == "PROFILE" and root.pk.startswith("CUST#"):
-            terms, moved = upgrade_customer(root.pk.removeprefix("CUST#"), now)
+            customer_id = root.pk.removeprefix("CUST#")
+            terms, moved = upgrade_customer(customer_id, now)
+            done.optins += optin.reconcile(customer_id, now)
             done.customers += 1
             done.terms += terms
             done.bookings += moved

@@ -1,6 +1,6 @@
 """``allavie staff``: the operator's part of the back office.
 
-    allavie staff reindex [--local]              # once after upgrading: search terms, calendar keys (staff.upgrade)
+    allavie staff reindex [--local]              # once after upgrading: search terms, calendar keys, offer lists
     allavie staff reset-code --staff ID [--local]  # a member lost their authenticator: the next link enrols again
 """
 
@@ -17,7 +17,7 @@ def run_reindex(args: argparse.Namespace) -> int:
     db.bind()
     done = staff_upgrade.backfill(clock.now())
     print(f"{done.customers} customers, {done.terms} search terms written, "
-          f"{done.bookings} bookings moved to the calendar keys")
+          f"{done.bookings} bookings moved to the calendar keys, {done.optins} markers of the offers' lists written or removed")
     return 0
 
 
@@ -38,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = sub.add_parser("staff", help="the back office: the customers' search index, a lost authenticator")
     actions = parser.add_subparsers(dest="action", required=True)
     reindex = actions.add_parser("reindex",
-                                 help="once after upgrading: every customer's search terms, every booking's calendar keys")
+                                 help="once after upgrading: search terms, offer lists, calendar keys")
     table.add_local_switch(reindex)
     reindex.set_defaults(func=table.reads_the_table(run_reindex))
     reset = actions.add_parser("reset-code", help="remove a member's authenticator enrolment (a lost phone)")

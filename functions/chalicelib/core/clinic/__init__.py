@@ -11,13 +11,26 @@ import os
 from pathlib import Path
 
 from .errors import ClinicFileError
-from .model import ROLES, WEEKDAYS, BookingRules, Clinic, Hours, Injections, Legitimation, Service, Staff, Text
+from .model import (
+    ROLES,
+    WEEKDAYS,
+    BookingRules,
+    Clinic,
+    FollowUp,
+    Hours,
+    Injections,
+    Legitimation,
+    OfferRules,
+    Service,
+    Staff,
+    Text,
+)
 from .parse import parse
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "clinic.yml"
 
-__all__ = ["DEFAULT_PATH", "ROLES", "WEEKDAYS", "BookingRules", "Clinic", "ClinicFileError", "Hours", "Injections",
-           "Legitimation", "Service", "Staff", "Text", "current", "load", "parse"]
+__all__ = ["DEFAULT_PATH", "ROLES", "WEEKDAYS", "BookingRules", "Clinic", "ClinicFileError", "FollowUp", "Hours",
+           "Injections", "Legitimation", "OfferRules", "Service", "Staff", "Text", "current", "load", "parse"]
 
 
 def load(path: str | os.PathLike[str] | None = None) -> Clinic:

@@ -58,6 +58,28 @@ class Staff:
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """A personal offer after a visit of a treatment ("a peel again after 6 weeks"), sent once per visit
+    by each of ``channels`` to the customers whose consent is on for that channel (marketing.follow_ups)."""
+
+    id: str
+    after_days: int
+    channels: tuple[str, ...]
+    text: Text
+    subject: Text | None = None  # the e-mail's subject; none: the treatment's name
+
+
+@dataclass(frozen=True)
+class OfferRules:
+    """How offers go out (marketing.sending): a page of recipients at a time, within the senders' rates."""
+
+    page_size: int = 25         # recipients one step of the worker takes from its cursor
+    email_per_second: int = 10  # SES's sending rate of the account (the sandbox allows 1)
+    sms_per_second: int = 5     # the SMS rate the account may send (SNS / End User Messaging)
+    catch_up_days: int = 3      # a follow-up missed by the daily run (an outage) still goes this many days late
+
+
+@dataclass(frozen=True)
 class Service:
     id: str
     name: Text
@@ -73,6 +95,7 @@ class Service:
     # The written information after the consultation (points of injections.TREATMENT_POINTS), per treatment.
     information: Mapping[str, Text] = field(default_factory=dict)
     vat_percent: int = 25  # the VAT included in the price (and prepayment): 25, 12, 6 or 0 (exempt care)
+    follow_ups: tuple[FollowUp, ...] = ()  # personal offers after a visit, to those who agreed
 
 
 @dataclass(frozen=True)
@@ -127,6 +150,7 @@ class Clinic:
     # and `make deploy STAGE=prod` refuses.
     organisation_number: str = ""
     exception_names: Mapping[dt.date, Text] = field(default_factory=dict)  # "Julafton" for 2026-12-24
+    offers: OfferRules = field(default_factory=OfferRules)
 
     @property
     def tz(self) -> ZoneInfo:

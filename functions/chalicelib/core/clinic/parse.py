@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from . import injections as regulated
+from . import offers
 from .errors import ClinicFileError
 from .model import ROLES, WEEKDAYS, BookingRules, Clinic, Hours, Service, Staff, Text
 
@@ -187,6 +188,7 @@ def parse(data: Mapping[str, Any]) -> Clinic:
             staff=tuple(str(x) for x in _need(s, "staff", where)),
             **regulated.service_parts(s, where, _text),
             vat_percent=_vat(s.get("vat_percent", 25), f"{where}.vat_percent"),
+            follow_ups=offers.follow_ups(s.get("follow_ups"), where, _text),
         )
         if service.prepayment_sek > service.price_sek:
             raise ClinicFileError(f"{where}.prepayment_sek is more than the price")
@@ -223,6 +225,7 @@ def parse(data: Mapping[str, Any]) -> Clinic:
         injections=injections,
         organisation_number=_organisation_number(info.get("organisation_number"), "clinic.organisation_number"),
         exception_names=exception_names,
+        offers=offers.rules(data.get("offers")),
     )
     clinic._by_id.update({s.id: s for s in services})
     return clinic

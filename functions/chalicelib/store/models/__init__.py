@@ -13,6 +13,7 @@ from .customers import (
     PhoneKey,
     identity_key,
 )
+from .marketing import Offer, OfferDelivery, OptIn
 from .payments import LedgerEntry, RefundClaim, WebhookEvent
 from .receipts import Receipt, ReceiptCounter
 from .records import CookieConsent, DeletionRecord, PageCount, RateLimit, RightsRequest
@@ -21,7 +22,7 @@ from .staff import FeedKey, SignInFailure, SignInLink, StaffAccount, StaffSessio
 __all__ = [
     "EXPIRY_PARTITION", "AccessEntry", "Block", "BlockMarker", "Booking", "BookingRef", "CookieConsent", "Customer",
     "CustomerTerm", "DeletionRecord", "EmailChange", "EmailKey", "FeedKey", "Item", "LedgerEntry", "MarketingConsent",
-    "Message", "PageCount", "PhoneKey", "RateLimit", "Receipt", "ReceiptCounter", "RefundClaim", "RightsRequest",
-    "SignInFailure", "SignInLink", "SlotLock", "StaffAccount", "StaffSession", "WebhookEvent", "customer_pk", "digest",
-    "identity_key", "live", "staff_pk",
+    "Message", "Offer", "OfferDelivery", "OptIn", "PageCount", "PhoneKey", "RateLimit", "Receipt", "ReceiptCounter",
+    "RefundClaim", "RightsRequest", "SignInFailure", "SignInLink", "SlotLock", "StaffAccount", "StaffSession",
+    "WebhookEvent", "customer_pk", "digest", "identity_key", "live", "staff_pk",
 ]
