@@ -162,3 +162,27 @@ def test_the_packaged_clinic_file_has_a_peel_follow_up_and_offer_rules() -> None
 def test_bad_offer_settings_fail_at_load_naming_the_place(change: dict, message: str) -> None:
     with pytest.raises(clinic.ClinicFileError, match=message):
         clinic.parse({**BASE, **change})
+
+
+def test_the_sms_stop_link_is_short_signed_and_names_sms() -> None:
+    from chalicelib.core.errors import Unauthorized
+
+    message = offer_mail.sms_message(customer(), Content("Vår", "Hej.", None), "offer", now=NOW)
+    assert message is not None and message.payload is not None
+    url = message.payload.splitlines()[-1].split(": ", 1)[1]
+    code = url.split("token=")[1]
+    assert len(url) < 90 and len(code) <= 40 and "." not in code
+    claims = tokens.verify(code, ("unsubscribe",), NOW)
+    assert (claims.customer_id, claims.generation, claims.ref) == ("c0ffee", 3, "sms")
+    assert claims.expires > NOW + dt.timedelta(days=720)
+    with pytest.raises(Unauthorized):
+        tokens.verify(code, ("data",), NOW)                  # only ever an unsubscribe link
+    with pytest.raises(Unauthorized):
+        tokens.verify(code, ("unsubscribe",), NOW + dt.timedelta(days=740))  # it expires
+    for altered in (code[:-1] + ("A" if code[-1] != "A" else "B"), "A" * len(code), code[:10], "!!"):
+        with pytest.raises(Unauthorized):
+            tokens.verify(altered, ("unsubscribe",), NOW)
+    other_key = tokens.issue_short_unsubscribe("c0ffee", 3, NOW + dt.timedelta(days=30), "sms", key="another")
+    with pytest.raises(Unauthorized):
+        tokens.verify(other_key or "", ("unsubscribe",), NOW)
+    assert tokens.issue_short_unsubscribe("not-hex", 3, NOW, "sms") is None  # then the full token is used

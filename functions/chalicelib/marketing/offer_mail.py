@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from email import message_from_string
+from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default as mail_policy
 from urllib.parse import urlencode
@@ -91,7 +91,8 @@ SAMPLE = {"sv": ("Anna Exempel", "anna.exempel@example.se"), "en": ("Anna Exampl
 def sample_customer(language: str) -> Customer:
     """Nobody: a made-up customer for the preview (their links open nothing, there is no such customer)."""
     name, address = SAMPLE["en" if language == "en" else "sv"]
-    return Customer("CUST#exempel", "PROFILE", customer_id="exempel", name=name, email=address, phone="+46700000000",
+    sample_id = "0" * 20  # hex as every customer id (so the SMS's short stop link is as long as a real one)
+    return Customer(*Customer.key(sample_id), customer_id=sample_id, name=name, email=address, phone="+46700000000",
                     language=language, link_generation=0, created_at=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))
 
 
@@ -99,7 +100,7 @@ def preview(content: Content, language: str, *, now: dt.datetime) -> dict[str, o
     """The offer as the e-mail (its headers and text) and the SMS a customer of ``language`` would get."""
     customer = sample_customer(language)
     mail = email_message(customer, content, "offer", now=now)
-    parsed = message_from_string(mail.payload or "", policy=mail_policy)
+    parsed = message_from_bytes((mail.payload or "").encode("utf-8"), policy=mail_policy)  # as a mail client reads it
     body = parsed.get_body(("plain",)) if isinstance(parsed, EmailMessage) else None
     text = str(body.get_content()) if isinstance(body, EmailMessage) else ""
     sms_part = sms_message(customer, content, "offer", now=now)

@@ -101,6 +101,13 @@ def build_email(customer: Customer, subject: str, text: str, html_body: str,
 SMS_STOP = {"sv": "Sluta få sms-erbjudanden: {url}", "en": "Stop offers by SMS: {url}"}
 
 
+def sms_unsubscribe_url(customer: Customer, now: dt.datetime) -> str:
+    """The short link that stops SMS offers (links.tokens' short form; the full one if it does not fit)."""
+    expires = now + dt.timedelta(days=UNSUBSCRIBE_LINK_DAYS)
+    code = tokens.issue_short_unsubscribe(customer.customer_id, int(customer.link_generation), expires, "sms")
+    return f"{settings.get().api_url}/unsubscribe?token={code}" if code else unsubscribe_url(customer, now, "sms")
+
+
 def sms_text(customer: Customer, text: str, now: dt.datetime) -> str:
-    stop = SMS_STOP["en" if customer.language == "en" else "sv"].format(url=unsubscribe_url(customer, now, "sms"))
+    stop = SMS_STOP["en" if customer.language == "en" else "sv"].format(url=sms_unsubscribe_url(customer, now))
     return f"{text.rstrip()}\n{stop}"

@@ -1,0 +1,173 @@
+// The back office's offers (/personal/erbjudanden/): write an offer, see how many it reaches per channel,
+// preview it as the e-mail and the SMS a customer gets, send it, and see how many were sent. Signed in on
+// /personal/ (the session id in this tab's sessionStorage). Every text is in the page; data is filled in
+// with textContent, never HTML.
+(function () {
+  "use strict";
+
+  var root = document.getElementById("allavie-offers");
+  if (!root || !window.Allavie) return;
+  var here = document.currentScript && document.currentScript.src;
+  if (here) {  // the back office's stylesheet, beside this script
+    var sheet = document.createElement("link");
+    sheet.rel = "stylesheet";
+    sheet.href = here.replace(/js\/offers\.js(\?.*)?$/, "css/personal.css");
+    document.head.appendChild(sheet);
+  }
+  var A = window.Allavie;
+  var KEY = "allavie.staff";
+  var me = null, shown = null, polling = null;
+
+  function one(sel) { return root.querySelector(sel); }
+  function all(sel) { return Array.prototype.slice.call(root.querySelectorAll(sel)); }
+  function t(key, values) {
+    var el = one('[data-text="' + key + '"]');
+    var text = el ? el.textContent : key;
+    Object.keys(values || {}).forEach(function (k) { text = text.split("{" + k + "}").join(String(values[k])); });
+    return text;
+  }
+  function statusText(key) { var el = one('[data-status="' + CSS.escape(key) + '"]'); return el ? el.textContent : key; }
+  function field(name, text) { one('[data-field="' + name + '"]').textContent = text == null ? "" : text; }
+  function setState(state) { all("[data-state]").forEach(function (n) { n.hidden = n.getAttribute("data-state") !== state; }); }
+  function say(text) { one("[data-app-status]").textContent = text || ""; }
+  function session() { try { return sessionStorage.getItem(KEY); } catch (e) { return null; } }
+  function api(method, path, body) {
+    return A.request(method, path, body, { token: session() || "" }).then(function (answer) {
+      if (answer.status === 401) setState("signin");
+      return answer;
+    });
+  }
+  function counts(c) { return t("counts", { email: c.email, sms: c.sms }); }
+  function when(iso) { return iso ? iso.slice(0, 10) + " " + iso.slice(11, 16) : ""; }
+
+  function start() {
+    if (!session()) { setState("signin"); return; }
+    Promise.all([api("GET", "/staff/me"), A.request("GET", "/services", null, { token: "" })]).then(function (answers) {
+      if (answers[0].status !== 200) { setState("signin"); return; }
+      me = answers[0].body.staff;
+      field("me", me.name);
+      all("[data-admin]").forEach(function (n) { n.hidden = me.role !== "admin"; });
+      var select = one("[data-service-options]");
+      var none = document.createElement("option");
+      none.value = ""; none.textContent = t("no-service");
+      select.appendChild(none);
+      ((answers[1].body && answers[1].body.services) || []).forEach(function (s) {
+        var option = document.createElement("option");
+        option.value = s.id; option.textContent = s.name;
+        select.appendChild(option);
+      });
+      setState("app");
+      loadList();
+    });
+  }
+
+  function loadList() {
+    api("GET", "/staff/offers").then(function (answer) {
+      if (answer.status !== 200) return;
+      var list = one("[data-offers]");
+      while (list.firstChild) list.removeChild(list.firstChild);
+      var offers = answer.body.offers || [];
+      if (!offers.length) {
+        var empty = document.createElement("li"); empty.textContent = t("none"); list.appendChild(empty);
+      }
+      offers.forEach(function (offer) {
+        var item = document.createElement("li");
+        var button = document.createElement("button");
+        button.type = "button"; button.className = "md-button"; button.setAttribute("data-offer", offer.id);
+        button.textContent = t("open");
+        button.setAttribute("aria-label", t("open") + ": " + offer.subject);
+        var line = document.createElement("span");
+        line.textContent = when(offer.created_at) + " · " + offer.subject + " · " + statusText(offer.status) +
+          (offer.status === "draft" ? "" : " · " + counts(offer.sent));
+        item.appendChild(line); item.appendChild(document.createTextNode(" ")); item.appendChild(button);
+        list.appendChild(item);
+      });
+    });
+  }
+
+  function show(offer, focus) {
+    shown = offer;
+    one("[data-panel=offer]").hidden = false;
+    field("subject", offer.subject);
+    field("status", statusText(offer.status));
+    field("recipients", counts(offer.recipients));
+    field("sent", counts(offer.sent));
+    one("[data-preview=email]").hidden = offer.channels.indexOf("email") < 0;
+    one("[data-preview=sms]").hidden = offer.channels.indexOf("sms") < 0;
+    var canSend = me && me.role === "admin" && offer.status === "draft";
+    one("[data-send]").hidden = !canSend;
+    one("[data-step=send-confirm]").hidden = true;
+    field("send-summary", t("send-summary", { email: offer.recipients.email, sms: offer.recipients.sms }));
+    api("GET", "/staff/offers/" + encodeURIComponent(offer.id) + "/preview?lang=" + A.language()).then(function (answer) {
+      if (answer.status !== 200) return;
+      var p = answer.body.preview;
+      field("from", p.email.from); field("mail-subject", p.email.subject); field("mail-text", p.email.text);
+      field("sms-text", p.sms.text); field("sms-size", t("sms-size", { chars: p.sms.characters, parts: p.sms.parts }));
+    });
+    if (focus) one("#offer-heading").focus();
+    if (offer.status === "sending") poll(offer.id);
+  }
+
+  function poll(id) {
+    if (polling) clearTimeout(polling);
+    polling = setTimeout(function () {
+      api("GET", "/staff/offers/" + encodeURIComponent(id)).then(function (answer) {
+        if (answer.status !== 200 || !shown || shown.id !== id) return;
+        show(answer.body.offer, false);
+        if (answer.body.offer.status === "sent") { say(t("sent")); loadList(); }
+      });
+    }, 1500);
+  }
+
+  function create(form) {
+    var channels = all('input[name="channels"]').filter(function (c) { return c.checked; }).map(function (c) { return c.value; });
+    var body = { subject: form.elements.subject.value, text: form.elements.text.value, channels: channels };
+    if (form.elements.service.value) body.service = form.elements.service.value;
+    api("POST", "/staff/offers", body).then(function (answer) {
+      if (answer.status === 201) {
+        A.showErrors(form, null);
+        form.reset();
+        say(t("saved"));
+        show(answer.body.offer, true);
+        loadList();
+      } else {
+        A.showErrors(form, (answer.body && answer.body.error) || { message: t("error") });
+      }
+    });
+  }
+
+  function send() {
+    if (!shown) return;
+    one("[data-send]").hidden = true;
+    api("POST", "/staff/offers/" + encodeURIComponent(shown.id) + "/send").then(function (answer) {
+      if (answer.status !== 202) { say(t("error")); one("[data-send]").hidden = false; return; }
+      say(answer.body.offer.status === "sent" ? t("sent") : t("sending"));
+      show(answer.body.offer, false);
+      loadList();
+    });
+  }
+
+  root.addEventListener("submit", function (event) {
+    var form = event.target.closest("form[data-form=offer]");
+    if (!form) return;
+    event.preventDefault();
+    create(form);
+  });
+  root.addEventListener("click", function (event) {
+    var target = event.target.closest("button");
+    if (!target) return;
+    var open = target.getAttribute("data-offer");
+    if (open) {
+      api("GET", "/staff/offers/" + encodeURIComponent(open)).then(function (answer) {
+        if (answer.status === 200) { say(""); show(answer.body.offer, true); }
+      });
+      return;
+    }
+    var action = target.getAttribute("data-action");
+    if (action === "send") { one("[data-step=send-confirm]").hidden = false; one("[data-action=send-confirm]").focus(); }
+    if (action === "send-cancel") { one("[data-step=send-confirm]").hidden = true; one("[data-action=send]").focus(); }
+    if (action === "send-confirm") send();
+  });
+
+  start();
+})();
