@@ -15,6 +15,9 @@ Query or GetItem (the numbers below are those of the list in docs/architecture.m
   Message         CUST#<cid>              MSG#<at>#<mid>            OUTBOX#due / <next attempt>#<mid>    -                 (4, outbox)
                                                                     or OUTBOX#failed / <failed at>#<mid>
   EmailChange     CUST#<cid>              EMAIL_CHANGE#<change id>  -                                    -                 (rights)
+  OptIn           CUST#<cid>              OPTIN#<channel>           OPTIN#<channel> / <cid>              -                 (16)
+  OfferDelivery   CUST#<cid>              OFFER#<oid>#<ch> | FOLLOWUP#<bid>#<fid>#<ch>  -                    -                 (16)
+  Offer           OFFER#<id>              OFFER                     OFFERS[#sending] / <created>#<id>    -                 (16)
   SlotLock        LOCK#<staff>            <unit start, UTC ISO>     -                                    -                 (1,2)
   BlockMarker     LOCK#<staff>            <unit start>#B            -                                    -                 (1,2,13)
   Block           BLOCK#<id>              BLOCK                     BLOCKS / <end>#<id>                  -                 (13)
