@@ -121,3 +121,18 @@ def test_the_operators_backfill_puts_earlier_customers_on_the_lists_once(table, 
     assert {m.expires_at for m in markers} == {both.customer.expires_at}  # they live as long as her data
     assert cli.main(["staff", "reindex"]) == 0
     assert "0 markers of the offers' lists written or removed" in capsys.readouterr().out
+
+
+def test_the_offers_items_move_with_the_customers_expiry(api, outbox: Outbox) -> None:
+    from chalicelib.retention import expiry
+    from chalicelib.store.models import Customer
+
+    made = customer(1, (True, True))
+    peel_visit(made, VISIT)
+    assert follow_ups.send_due(NOW).messages == 2
+    peel_visit(made, NOW + dt.timedelta(days=200), status="confirmed")  # a later visit keeps the data longer
+    expiry.refresh(made.id, NOW)
+    profile = Customer.get(*Customer.key(made.id))
+    assert profile.expires_at > made.customer.expires_at
+    moved = [i for i in Item.query(f"CUST#{made.id}") if isinstance(i, (OptIn, OfferDelivery))]
+    assert len(moved) == 4 and {i.expires_at for i in moved} == {profile.expires_at}

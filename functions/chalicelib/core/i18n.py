@@ -12,10 +12,6 @@ ERRORS: dict[str, dict[str, str]] = {
         "en": "The link is invalid, has expired or has been replaced. Ask for a new link.",
     },
     "not_found": {"sv": "Hittades inte.", "en": "Not found."},
-    "offer_sent": {  # the back office: an offer that has gone out is not changed afterwards
-        "sv": "Erbjudandet är redan skickat och kan inte ändras.",
-        "en": "The offer has already been sent and cannot be changed.",
-    },
     "conflict": {"sv": "Det gick inte att genomföra ändringen.", "en": "The change could not be made."},
     "slot_taken": {
         "sv": "Tiden är tyvärr redan bokad. Välj en annan tid.",
