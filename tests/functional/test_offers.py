@@ -212,6 +212,8 @@ def test_a_one_click_unsubscribe_from_an_offer_email_stops_the_next_by_email_but
     assert [to_of(s) for s in offer_sms(outbox) if "juni" in s] == [both.customer.phone]
     # and the SMS's own link stops SMS offers only (e-mail is already off: both are off now)
     sms_link = [s for s in offer_sms(outbox) if "juni" in s][0].rstrip().rsplit(" ", 1)[-1]
+    page = api.http.get(sms_link[sms_link.index("/unsubscribe"):])  # opened from the phone: it asks first
+    assert page.status_code == 200 and "Ja, avsluta erbjudanden via sms" in page.body.decode("utf-8")
     assert api.http.post(sms_link[sms_link.index("/unsubscribe"):], body="List-Unsubscribe=One-Click",
                          headers={"Content-Type": "application/x-www-form-urlencoded"}).status_code == 200
     profile = Customer.get(*Customer.key(both.id))
