@@ -162,6 +162,29 @@ def test_only_an_admin_writes_and_sends_and_bad_input_is_named(api, anna, outbox
     assert call(api, "GET", f"/staff/offers/{offer_id}/preview?lang=de", session=anna)[0] == 400
 
 
+def test_a_draft_is_changed_or_removed_until_it_is_sent_and_never_after(api, anna, outbox) -> None:
+    sara = sign_in(api, outbox, SARA, NOW).session
+    status, made = call(api, "POST", "/staff/offers", OFFER, session=anna)
+    assert status == 201
+    offer_id = made["offer"]["id"]
+    changed = {**OFFER, "subject": "Vårens erbjudande, rättat", "channels": ["email"], "service": "microneedling"}
+    assert call(api, "PUT", f"/staff/offers/{offer_id}", changed, session=sara)[0] == 403
+    status, edited = call(api, "PUT", f"/staff/offers/{offer_id}", changed, session=anna)
+    assert status == 200
+    assert (edited["offer"]["subject"], edited["offer"]["channels"], edited["offer"]["service"]) == (
+        "Vårens erbjudande, rättat", ["email"], "microneedling")
+    assert call(api, "PUT", f"/staff/offers/{offer_id}", {**changed, "channels": []}, session=anna)[0] == 400
+    status, other = call(api, "POST", "/staff/offers", OFFER, session=anna)
+    assert call(api, "DELETE", f"/staff/offers/{other['offer']['id']}", session=anna)[0] == 204
+    assert call(api, "GET", f"/staff/offers/{other['offer']['id']}", session=anna)[0] == 404
+    assert call(api, "POST", f"/staff/offers/{offer_id}/send", session=anna)[0] == 202
+    finish(api, anna, offer_id)
+    status, refused = call(api, "PUT", f"/staff/offers/{offer_id}", OFFER, session=anna)
+    assert status == 409 and refused["error"]["code"] == "offer_not_draft"
+    assert call(api, "DELETE", f"/staff/offers/{offer_id}", session=anna)[0] == 409
+    assert call(api, "GET", f"/staff/offers/{offer_id}", session=anna)[1]["offer"]["subject"] == changed["subject"]
+
+
 def test_a_list_longer_than_a_page_goes_in_pages_and_a_repeated_send_reaches_nobody_twice(
         api, anna, outbox, monkeypatch) -> None:
     rules = dataclasses.replace(clinic_module.current().offers, page_size=3, email_per_second=1000)

@@ -12,6 +12,10 @@ ERRORS: dict[str, dict[str, str]] = {
         "en": "The link is invalid, has expired or has been replaced. Ask for a new link.",
     },
     "not_found": {"sv": "Hittades inte.", "en": "Not found."},
+    "offer_not_draft": {  # the back office: an offer that is going or has gone out is not changed afterwards
+        "sv": "Erbjudandet skickas eller är skickat och kan inte ändras eller tas bort.",
+        "en": "The offer is being sent or has been sent and cannot be changed or removed.",
+    },
     "conflict": {"sv": "Det gick inte att genomföra ändringen.", "en": "The change could not be made."},
     "slot_taken": {
         "sv": "Tiden är tyvärr redan bokad. Välj en annan tid.",

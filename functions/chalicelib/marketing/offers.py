@@ -17,7 +17,7 @@ from typing import Any
 from ..core import clinic as clinic_module
 from ..core import fields, ids
 from ..core.clock import iso_local
-from ..core.errors import Invalid, NotFound
+from ..core.errors import Conflict, Invalid, NotFound
 from ..store import tx
 from ..store.errors import ConditionFailed
 from ..store.models import Item, Offer
@@ -80,6 +80,29 @@ def create(data: Mapping[str, Any], staff_id: str, now: dt.datetime) -> Offer:
                   created_by=staff_id, gsi1pk=LISTED, gsi1sk=f"{_stamp(now)}#{offer_id}")
     tx.put(offer, Offer.pk.does_not_exist())
     return offer
+
+
+def edit(offer_id: str, data: Mapping[str, Any], now: dt.datetime) -> Offer:
+    """Change a draft (all of it, as ``create`` takes it); 409 ``offer_not_draft`` once sending was asked."""
+    draft = parse(data)
+    offer = get(offer_id)
+    try:
+        tx.update(offer, [Offer.subject.set(draft.subject), Offer.text.set(draft.text),
+                          Offer.channels.set(" ".join(draft.channels)),
+                          Offer.service_id.set(draft.service_id) if draft.service_id else Offer.service_id.remove(),
+                          Offer.updated_at.set(now)], Offer.status == DRAFT)
+    except ConditionFailed:
+        raise Conflict("offer_not_draft") from None
+    return get(offer_id)
+
+
+def remove(offer_id: str) -> None:
+    """Delete a draft; 409 ``offer_not_draft`` once sending was asked (what went out stays counted)."""
+    offer = get(offer_id)
+    try:
+        tx.delete(offer, Offer.status == DRAFT)
+    except ConditionFailed:
+        raise Conflict("offer_not_draft") from None
 
 
 def get(offer_id: str) -> Offer:

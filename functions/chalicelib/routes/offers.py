@@ -2,7 +2,8 @@
 
 HTTP (``Authorization: Bearer SESSION``; writing and sending take the admin role):
 ``POST /staff/offers``, ``GET /staff/offers``, ``GET /staff/offers/{id}``,
-``GET /staff/offers/{id}/preview``, ``POST /staff/offers/{id}/send``.
+``PUT`` and ``DELETE /staff/offers/{id}`` (a draft), ``GET /staff/offers/{id}/preview``,
+``POST /staff/offers/{id}/send``.
 
 Not HTTP:
 
@@ -74,6 +75,25 @@ def get_offer(offer_id: str) -> Response:
     _no_params()
     now = clock.now()
     return web.ok({"offer": offers.public(offers.get(offer_id), now)})
+
+
+@bp.route("/staff/offers/{offer_id}", methods=["PUT"], cors=True)
+def put_offer(offer_id: str) -> Response:
+    from ..marketing import offers
+
+    _user(role="admin")
+    now = clock.now()
+    offer = offers.edit(offer_id, web.json_body(bp.current_request), now)
+    return web.ok({"offer": offers.public(offer, now)})
+
+
+@bp.route("/staff/offers/{offer_id}", methods=["DELETE"], cors=True)
+def delete_offer(offer_id: str) -> Response:
+    from ..marketing import offers
+
+    _user(role="admin")
+    offers.remove(offer_id)
+    return web.empty()
 
 
 @bp.route("/staff/offers/{offer_id}/preview", methods=["GET"], cors=True)

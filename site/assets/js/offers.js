@@ -16,7 +16,7 @@
   }
   var A = window.Allavie;
   var KEY = "allavie.staff";
-  var me = null, shown = null, polling = null;
+  var me = null, shown = null, polling = null, editing = null;
 
   function one(sel) { return root.querySelector(sel); }
   function all(sel) { return Array.prototype.slice.call(root.querySelectorAll(sel)); }
@@ -119,14 +119,31 @@
     }, 1500);
   }
 
+  function startEditing(offer) {  // the draft back in the form; saving changes it (PUT)
+    var form = one("form[data-form=offer]");
+    editing = offer.id;
+    form.elements.subject.value = offer.subject;
+    form.elements.text.value = offer.text;
+    all('input[name="channels"]').forEach(function (c) { c.checked = offer.channels.indexOf(c.value) >= 0; });
+    form.elements.service.value = offer.service || "";
+    one("[data-editing]").hidden = false;
+    form.elements.subject.focus();
+  }
+  function stopEditing() {
+    editing = null;
+    one("[data-editing]").hidden = true;
+    one("form[data-form=offer]").reset();
+  }
+
   function create(form) {
     var channels = all('input[name="channels"]').filter(function (c) { return c.checked; }).map(function (c) { return c.value; });
     var body = { subject: form.elements.subject.value, text: form.elements.text.value, channels: channels };
     if (form.elements.service.value) body.service = form.elements.service.value;
-    api("POST", "/staff/offers", body).then(function (answer) {
-      if (answer.status === 201) {
+    var call = editing ? api("PUT", "/staff/offers/" + encodeURIComponent(editing), body) : api("POST", "/staff/offers", body);
+    call.then(function (answer) {
+      if (answer.status === 201 || answer.status === 200) {
         A.showErrors(form, null);
-        form.reset();
+        stopEditing();
         say(t("saved"));
         show(answer.body.offer, true);
         loadList();
@@ -167,6 +184,18 @@
     if (action === "send") { one("[data-step=send-confirm]").hidden = false; one("[data-action=send-confirm]").focus(); }
     if (action === "send-cancel") { one("[data-step=send-confirm]").hidden = true; one("[data-action=send]").focus(); }
     if (action === "send-confirm") send();
+    if (action === "edit" && shown) startEditing(shown);
+    if (action === "edit-cancel") stopEditing();
+    if (action === "remove" && shown) {
+      api("DELETE", "/staff/offers/" + encodeURIComponent(shown.id)).then(function (answer) {
+        if (answer.status !== 204) { say(t("error")); return; }
+        if (editing === shown.id) stopEditing();
+        shown = null;
+        one("[data-panel=offer]").hidden = true;
+        say(t("removed"));
+        loadList();
+      });
+    }
   });
 
   start();
