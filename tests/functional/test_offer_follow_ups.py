@@ -136,3 +136,18 @@ def test_the_offers_items_move_with_the_customers_expiry(api, outbox: Outbox) ->
     assert profile.expires_at > made.customer.expires_at
     moved = [i for i in Item.query(f"CUST#{made.id}") if isinstance(i, (OptIn, OfferDelivery))]
     assert len(moved) == 4 and {i.expires_at for i in moved} == {profile.expires_at}
+
+
+def test_the_retention_sweep_takes_the_offers_items_with_the_rest(api, outbox: Outbox) -> None:
+    from chalicelib.retention import sweeper
+    from chalicelib.store.models import Customer
+
+    made = customer(1, (True, True))
+    peel_visit(made, VISIT)
+    assert follow_ups.send_due(NOW).messages == 2
+    outbox.emails()  # the messages have gone out
+    expires = Customer.get(*Customer.key(made.id)).expires_at
+    day_after = expires.astimezone(clinic_module.current().tz).date()
+    report = sweeper.sweep(day_after, expires + dt.timedelta(days=1), "schedule")
+    assert report.items.get("optin") == 2 and report.items.get("offer_delivery") == 2
+    assert list(Item.query(f"CUST#{made.id}")) == []
