@@ -3,7 +3,7 @@
 
 from chalice import Chalice
 from chalicelib.core.errors import ApiError
-from chalicelib.routes import booking, catalogue, cookies, payments, retention, rights, web
+from chalicelib.routes import booking, catalogue, complaints, cookies, payments, photos, retention, rights, web
 from chalicelib.store import connection
 
 app = Chalice(app_name="allavie")
@@ -26,3 +26,5 @@ app.register_blueprint(payments.bp)    # Stripe webhook, the booking page's paym
 app.register_blueprint(rights.bp)      # links, /me, export, erase, channels, unsubscribe
 app.register_blueprint(cookies.bp)     # cookie consent proofs, aggregate page counts
 app.register_blueprint(retention.bp)   # TTL cascade and the daily sweeper
+app.register_blueprint(photos.bp)      # a booking's photos; the function that cleans an upload (Pillow)
+app.register_blueprint(complaints.bp)  # complaints about a treatment (reklamation), from a booking's link

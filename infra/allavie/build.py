@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import FUNCTIONS, ROOT, template
+from . import FUNCTIONS, ROOT, photos_stack, template
 
 BUILD_DIR = ROOT / "build"
 Progress = Callable[[str], None]
@@ -37,6 +37,7 @@ class Package:
     zip_path: Path
     functions: list[template.Function]
     with_dependencies: bool      # False only for an offline plan
+    layer_zip: Path | None = None  # the photo function's libraries (photos_stack); None offline
 
     @property
     def sam_path(self) -> Path:
@@ -119,4 +120,12 @@ def package(options: template.Options, *, region: str, build_dir: Path = BUILD_D
     out = base / "package"
     _chalice_package(project, stage, out, region, merge=merge_file)
     sam = json.loads((out / "sam.json").read_text(encoding="utf-8"))
-    return Package(stage, out, sam, out / "deployment.zip", functions, with_dependencies)
+    layer = None
+    if with_dependencies and any(f.logical_id == photos_stack.PROCESS_FUNCTION for f in functions):
+        try:
+            layer = photos_stack.build_layer(out / "photo-layer.zip")
+        except RuntimeError as error:
+            if not allow_without_dependencies:
+                raise BuildError(f"the photo function's layer could not be built: {error}") from None
+            progress("  the photo function's layer could not be built (offline?): planned without it")
+    return Package(stage, out, sam, out / "deployment.zip", functions, with_dependencies, layer)

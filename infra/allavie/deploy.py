@@ -27,7 +27,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-from . import aws, build, cfn, site, template
+from . import aws, build, cfn, photos_stack, site, template
 
 PROTECTED_STAGES = ("prod",)
 EU_REGION = re.compile(r"^eu-[a-z]+-\d$")
@@ -98,8 +98,9 @@ class Plan:
     package: build.Package
     region: str
 
-    def cloudformation(self, bucket: str, key: str) -> dict[str, Any]:
-        return cfn.translate(cfn.with_code(self.package.sam, bucket, key), self.region)
+    def cloudformation(self, bucket: str, key: str, layer_key: str = "photo-layer.zip") -> dict[str, Any]:
+        sam = photos_stack.with_layer(cfn.with_code(self.package.sam, bucket, key), bucket, layer_key)
+        return cfn.translate(sam, self.region)
 
 
 def make_plan(options: template.Options, region: str, progress: Progress, *, offline_ok: bool) -> Plan:
@@ -539,7 +540,12 @@ def run_deploy(args: argparse.Namespace) -> int:
     code = plan.package.zip_path.read_bytes()
     code_key = f"{options.stage}/code-{digest(code)}.zip"
     sent = upload(ctx, bucket, code_key, code)
-    translated = plan.cloudformation(bucket, code_key)
+    layer_key = "photo-layer.zip"
+    if plan.package.layer_zip is not None:  # the photo function's libraries (photos_stack.py)
+        layer = plan.package.layer_zip.read_bytes()
+        layer_key = f"{options.stage}/photo-layer-{digest(layer)}.zip"
+        upload(ctx, bucket, layer_key, layer)
+    translated = plan.cloudformation(bucket, code_key, layer_key)
     if options.emulator:
         translated, left_out = cfn.for_emulator(translated)
         progress.note("emulator: left out " + ", ".join(list(template.EMULATOR_SKIPS) + left_out))

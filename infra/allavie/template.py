@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import site
+from . import photos_stack, site
 
 DEFAULT_REGION = "eu-north-1"
 SECURITY_HEADERS_FILE = site.SECURITY_HEADERS_FILE
@@ -142,8 +142,9 @@ def _unique_sources(csp: str) -> str:
 
 
 def security_headers(path: Path = SECURITY_HEADERS_FILE) -> dict[str, str]:
-    """The site's headers; the API is same-origin, so ``{api_origin}`` is ``'self'``."""
-    headers = site.security_headers("'self'", path)
+    """The site's headers; the API is same-origin, so ``{api_origin}`` is ``'self'`` (``{photos_origin}``
+    stays for ``photos_stack.csp_with_bucket``: the bucket's name holds the account)."""
+    headers = site.security_headers("'self'", path, photos_origin="{photos_origin}")
     return {name: _unique_sources(value) if name.lower() == "content-security-policy" else value
             for name, value in headers.items()}
 
@@ -415,8 +416,8 @@ def site_resources(options: Options) -> Json:
         },
         "SecurityHeadersPolicy": {
             "Type": "AWS::CloudFront::ResponseHeadersPolicy",
-            "Properties": {"ResponseHeadersPolicyConfig": response_headers_policy(
-                security_headers(), f"allavie-{stage}-security-headers")},
+            "Properties": photos_stack.csp_with_bucket({"ResponseHeadersPolicyConfig": response_headers_policy(
+                security_headers(), f"allavie-{stage}-security-headers")}, stage),
         },
         "ApiCachePolicy": {
             "Type": "AWS::CloudFront::CachePolicy",
@@ -490,6 +491,7 @@ def merge_template(options: Options, functions: Iterable[Function]) -> Json:
     """The file given to ``chalice package --merge-template`` (deep merge; lists replaced)."""
     check_stage(options.stage)
     stage = options.stage
+    functions = list(functions)
     resources: Json = {"Table": table_resource(stage)}
     resources.update(site_resources(options))
     # Chalice's AWS::Serverless::Api: SAM puts MethodSettings on the stage it creates.
@@ -523,11 +525,15 @@ def merge_template(options: Options, functions: Iterable[Function]) -> Json:
             "PolicyDocument": function_policy(stage, options.sender, function.logical_id, function.reads_stream),
         }]}}
 
+    photos_stack.merge(resources, stage, functions, env, emulator=options.emulator)  # the photo bucket, its function
+
     outputs: Json = {
         "TableName": {"Value": {"Ref": "Table"}},
         "TableStreamArn": {"Value": {"Fn::GetAtt": ["Table", "StreamArn"]}},
         "SiteBucketName": {"Value": {"Ref": "SiteBucket"}},
     }
+    if "PhotoBucket" in resources:
+        outputs["PhotoBucketName"] = {"Value": {"Ref": "PhotoBucket"}}
     if not options.emulator:
         outputs["DistributionId"] = {"Value": {"Ref": "Distribution"}}
         outputs["SiteUrl"] = {"Value": {"Fn::Sub": "https://${Distribution.DomainName}"}}
@@ -541,6 +547,7 @@ def merge_template(options: Options, functions: Iterable[Function]) -> Json:
                 "Description": "The site's public https URL (CloudFront); set by allavie deploy",
             },
         },
+        "Conditions": {"HasSiteUrl": {"Fn::Not": [{"Fn::Equals": [{"Ref": "SiteUrl"}, ""]}]}},
         "Resources": resources,
         "Outputs": outputs,
     }
