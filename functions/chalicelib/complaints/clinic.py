@@ -83,7 +83,8 @@ def reply(staff_id: str, complaint_id: str, text: str, closing: Closing | None, 
     if len(complaint.messages) >= common.MAX_MESSAGES:
         raise Conflict("complaint_too_long")
     answer = common.message("staff", text, now, staff_id)
-    actions: list[Any] = [Complaint.messages.append([answer]), Complaint.updated_at.set(now), Complaint.version.add(1)]
+    actions: list[Any] = [Complaint.messages.set(Complaint.messages.append([answer])), Complaint.updated_at.set(now),
+                          Complaint.version.add(1)]
     if closing is not None:
         actions += [
             Complaint.status.set("closed"), Complaint.outcome.set(closing.outcome), Complaint.closed_at.set(now),

@@ -58,7 +58,7 @@ def reply(customer: Customer, booking: Booking, complaint_id: str, text: str, no
         raise Conflict("complaint_too_long")
     note = common.message("customer", text, now)
     try:
-        tx.update(found, [Complaint.messages.append([note]), Complaint.updated_at.set(now),
+        tx.update(found, [Complaint.messages.set(Complaint.messages.append([note])), Complaint.updated_at.set(now),
                           Complaint.version.add(1)],
                   (Complaint.version == found.version) & (Complaint.status == "open"))
     except ConditionFailed:

@@ -34,7 +34,8 @@ T = {
         "yours": "Din reklamation", "ours": "Vårt svar", "outcome": "Beslut", "reason": "Skäl",
         "refund": "Återbetalning", "kr": "{amount} kr",
         "link": "Läs och svara på din reklamation",
-        "link.note": "Länken gäller i {days} dagar. Därefter kan du begära en ny länk på webbplatsen eller ringa oss på {phone}.",
+        "link.note": "Länken gäller i {days} dagar. Därefter kan du begära en ny länk på webbplatsen "
+                     "eller ringa oss på {phone}.",
         "outcome.redone": "Vi gör om behandlingen utan kostnad. Vi kontaktar dig för att boka en tid.",
         "outcome.partial_refund": "Du får en del av betalningen tillbaka.",
         "outcome.rejected": "Vi kan tyvärr inte godta reklamationen.",
@@ -51,7 +52,8 @@ T = {
         "yours": "Your complaint", "ours": "Our answer", "outcome": "Decision", "reason": "Reason",
         "refund": "Refund", "kr": "SEK {amount}",
         "link": "Read and reply to your complaint",
-        "link.note": "The link works for {days} days. After that you can ask for a new link on the website or call us on {phone}.",
+        "link.note": "The link works for {days} days. After that you can ask for a new link on the website "
+                     "or call us on {phone}.",
         "outcome.redone": "We will do the treatment again at no cost. We will contact you to book a time.",
         "outcome.partial_refund": "You get part of the payment back.",
         "outcome.rejected": "Unfortunately we cannot accept the complaint.",

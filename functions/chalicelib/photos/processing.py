@@ -25,7 +25,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from ..store import tx
 from ..store.errors import ConditionFailed
@@ -101,7 +101,7 @@ def clean(data: bytes, declared_type: str, declared_size: int) -> Clean:
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(data), formats=[expected])
-        except (Image.UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise Refused("not_the_declared_type") from None
         except (OSError, ValueError, SyntaxError):
             raise Refused("unreadable") from None

@@ -23,11 +23,21 @@ from typing import Any
 
 from .. import messages
 from ..booking.change import release
-from ..photos import uploads as photo_uploads
 from ..core.clock import local
+from ..photos import uploads as photo_uploads
 from ..store import lookups, ratelimit, tx
 from ..store.models import (
-    Booking, Complaint, Customer, EmailChange, EmailKey, Item, LedgerEntry, MarketingConsent, Message, Photo, RightsRequest,
+    Booking,
+    Complaint,
+    Customer,
+    EmailChange,
+    EmailKey,
+    Item,
+    LedgerEntry,
+    MarketingConsent,
+    Message,
+    Photo,
+    RightsRequest,
 )
 from ..store.tx import Tx, Write, write_all
 from . import log as rights_log

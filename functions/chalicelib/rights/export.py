@@ -18,7 +18,17 @@ from ..core import clinic
 from ..core.clock import iso_local
 from ..store import lookups, tx
 from ..store.models import (
-    Booking, Complaint, Customer, EmailChange, EmailKey, Item, LedgerEntry, MarketingConsent, Message, Photo, live,
+    Booking,
+    Complaint,
+    Customer,
+    EmailChange,
+    EmailKey,
+    Item,
+    LedgerEntry,
+    MarketingConsent,
+    Message,
+    Photo,
+    live,
 )
 
 PLUMBING = {"pk", "sk", "kind", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"}
