@@ -101,7 +101,9 @@ def clean(data: bytes, declared_type: str, declared_size: int) -> Clean:
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(data), formats=[expected])
-        except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise Refused("too_many_pixels") from None
+        except UnidentifiedImageError:
             raise Refused("not_the_declared_type") from None
         except (OSError, ValueError, SyntaxError):
             raise Refused("unreadable") from None
