@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import ROOT, servers
+from . import ROOT, s3_server, servers
 
 
 def _port(variable: str, default: int) -> int:
@@ -41,6 +41,7 @@ def _run_dev() -> int:
     api_port = _port("API_PORT", 8001)
     dynamodb_port = _port("DYNAMODB_PORT", 8002)
     stripe_port = _port("STRIPE_PORT", 8420)
+    s3_port = _port("S3_PORT", 8003)
     var = Path(os.environ.get("VAR_DIR") or ROOT / "var")
     outbox = Path(os.environ.get("OUTBOX_DIR") or var / "outbox")
     outbox.mkdir(parents=True, exist_ok=True)
@@ -48,10 +49,11 @@ def _run_dev() -> int:
     # A second `make dev` must fail cleanly before it starts anything (run_dev reports it).
     for port, name, variable in ((site_port, "site", "SITE_PORT"), (api_port, "API", "API_PORT"),
                                  (dynamodb_port, "DynamoDB Local", "DYNAMODB_PORT"),
-                                 (stripe_port, "localstripe", "STRIPE_PORT")):
+                                 (stripe_port, "localstripe", "STRIPE_PORT"), (s3_port, "S3 (moto)", "S3_PORT")):
         servers.require_free(port, name, variable)
 
     stack = servers.Stack()
+    trigger: s3_server.UploadTrigger | None = None
 
     def stop(*_: object) -> None:
         raise KeyboardInterrupt
@@ -62,11 +64,16 @@ def _run_dev() -> int:
         dynamo = stack.add(servers.start_dynamodb(dynamodb_port, db_path=var / "dynamodb"))
         print("Starting localstripe (in memory) ...", flush=True)
         stripe = stack.add(servers.start_stripe(stripe_port))
+        print("Starting the photo bucket (moto's S3 server, in memory) ...", flush=True)
+        s3 = stack.add(s3_server.start_s3(s3_port))
         api_url = f"http://127.0.0.1:{api_port}"
         site_url = f"http://127.0.0.1:{site_port}"
         env = servers.app_env(dynamodb_url=dynamo.url, stripe_url=stripe.url, api_url=api_url,
-                              site_url=site_url, outbox=outbox)
+                              site_url=site_url, outbox=outbox,
+                              extra={"S3_ENDPOINT": s3.url, "PHOTO_BUCKET": s3_server.BUCKET})
+        s3_server.create_bucket(s3.url, site_url)
         created = init_table(env)
+        trigger = s3_server.UploadTrigger(s3.url).start()  # what S3's notification does in AWS
         print("Table created." if created else "Table exists; kept its data.", flush=True)
         print("Starting the API (chalice local) ...", flush=True)
         stack.add(servers.start_api(api_port, env, quiet=False))
@@ -79,6 +86,7 @@ def _run_dev() -> int:
             f"  API         {api_url}/services\n"
             f"  DynamoDB    {dynamo.url} (DynamoDB Local listens on all interfaces: development machines only)\n"
             f"  localstripe {stripe.url}\n"
+            f"  photos      {s3.url}/{s3_server.BUCKET} (moto, in memory; uploads cleaned in this process)\n"
             f"  outbox      {outbox}/ (every e-mail and SMS as a file)\n"
             "Press Ctrl-C to stop everything.",
             flush=True,
@@ -92,6 +100,8 @@ def _run_dev() -> int:
         print("\nStopping ...", flush=True)
         return 0
     finally:
+        if trigger is not None:
+            trigger.stop()
         stack.stop()
 
 

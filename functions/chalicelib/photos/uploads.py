@@ -28,7 +28,7 @@ from . import bucket
 MAX_BYTES = 10 * 1024 * 1024
 # What the browser may declare; the processing decodes the file and keeps it only if it is what it says.
 CONTENT_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/heic": "HEIF", "image/heif": "HEIF"}
-OPEN_STATUSES = ("confirmed", "completed")  # a cancelled or unpaid booking takes no photos
+OPEN_STATUSES = ("awaiting_payment", "confirmed", "completed")  # a cancelled booking takes no photos
 
 # Records a staff member's look at a customer's data (the back office's access log).
 RecordView = Callable[[str, str], None]

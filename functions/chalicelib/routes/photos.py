@@ -15,6 +15,8 @@ from ..store import connection
 from . import web
 
 bp = Blueprint(__name__)
+# The booking's own link, the data link, and the booking page's short photo link (POST /bookings gives it).
+PHOTO_LINKS = ("booking", "data", "photos")
 
 
 @bp.route("/bookings/{booking_id}/photos", methods=["POST"], cors=True)
@@ -25,7 +27,7 @@ def post_photo(booking_id: str) -> Response:
 
     request = bp.current_request
     now = clock.now()
-    holder, found = access.open_booking(web.bearer_token(request), booking_id, now)
+    holder, found = access.open_booking(web.bearer_token(request), booking_id, now, PHOTO_LINKS)
     data = web.json_body(request)
     checks = fields.Fields(data)
     checks.unknown({"content_type", "size", "name"})
@@ -43,7 +45,7 @@ def get_photos(booking_id: str) -> Response:
     from ..photos import uploads
 
     now = clock.now()
-    holder, found = access.open_booking(web.bearer_token(bp.current_request), booking_id, now)
+    holder, found = access.open_booking(web.bearer_token(bp.current_request), booking_id, now, PHOTO_LINKS)
     return web.ok({"photos": uploads.listing(holder.customer.customer_id, found.booking_id, now)})
 
 
@@ -53,7 +55,7 @@ def delete_photo(booking_id: str, photo_id: str) -> Response:
     from ..photos import uploads
 
     now = clock.now()
-    holder, found = access.open_booking(web.bearer_token(bp.current_request), booking_id, now)
+    holder, found = access.open_booking(web.bearer_token(bp.current_request), booking_id, now, PHOTO_LINKS)
     uploads.remove(holder.customer.customer_id, found.booking_id, photo_id, now)
     return web.empty(204)
 

@@ -259,6 +259,8 @@
 
   function done(answer, data) {
     var booking = answer.booking;
+    // The optional photos after booking (photos.js) listen for this.
+    document.dispatchEvent(new CustomEvent("allavie:booked", { detail: answer }));
     var summary = booking.service_name + ", " + whenLabel(booking.start) + " " + textOf(root, "with") + " " + booking.staff_name;
     fill("summary", summary);
     fill("email", data.email.trim());
