@@ -107,7 +107,7 @@ def resources(stage: str, *, emulator: bool = False) -> Json:
             "Properties": {
                 "LayerName": f"allavie-{stage}-photo-libraries",
                 "Description": "Pillow and pillow-heif, for the photo-processing function only",
-                "ContentUri": "./photo-layer.zip",  # set by with_layer to the uploaded zip
+                "ContentUri": {"Bucket": "artifacts-bucket", "Key": "photo-layer.zip"},  # with_layer: the uploaded zip
                 "CompatibleRuntimes": [f"python{PYTHON}"],
                 "RetentionPolicy": "Delete",
             },
