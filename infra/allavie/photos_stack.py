@@ -34,6 +34,7 @@ LAYER_REQUIREMENTS = FUNCTIONS / "photo-requirements.txt"
 UNPROCESSED_DAYS = 1
 PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
 EMULATOR_SKIPS = ("PhotoBucketPolicy",)
+EMULATOR_BUCKET_PARTS = ("CorsConfiguration", "NotificationConfiguration")
 
 
 def bucket_name(stage: str) -> Json:
@@ -116,6 +117,10 @@ def resources(stage: str, *, emulator: bool = False) -> Json:
     if emulator:
         for name in EMULATOR_SKIPS:
             made.pop(name)
+        # moto's CloudFormation fails to update a bucket's CORS and notification (and S3 cannot notify
+        # Lambda there anyway): the emulator gets the bare private bucket; the template tests check the rest.
+        for part in EMULATOR_BUCKET_PARTS:
+            made["PhotoBucket"]["Properties"].pop(part)
     return made
 
 

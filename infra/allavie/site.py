@@ -35,9 +35,10 @@ def api_origin(api_url: str) -> str:
 
 def security_headers(origin: str, path: Path = SECURITY_HEADERS_FILE, *, photos_origin: str | None = None) -> dict[str, str]:
     """The headers defined once in site/security-headers.json, ``{api_origin}`` and ``{photos_origin}``
-    (the photo bucket's origin; the API's when not given) filled in."""
+    (the photo bucket's origin; left out when not given) filled in."""
     raw = json.loads(path.read_text(encoding="utf-8"))
-    return {name: str(value).replace("{api_origin}", origin).replace("{photos_origin}", photos_origin or origin)
+    bucket = f" {photos_origin}" if photos_origin else ""
+    return {name: str(value).replace("{api_origin}", origin).replace(" {photos_origin}", bucket)
             for name, value in raw.items() if not name.startswith("_")}
 
 
