@@ -547,7 +547,7 @@ def merge_template(options: Options, functions: Iterable[Function]) -> Json:
                 "Description": "The site's public https URL (CloudFront); set by allavie deploy",
             },
         },
-        "Conditions": {"HasSiteUrl": {"Fn::Not": [{"Fn::Equals": [{"Ref": "SiteUrl"}, ""]}]}},
+        **photos_stack.conditions(resources),
         "Resources": resources,
         "Outputs": outputs,
     }
