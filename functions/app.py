@@ -3,7 +3,19 @@
 
 from chalice import Chalice
 from chalicelib.core.errors import ApiError
-from chalicelib.routes import api_doc, booking, catalogue, cookies, messages, payments, retention, rights, web
+from chalicelib.routes import (
+    api_doc,
+    booking,
+    catalogue,
+    complaints,
+    cookies,
+    messages,
+    payments,
+    photos,
+    retention,
+    rights,
+    web,
+)
 from chalicelib.store import connection
 
 app = Chalice(app_name="allavie")
@@ -27,4 +39,6 @@ app.register_blueprint(rights.bp)      # links, /me, export, erase, channels, un
 app.register_blueprint(cookies.bp)     # cookie consent proofs, aggregate page counts
 app.register_blueprint(retention.bp)   # TTL cascade and the daily sweeper
 app.register_blueprint(messages.bp)    # the outbox: send from the table's stream, retry on a schedule
+app.register_blueprint(photos.bp)      # a booking's photos; the function that cleans an upload (Pillow)
+app.register_blueprint(complaints.bp)  # complaints about a treatment (reklamation), from a booking's link
 app.register_blueprint(api_doc.bp)     # GET /openapi.json: the contract, one file per blueprint in routes/openapi/

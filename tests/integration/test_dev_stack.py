@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.integration
 def test_make_dev_runs_everything_and_a_second_start_is_refused(tmp_path: Path) -> None:
-    ports = {name: str(servers.free_port()) for name in ("SITE_PORT", "API_PORT", "DYNAMODB_PORT", "STRIPE_PORT")}
+    ports = {name: str(servers.free_port()) for name in ("SITE_PORT", "API_PORT", "DYNAMODB_PORT", "STRIPE_PORT", "S3_PORT")}
     env = {**os.environ, **ports, "VAR_DIR": str(tmp_path), "OUTBOX_DIR": str(tmp_path / "outbox")}
     allavie = [sys.executable, "-m", "allavie.cli", "dev"]
     first = subprocess.Popen(allavie, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 from ..core import clock
 from ..store import lookups
-from ..store.models import Booking, Customer, EmailKey, Item
+from ..store.models import Booking, Complaint, Customer, EmailKey, Item
 from ..store.table import Condition
 from ..store.tx import Write, write_all
 from . import dates as retention
@@ -47,7 +47,7 @@ ATTEMPTS = 4             # re-reads after a lost race before giving up
 # Items that simply live as long as their customer. Anything else found in a
 # partition (e.g. a pending e-mail change that expires after a day) keeps its
 # own expiry when that is shorter: a new visit never lengthens it.
-CUSTOMER_LIFETIME_KINDS = frozenset({"customer", "booking", "marketing_consent", "message"})
+CUSTOMER_LIFETIME_KINDS = frozenset({"customer", "booking", "marketing_consent", "message", "photo", "complaint"})
 
 
 def kind_of(item: Item) -> str:
@@ -75,10 +75,12 @@ def compute(items: Iterable[Item], now: dt.datetime) -> dt.datetime:
     The last visit is the latest booking that was not cancelled (one booked
     ahead counts); an unpaid hold that has lapsed never became a visit.
     Without visits, the latest booking activity counts, else the profile's
-    creation.
+    creation. A complaint counts from its closing (an open one from its latest
+    message), when that is later.
     """
     appointments: list[tuple[dt.datetime, bool]] = []
     activity: list[dt.datetime] = []
+    complaints: list[dt.datetime] = []
     for item in items:
         if isinstance(item, Booking):
             lapsed = item.status == "awaiting_payment" and item.hold_until is not None and item.hold_until <= now
@@ -86,7 +88,9 @@ def compute(items: Iterable[Item], now: dt.datetime) -> dt.datetime:
             activity.extend(t for t in (item.created_at, item.updated_at, item.cancelled_at) if t is not None)
         elif isinstance(item, Customer) and item.created_at is not None:
             activity.append(item.created_at)
-    return retention.customer_expiry(appointments, max(activity, default=now))
+        elif isinstance(item, Complaint):
+            complaints.append(item.closed_at or item.updated_at or item.created_at)
+    return retention.customer_expiry(appointments, max(activity, default=now), complaints)
 
 
 def _same(a: dt.datetime | None, b: dt.datetime | None) -> bool:

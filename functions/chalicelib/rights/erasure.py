@@ -1,9 +1,10 @@
 """Erasure (GDPR art. 17): the customer's personal data goes everywhere at once.
 
 What goes: the profile, the EmailKey, every item in the customer's partition
-(bookings with their notes, consents, messages, pending address changes),
-the rate-limit counters of their address, and the outbox copies of their
-messages (``messages.erase_copies``). Future bookings are cancelled first
+(bookings with their notes, consents, messages, pending address changes,
+photos, complaints), the rate-limit counters of their address, the outbox
+copies of their messages (``messages.erase_copies``) and their photos in the
+bucket, uploads and clean copies (``photos.uploads.erase_objects``). Future bookings are cancelled first
 through the booking capability's own cancel path, which frees their time and
 refunds by the payment rules. What stays: the accounting ledger (no name,
 e-mail or phone; Bokföringslagen 7 kap. 2 §) and the record that the request
@@ -23,8 +24,21 @@ from typing import Any
 from .. import messages
 from ..booking.change import release
 from ..core.clock import local
+from ..photos import uploads as photo_uploads
 from ..store import lookups, ratelimit, tx
-from ..store.models import Booking, Customer, EmailChange, EmailKey, Item, LedgerEntry, MarketingConsent, Message, RightsRequest
+from ..store.models import (
+    Booking,
+    Complaint,
+    Customer,
+    EmailChange,
+    EmailKey,
+    Item,
+    LedgerEntry,
+    MarketingConsent,
+    Message,
+    Photo,
+    RightsRequest,
+)
 from ..store.tx import Tx, Write, write_all
 from . import log as rights_log
 
@@ -43,6 +57,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "messages": {"sv": "Förteckning över meddelanden vi skickat, och kopiorna av dem",
                  "en": "The list of messages we sent you, and their copies"},
     "pending_email_changes": {"sv": "Obekräftade nya e-postadresser", "en": "Unconfirmed new e-mail addresses"},
+    "photos": {"sv": "Bilder du lämnat till dina bokningar", "en": "Photos you gave with your bookings"},
+    "complaints": {"sv": "Reklamationer och våra svar", "en": "Complaints and our answers"},
     "links": {"sv": "Alla länkar vi skickat till dig (de fungerar inte längre)",
               "en": "Every link we sent you (they no longer work)"},
     "cancelled": {"sv": "Framtida bokningar avbokades", "en": "Future bookings were cancelled"},
@@ -101,6 +117,8 @@ def erase(customer: Customer, now: dt.datetime, *, channel: str = "web", languag
     booking_ids = [i.booking_id for i in items if isinstance(i, Booking)]
     ledger_until = _ledger_until(booking_ids)
 
+    # The photos' objects before their items: a retry after a failure here still knows the customer.
+    photo_uploads.erase_objects(customer_id)
     write_all([Write(item) for item in items if not isinstance(item, Customer)])
     _delete_root(customer, email)
     for straggler in lookups.partition(customer_id):  # none after the fence; should one appear, its time is freed too
@@ -112,7 +130,7 @@ def erase(customer: Customer, now: dt.datetime, *, channel: str = "web", languag
     record = rights_log.record("erasure", channel, "erased", now, received_at=received_at)
 
     result.erased = [text("profile", language), text("links", language)]
-    for key in ("bookings", "marketing_consents", "messages", "pending_email_changes"):
+    for key in ("bookings", "marketing_consents", "messages", "pending_email_changes", "photos", "complaints"):
         if counts.get(key) or key == "messages":
             result.erased.append(text(key, language))
     if result.cancelled:
@@ -157,7 +175,7 @@ def _until(record: RightsRequest) -> str:
 
 def _count(items: list[Item]) -> dict[str, int]:
     kinds = {Booking: "bookings", MarketingConsent: "marketing_consents", Message: "messages",
-             EmailChange: "pending_email_changes"}
+             EmailChange: "pending_email_changes", Photo: "photos", Complaint: "complaints"}
     counts: dict[str, int] = {}
     for item in items:
         for model, key in kinds.items():

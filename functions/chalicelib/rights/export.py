@@ -3,7 +3,9 @@
 Every attribute of every item stored about the customer is written out, by
 its name in the model, so an attribute another capability adds later is
 exported without a change here. Only the table's own plumbing (keys, index
-keys, the item kind) is left out; the TTL becomes ``kept_until``.
+keys, the item kind) is left out; the TTL becomes ``kept_until``. Each photo
+comes with a link to its cleaned copy that works for ``PHOTO_LINK_HOURS``
+(the bytes are not in the file; the link is how to fetch them).
 """
 
 from __future__ import annotations
@@ -15,7 +17,19 @@ from typing import Any
 from ..core import clinic
 from ..core.clock import iso_local
 from ..store import lookups, tx
-from ..store.models import Booking, Customer, EmailChange, EmailKey, Item, LedgerEntry, MarketingConsent, Message, live
+from ..store.models import (
+    Booking,
+    Complaint,
+    Customer,
+    EmailChange,
+    EmailKey,
+    Item,
+    LedgerEntry,
+    MarketingConsent,
+    Message,
+    Photo,
+    live,
+)
 
 PLUMBING = {"pk", "sk", "kind", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"}
 SECTIONS: tuple[tuple[type[Item], str], ...] = (
@@ -23,7 +37,9 @@ SECTIONS: tuple[tuple[type[Item], str], ...] = (
     (MarketingConsent, "marketing_consents"),
     (Message, "messages"),
     (EmailChange, "pending_email_changes"),
+    (Complaint, "complaints"),
 )
+PHOTO_LINK_HOURS = 24
 FORMAT = "allavie.registerutdrag.v1"
 
 
@@ -80,11 +96,23 @@ def export(customer_id: str, now: dt.datetime) -> dict[str, Any] | None:
         document["email_address"] = {"email": profile.email, **facts(key)}
     for model, section in SECTIONS:
         document[section] = [facts(i) for i in items if isinstance(i, model)]
-    known = tuple(m for m, _ in SECTIONS) + (Customer,)
+    document["photos"] = [_photo(i, now) for i in items if isinstance(i, Photo) and i.status != "rejected"]
+    known = tuple(m for m, _ in SECTIONS) + (Customer, Photo)
     document["other"] = [{"kind": type(i).__name__, **facts(i)} for i in items if not isinstance(i, known)]
     booking_ids = [i.booking_id for i in items if isinstance(i, Booking)]
     document["payments"] = _ledger(booking_ids, now)
     return document
+
+
+def _photo(photo: Photo, now: dt.datetime) -> dict[str, Any]:
+    """A photo's facts (where it is kept, when it came) and, once cleaned, a link to fetch it."""
+    shown = {k: v for k, v in facts(photo).items() if k not in ("upload_key", "clean_key", "slot")}
+    if photo.status == "ready" and photo.clean_key:
+        from ..photos import bucket  # boto3, only when there is a photo to link
+
+        shown["url"] = bucket.presign_get(photo.clean_key, photo.clean_type or "image/jpeg", PHOTO_LINK_HOURS * 3600)
+        shown["url_valid_until"] = iso_local(now + dt.timedelta(hours=PHOTO_LINK_HOURS))
+    return shown
 
 
 def file_name(now: dt.datetime) -> str:

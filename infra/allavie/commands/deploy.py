@@ -105,5 +105,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     deploy.set_defaults(func=_guarded(run_deploy))
     destroy = sub.add_parser("destroy", help="remove a test stage's stack (refuses prod; keeps the table)")
     common(destroy)
-    destroy.add_argument("--delete-data", action="store_true", help="also delete the stage's table and its data")
+    destroy.add_argument("--delete-data", action="store_true",
+                         help="also delete the stage's table and photo bucket, with their data")
     destroy.set_defaults(func=_guarded(run_destroy))

@@ -544,6 +544,8 @@
     save();
     history.replaceState({ step: "done" }, "", window.location.pathname);
     showDone(true);
+    // The optional photos after booking (photos.js): the answer's two-hour photo link, never stored.
+    document.dispatchEvent(new CustomEvent("allavie:booked", { detail: { booking: booking, photos: answer.photos || null } }));
   }
 
   function showDone(focus) {
