@@ -178,8 +178,9 @@
       self.root.hidden = !result.body.can_complain && complaints.length === 0;
       self.render(complaints);
       self.form.hidden = !self.open && !result.body.can_complain;
-      self.root.querySelector("[data-complaint-new]").hidden = !!self.open;
-      self.root.querySelector("[data-complaint-reply]").hidden = !self.open;
+      // The intro and the field's label say "describe the problem" for a new one, "your reply" in a thread.
+      self.root.querySelectorAll("[data-complaint-new]").forEach(function (el) { el.hidden = !!self.open; });
+      self.root.querySelectorAll("[data-complaint-reply]").forEach(function (el) { el.hidden = !self.open; });
     });
   };
 
