@@ -1,7 +1,8 @@
 // Photos with a booking and complaints (reklamation): the manage page (/hantera/#t=TOKEN&b=BOOKING)
 // and the booking page right after booking (the "allavie:booked" event brings a short photo link).
 // The file goes straight to the private bucket with the presigned form the API gives; the API never
-// carries it. Texts are in the pages; whatever comes back goes in as text only.
+// carries it. Texts are in the pages (data-text="photo-..." and "complaint-...", apart from the booking
+// page's own, whose section they sit in); whatever comes back goes in as text only.
 (function () {
   "use strict";
 
@@ -70,7 +71,7 @@
         window.setTimeout(function () { self.load(); }, 1000);
       } else if (self.polls) {
         self.polls = 0;
-        self.say(textOf(self.root, "ready"));
+        self.say(textOf(self.root, "photo-ready"));
       }
     });
   };
@@ -80,25 +81,25 @@
     this.list.textContent = "";
     photos.forEach(function (photo, index) {
       var item = document.createElement("li");
-      var label = textOf(root, "photo", { n: index + 1 });
+      var label = textOf(root, "photo-name", { n: index + 1 });
       if (photo.status === "ready" && photo.url) {
         var image = document.createElement("img");
         image.src = photo.url;
-        image.alt = label + ", " + textOf(root, "uploaded", { when: dateLabel(photo.uploaded_at) });
+        image.alt = label + ", " + textOf(root, "photo-uploaded", { when: dateLabel(photo.uploaded_at) });
         image.width = 160;
         image.loading = "lazy";
         item.appendChild(image);
       } else {
         var pending = document.createElement("span");
         pending.className = "allavie-photo-pending";
-        pending.textContent = label + ": " + textOf(root, "pending");
+        pending.textContent = label + ": " + textOf(root, "photo-pending");
         item.appendChild(pending);
       }
       var button = document.createElement("button");
       button.type = "button";
       button.className = "md-button";
       button.setAttribute("data-delete", photo.id);
-      button.textContent = textOf(root, "delete", { n: index + 1 });
+      button.textContent = textOf(root, "photo-delete", { n: index + 1 });
       item.appendChild(button);
       this.list.appendChild(item);
     }, this);
@@ -112,13 +113,13 @@
     var input = this.form.querySelector('[name="photo"]');
     var file = input.files && input.files[0];
     A.showErrors(this.form, null);
-    if (!file) { this.fail(textOf(this.root, "choose")); return; }
+    if (!file) { this.fail(textOf(this.root, "photo-choose")); return; }
     var type = typeOf(file);
-    if (!TYPES[type]) { this.fail(textOf(this.root, "wrong-type")); return; }
-    if (file.size > MAX_BYTES) { this.fail(textOf(this.root, "too-large")); return; }
+    if (!TYPES[type]) { this.fail(textOf(this.root, "photo-wrong-type")); return; }
+    if (file.size > MAX_BYTES) { this.fail(textOf(this.root, "photo-too-large")); return; }
     var button = this.form.querySelector('[type="submit"]');
     button.disabled = true;
-    this.say(textOf(this.root, "sending"));
+    this.say(textOf(this.root, "photo-sending"));
     A.request("POST", this.path(), { content_type: type, size: file.size }, { token: this.token }).then(function (result) {
       if (result.status !== 201) {
         var error = result.body && result.body.error;
@@ -127,7 +128,7 @@
         if (error && error.fields && Object.keys(error.fields).length) {
           self.fail(error.fields.content_type || error.fields.size || error.message);
         } else {
-          self.fail(error ? error.message : textOf(self.root, "failed"));
+          self.fail(error ? error.message : textOf(self.root, "photo-failed"));
         }
         return;
       }
@@ -137,20 +138,20 @@
       form.append("file", file); // S3 wants the file last
       return fetch(result.body.upload.url, { method: "POST", body: form, credentials: "omit" }).then(function (sent) {
         button.disabled = false;
-        if (!sent.ok) { self.say(""); self.fail(textOf(self.root, "failed")); return; }
+        if (!sent.ok) { self.say(""); self.fail(textOf(self.root, "photo-failed")); return; }
         input.value = "";
-        self.say(textOf(self.root, "sent"));
+        self.say(textOf(self.root, "photo-sent"));
         self.polls = 1;
         return self.load();
       });
-    }).catch(function () { button.disabled = false; self.say(""); self.fail(textOf(self.root, "failed")); });
+    }).catch(function () { button.disabled = false; self.say(""); self.fail(textOf(self.root, "photo-failed")); });
   };
 
   PhotoWidget.prototype.remove = function (photoId) {
     var self = this;
     A.request("DELETE", this.path("/" + encodeURIComponent(photoId)), null, { token: this.token }).then(function (result) {
-      if (result.status === 204) { self.say(textOf(self.root, "deleted")); self.load(); }
-      else self.say(textOf(self.root, "failed"));
+      if (result.status === 204) { self.say(textOf(self.root, "photo-deleted")); self.load(); }
+      else self.say(textOf(self.root, "photo-failed"));
     });
   };
 
@@ -225,12 +226,12 @@
     A.request("POST", path, { text: text }, { token: this.token }).then(function (result) {
       if (result.status === 201 || result.status === 200) {
         self.form.elements.text.value = "";
-        self.root.querySelector("[data-complaint-status]").textContent = textOf(self.root, result.status === 201 ? "filed" : "replied");
+        self.root.querySelector("[data-complaint-status]").textContent = textOf(self.root, result.status === 201 ? "complaint-filed" : "complaint-replied");
         self.load();
         return;
       }
       var error = result.body && result.body.error;
-      A.showErrors(self.form, error || { message: textOf(self.root, "failed"), fields: {} });
+      A.showErrors(self.form, error || { message: textOf(self.root, "complaint-failed"), fields: {} });
       self.form.elements.text.focus();
     });
   };
