@@ -72,10 +72,13 @@ def treatments(lang: str, config: Any) -> str:
     # The name needs no "Treatment" above it when stacked: the bold name says what it is; nor the link.
     labels = [""] + [f' data-label="{html.escape(h, quote=True)}"' for h in heads[1:]] + [' class="allavie-book-cell"']
     rows = []
-    for service in clinic.load().services:
+    data = clinic.load()
+    for service in data.services:
         about = service.description.get(lang)
         if service.age_limit and str(service.age_limit) not in about:  # unless the text already says it
             about += " " + words["age"].format(age=service.age_limit)
+        if service.regulated and data.injections:  # lag (2021:363): how it is prescribed, never the medicine
+            about += " " + data.injections.public_text.get(lang)
         price = _kronor(service.price_sek, lang) if service.price_sek else words["free"]
         prepay = _kronor(service.prepayment_sek, lang) if service.prepayment_sek else words["none"]
         name = html.escape(service.name.get(lang))
@@ -141,7 +144,8 @@ def booking_treatments(lang: str, config: Any) -> str:
     one link a treatment, ``?behandling=ID``, the address the price list links to as well."""
     words = WORDS[lang]
     items = []
-    for service in clinic.load().services:
+    data = clinic.load()
+    for service in data.services:
         price = _kronor(service.price_sek, lang) if service.price_sek else words["free"]
         meta = [f"{service.duration_minutes}\u00a0{words['minutes']}", price]
         if service.prepayment_sek:
@@ -152,7 +156,11 @@ def booking_treatments(lang: str, config: Any) -> str:
         items.append(
             f'<li><a class="allavie-treatment" href="?behandling={sid}" data-service="{sid}">'
             f'<span class="allavie-treatment__name">{html.escape(service.name.get(lang))}</span>'
-            f'<span class="allavie-treatment__meta">{html.escape(" · ".join(meta))}</span></a></li>')
+            f'<span class="allavie-treatment__meta">{html.escape(" · ".join(meta))}</span>'
+            # lag (2021:363): how it is prescribed, never which prescription medicine
+            + (f'<span class="allavie-treatment__note">{html.escape(data.injections.public_text.get(lang))}</span>'
+               if service.regulated and data.injections else "")
+            + "</a></li>")
     return '<ul class="allavie-treatments">\n' + "\n".join(items) + "\n</ul>"
 
 

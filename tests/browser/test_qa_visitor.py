@@ -15,7 +15,10 @@ def test_treatment_descriptions_are_shown_whole(page, site_url: str) -> None:
     page.goto(site_url + "/behandlingar/")
     table = page.locator("article table").inner_text()
     assert "Rengöring, ångning, portömning, mask och massage." in table
-    assert "Botulinumtoxin för panna, glabella och kråksparkar. Endast från 18 år enligt lag." in table
+    # Treatments under lag (2021:363): how they are prescribed, never which prescription medicine.
+    assert ("För panna, glabella och kråksparkar. Endast från 18 år enligt lag. Ordineras efter konsultation med "
+            "legitimerad sjuksköterska.") in table
+    assert "botulinum" not in table.lower()
     assert "IPL-laser mot pigmentfläckar och rodnad. Från 18 år." in table
     assert "enligt lag. Från 18 år." not in table  # the age is not said twice
     page.goto(site_url + "/en/behandlingar/")

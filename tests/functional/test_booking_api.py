@@ -306,8 +306,8 @@ def test_marketing_ticked_is_a_request_per_channel_with_time_and_source(api) -> 
 
 
 def test_age_limited_treatment_with_confirmation(api) -> None:
-    created = book(api, service="rynkbehandling", staff="anna", age_confirmed=True)["booking"]
-    assert created["status"] == "awaiting_payment"  # 800 kr prepayment
+    created = book(api, service="laser-pigment", staff="anna", age_confirmed=True)["booking"]
+    assert created["status"] == "awaiting_payment"  # 500 kr prepayment
     assert items(Booking)[0].age_confirmed is True
 
 

@@ -25,7 +25,7 @@ def api(client, monkeypatch: pytest.MonkeyPatch):
 
 
 def hold(day: str, time: str, email: str = "astrid@example.se") -> dict[str, Any]:
-    return body(service="rynkbehandling", staff="anna", age_confirmed=True, start=at(day, time), email=email)
+    return body(service="laser-pigment", staff="anna", age_confirmed=True, start=at(day, time), email=email)
 
 
 def snapshot() -> list[dict]:
@@ -70,7 +70,7 @@ def call(url: str, data: dict) -> tuple[int, dict]:
 
 def test_holds_asked_for_at_once_still_stop_at_two(api_url: str, table: None) -> None:
     first = dt.date.today() + dt.timedelta(days=3)
-    with urllib.request.urlopen(f"{api_url}/availability?service=rynkbehandling&staff=anna&from={first}"
+    with urllib.request.urlopen(f"{api_url}/availability?service=laser-pigment&staff=anna&from={first}"
                                 f"&to={first + dt.timedelta(days=14)}", timeout=30) as response:
         starts = [s["start"] for s in json.loads(response.read())["slots"]][::4][:5]  # five that do not overlap
     assert len(starts) == 5
@@ -78,7 +78,7 @@ def test_holds_asked_for_at_once_still_stop_at_two(api_url: str, table: None) ->
 
     def one(start: str) -> tuple[int, dict]:
         barrier.wait()
-        return call(f"{api_url}/bookings", body(service="rynkbehandling", staff="anna", age_confirmed=True,
+        return call(f"{api_url}/bookings", body(service="laser-pigment", staff="anna", age_confirmed=True,
                                                 start=start, email="samma@example.se"))
 
     with ThreadPoolExecutor(max_workers=len(starts)) as pool:

@@ -132,7 +132,7 @@ def test_an_altered_stale_revoked_or_other_link_is_401_and_changes_nothing(api, 
 
 
 def test_a_prepaid_booking_asks_in_the_confirmation_the_webhook_sends(api, outbox, stripe_url) -> None:
-    made = book(api, service="rynkbehandling", staff="anna", age_confirmed=True, marketing={"email": True, "sms": False})
+    made = book(api, service="laser-pigment", staff="anna", age_confirmed=True, marketing={"email": True, "sms": False})
     assert made["booking"]["status"] == "awaiting_payment" and outbox.emails_to("astrid@example.se") == []
     intent_id = made["payment"]["client_secret"].split("_secret")[0]
     client = stripe.StripeClient("sk_test_local", base_addresses={"api": stripe_url})

@@ -214,7 +214,7 @@ def test_an_unknown_path_is_404_in_the_error_shape(api_url: str) -> None:
 
 
 def hold(time: str, email: str = "offer@example.se") -> dict[str, Any]:
-    return body(service="rynkbehandling", staff="anna", age_confirmed=True, start=at(DAY, time), email=email)
+    return body(service="laser-pigment", staff="anna", age_confirmed=True, start=at(DAY, time), email=email)
 
 
 def post_from(api, data: dict, requester: str) -> Any:
@@ -243,7 +243,7 @@ def test_a_strangers_holds_with_somebodys_address_do_not_keep_that_person_out(ap
 
 
 def test_one_requester_takes_at_most_ten_holds_an_hour(api) -> None:
-    slots = answer(get(api, "/availability?service=rynkbehandling&staff=anna&from=2027-03-22&to=2027-05-20"))["slots"]
+    slots = answer(get(api, "/availability?service=laser-pigment&staff=anna&from=2027-03-22&to=2027-05-20"))["slots"]
     first_of_day: dict[str, str] = {}
     for slot in slots:
         first_of_day.setdefault(slot["start"][:10], slot["start"])

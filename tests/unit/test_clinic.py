@@ -50,3 +50,23 @@ BASE = {
 def test_a_bad_clinic_file_fails_at_load_naming_the_place(change: dict, message: str) -> None:
     with pytest.raises(clinic.ClinicFileError, match=message):
         clinic.parse({**BASE, **change})
+
+
+def test_an_exception_may_carry_its_name_and_the_old_forms_stay_valid() -> None:
+    parsed = clinic.parse({**BASE, "exceptions": {
+        "2026-12-24": {"name": {"sv": "Julafton", "en": "Christmas Eve"}, "hours": None},
+        "2026-12-31": {"name": "Nyårsafton", "hours": ["09:00", "13:00"]},
+        "2027-01-06": None,
+        "2027-01-07": ["10:00", "12:00"],
+    }})
+    assert parsed.hours_on(dt.date(2026, 12, 24)) is None
+    assert parsed.exception_names[dt.date(2026, 12, 24)].get("en") == "Christmas Eve"
+    assert parsed.hours_on(dt.date(2026, 12, 31)).closes == dt.time(13, 0)
+    assert parsed.exception_names[dt.date(2026, 12, 31)].get("sv") == "Nyårsafton"
+    assert parsed.hours_on(dt.date(2027, 1, 6)) is None and dt.date(2027, 1, 6) not in parsed.exception_names
+    assert parsed.hours_on(dt.date(2027, 1, 7)).opens == dt.time(10, 0)
+
+
+def test_an_exception_with_an_unknown_key_is_refused_by_its_path() -> None:
+    with pytest.raises(clinic.ClinicFileError, match=r"exceptions.2026-12-24: unknown keys \['closed'\]"):
+        clinic.parse({**BASE, "exceptions": {"2026-12-24": {"name": "Julafton", "closed": True}}})

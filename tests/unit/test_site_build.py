@@ -152,3 +152,15 @@ def test_the_security_headers_forbid_inline_scripts_and_keep_their_format() -> N
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] in ("strict-origin-when-cross-origin", "no-referrer", "same-origin")
     assert not any(name.startswith("_") for name in headers)
+
+
+def test_no_public_page_names_a_prescription_medicine_and_injections_say_how_they_are_prescribed(built: Path) -> None:
+    # Advertising prescription medicines to the public is not allowed (läkemedelslagen): lag (2021:363)'s
+    # treatments say how they are prescribed; the medicine is named only in the patient's written information.
+    for path in pages(built):
+        assert "botulinum" not in path.read_text(encoding="utf-8").lower(), path
+    data = clinic.load()
+    for lang, path in (("sv", built / "behandlingar" / "index.html"), ("en", built / "en" / "behandlingar" / "index.html")):
+        text = " ".join(parse(path).text)
+        regulated = [s for s in data.services if s.regulated]
+        assert len(regulated) == 2 and text.count(data.injections.public_text.get(lang)) == len(regulated)

@@ -92,3 +92,27 @@ def test_the_english_notice_has_the_same_sections_and_contacts() -> None:
         assert fact in english
     count = lambda md: len(re.findall(r"^#{2,3} ", md, re.M))  # noqa: E731
     assert count((SITE / "integritetspolicy.md").read_text()) == count((SITE / "integritetspolicy.en.md").read_text())
+
+
+INJECTION_FACTS = {  # lag (2021:363) and patientdatalagen (2008:355): what the notice says to injection patients
+    "integritetspolicy.md": [
+        "### Om du får en injektionsbehandling", "patientdatalagen (2008:355)", "patientjournalsystem",
+        "minst tio år efter den senaste anteckningen", "raderas inte på begäran", "Klagomål på vården lämnar du till IVO",
+        "Integritetsskyddsmyndigheten (IMY)", "Bokningssystemet** sparar bara bokningen",
+        "följer bokningsuppgifternas lagringsperiod", "- Patientjournalsystem (",
+    ],
+    "integritetspolicy.en.md": [
+        "### If you have an injection treatment", "patientdatalagen 2008:355", "patient record system",
+        "at least ten years after the last entry", "not erased on request", "Complaints about the care go to IVO",
+        "(IMY)", "booking system** keeps only the booking", "follow the retention of the booking data",
+        "- Patient record system (",
+    ],
+}
+
+
+@pytest.mark.parametrize("page", sorted(INJECTION_FACTS))
+def test_the_notice_tells_injection_patients_which_record_is_kept_where_and_how_long(page: str) -> None:
+    markdown = (SITE / page).read_text(encoding="utf-8")
+    for fact in INJECTION_FACTS[page]:
+        assert fact in markdown, fact
+    assert "botulinum" not in markdown.lower()

@@ -21,7 +21,7 @@ from ..store import lookups
 from ..store.errors import ConditionFailed
 from ..store.models import Booking, Customer, SlotLock
 from ..store.tx import Tx, backoff
-from . import availability
+from . import availability, consultations
 from .locks import LOCK_KEEP, day_keys, lock_free, lock_item, lock_ours
 from .notify import booking_mail, quietly
 
@@ -53,6 +53,10 @@ def reschedule(customer: Customer, booking: Booking, new_start: dt.datetime, sta
     new_units = availability.units(clinic, service, new_start)
     new_end = new_start + dt.timedelta(minutes=service.duration_minutes)
     keep_until = max(booking.expires_at or now, retention.customer_expiry([(new_start, False)], now))
+    basis = None
+    if service.regulated:  # lag (2021:363): the new time, too, must follow a consultation
+        basis = consultations.require(clinic, service, new_start, consultations.bookings_of(booking.customer_id, now), now,
+                                      exclude=booking.booking_id)
     taken: set[str] = set()
     for attempt in range(1, MAX_ATTEMPTS + 1):
         target = next((s for s in candidates if s not in taken), None)
@@ -68,26 +72,35 @@ def reschedule(customer: Customer, booking: Booking, new_start: dt.datetime, sta
             if unit not in shared:
                 tx.put("lock", lock_item(target, unit, booking.booking_id, None, new_end + LOCK_KEEP), lock_free(now))
         day_pk, day_sk = day_keys(clinic, new_start, booking.booking_id)
+        relied = consultations.guard_move(tx, booking.customer_id, basis) if basis is not None else []
         moved = Booking.from_raw_data(booking.serialize())  # as it will be written: no read after the write
         moved.start, moved.end, moved.staff_id, moved.locked_units = new_start, new_end, target, len(new_units)
         moved.gsi1pk, moved.gsi1sk, moved.updated_at, moved.reminder_sent_at = day_pk, day_sk, now, None
         moved.expires_at = keep_until
+        if basis is not None:
+            moved.basis_kind, moved.basis_booking_id, moved.flag, moved.flagged_at = basis.kind, basis.booking_id, None, None
         add_message(tx, booking_mail("reschedule", moved, customer, now))
         tx.update("booking", Booking(*Booking.key(booking.customer_id, booking.booking_id)), [
             Booking.start.set(new_start), Booking.end.set(new_end), Booking.staff_id.set(target),
             Booking.locked_units.set(len(new_units)), Booking.gsi1pk.set(day_pk), Booking.gsi1sk.set(day_sk),
             Booking.updated_at.set(now), Booking.reminder_sent_at.remove(), Booking.expires_at.set(keep_until),
+            *relied,
         ], (Booking.status == "confirmed") & (Booking.start == booking.start) & (Booking.staff_id == booking.staff_id))
         try:
             tx.commit()
         except ConditionFailed as failed:
             if failed.failed("booking") or failed.failed("old_lock"):
                 raise Conflict() from None  # changed meanwhile (moved or cancelled from another tab)
+            if failed.failed("basis"):  # the consultation relied on changed meanwhile: decide again
+                basis = consultations.require(clinic, service, new_start, consultations.bookings_of(booking.customer_id, now),
+                                              now, exclude=booking.booking_id)
+                continue
             if failed.failed("lock"):
                 taken.add(target)
                 continue
             backoff(attempt)
             continue
+        quietly(consultations.after_change, moved, now, customer)  # a consultation moved: its treatments decided again
         quietly(refresh_expiry, booking.customer_id, now)  # its Message moves with the rest
         return moved
     raise Conflict("slot_taken")
@@ -159,6 +172,8 @@ def _cancel(clinic: Clinic, booking: Booking, now: dt.datetime, *, customer: Cus
         refund = refunds.refund_on_cancel(cancelled, now)
     if not follow_up:
         return Cancelled(cancelled, refund)
+    if booking.status == "confirmed":
+        quietly(consultations.after_change, cancelled, now, customer)  # a consultation gone: its treatments flagged
     quietly(refresh_expiry, booking.customer_id, now)  # its Message moves with the rest
     return Cancelled(cancelled, refund)
 

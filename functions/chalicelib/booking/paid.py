@@ -23,8 +23,9 @@ from ..retention.expiry import refresh as refresh_expiry
 from ..store import lookups
 from ..store.errors import ConditionFailed
 from ..store.models import Booking, SlotLock
+from ..store.table import Action
 from ..store.tx import Tx
-from . import availability
+from . import availability, consultations
 from .locks import lock_ours
 from .notify import booking_mail, quietly
 
@@ -47,15 +48,17 @@ def confirm_payment(customer_id: str, booking_id: str, payment_intent_id: str, a
     for unit in availability.units_from(clinic, booking.start, int(booking.locked_units)):
         tx.update("lock", SlotLock(*SlotLock.key(booking.staff_id, unit)), [SlotLock.hold_until.remove()],
                   lock_ours(booking_id))
-    tx.update("booking", Booking(*Booking.key(customer_id, booking_id)), [
-        Booking.status.set("confirmed"), Booking.paid_sek.set(int(amount_sek)), Booking.hold_until.remove(),
-        Booking.hold_by.remove(), Booking.updated_at.set(now),
-    ], (Booking.status == "awaiting_payment") & (Booking.payment_intent_id == payment_intent_id))
+    actions: list[Action] = [Booking.status.set("confirmed"), Booking.paid_sek.set(int(amount_sek)), Booking.hold_until.remove(),
+               Booking.hold_by.remove(), Booking.updated_at.set(now)]
     confirmed = Booking.from_raw_data(booking.serialize())  # as written: the confirmation goes with it
     confirmed.status, confirmed.paid_sek, confirmed.hold_until, confirmed.hold_by = "confirmed", int(amount_sek), None, None
     confirmed.updated_at = now
     if customer is not None:
         add_message(tx, booking_mail("confirmation", confirmed, customer, now))
+        if consultations.inform(tx, clinic, confirmed, customer, now):  # a consultation's written information
+            actions.append(Booking.information_sent_at.set(now))
+    tx.update("booking", Booking(*Booking.key(customer_id, booking_id)), actions,
+              (Booking.status == "awaiting_payment") & (Booking.payment_intent_id == payment_intent_id))
     try:
         tx.commit()
     except ConditionFailed:
@@ -94,6 +97,7 @@ def payment_succeeded(payment_intent_id: str, now: dt.datetime) -> str:
         confirmed = confirm_payment(paid.customer_id, paid.booking_id, payment_intent_id,
                                     gateway.to_sek(paid.amount_ore), now)
         if confirmed is not None:
+            quietly(consultations.after_booked, confirmed, now)  # a consultation: treatments it allows lose their flag
             return "confirmed"
         if _paid_by(lookups.booking(paid.customer_id, paid.booking_id, now), payment_intent_id):
             return "already_confirmed"  # another delivery confirmed it between our read and our write

@@ -41,7 +41,7 @@ from ..store.errors import ConditionFailed
 from ..store.models import Booking, Customer, EmailKey, Item
 from ..store.tx import Tx, backoff
 from ..store.tx import update as update_item
-from . import availability, customers
+from . import availability, consultations, customers
 from .change import release
 from .locks import LOCK_KEEP, day_keys, lock_free, lock_item
 from .notify import booking_mail, quietly
@@ -95,7 +95,8 @@ def book(request: BookingRequest, now: dt.datetime, clinic: Clinic | None = None
         if known is not None and seen is None:
             # One Query of their partition (consistent; a few KB: 1-4 read units): the profile, their
             # bookings that day and the holds this requester took; the transaction checks nothing came meanwhile.
-            seen = lookups.activity(known.customer_id, now, day_span, hold_by or "-")
+            # For a regulated treatment it also gives their consultations and earlier ones (lag 2021:363).
+            seen = lookups.activity(known.customer_id, now, day_span, hold_by or "-", consultations.relevant(service))
             if seen.profile is None:
                 orphan, known, seen = known.customer_id, None, None
             else:
@@ -104,14 +105,22 @@ def book(request: BookingRequest, now: dt.datetime, clinic: Clinic | None = None
                 if seen.on_day >= rules.max_bookings_per_day:
                     raise Conflict("too_many_bookings")
                 known = lookups.Known(known.customer_id, int(seen.profile.link_generation), known.expires_at)
+        # lag (2021:363): decided from the read above (a new customer has no consultation: 409)
+        basis = (consultations.require(clinic, service, request.start, seen.bookings if seen else (), now)
+                 if service.regulated else None)
         plan = _plan(clinic, service, request, staff_id, booking_id, known, orphan, hold_until, visit_expiry, now,
                      seen, hold_by)
+        if basis is not None:  # the transaction checks the consultation it relies on
+            consultations.guard(plan.tx, plan.booking, basis)
         try:
             plan.tx.commit()
         except ConditionFailed as failed:
             lock_taken = failed.failed("lock")
             if lock_taken:
                 taken.add(staff_id)  # somebody holds one of its units: try the next staff member
+            if failed.failed("basis"):  # the consultation relied on changed meanwhile: read and decide again
+                seen = None
+                continue
             if failed.failed("email") or failed.failed("customer"):
                 # The address was taken meanwhile (a race for the same new customer), or the profile
                 # changed (another booking, new link generation, erased): read again and retry.
@@ -191,6 +200,7 @@ def _plan(clinic: Clinic, service: Service, request: BookingRequest, staff_id: s
         tx.put("consent", record, None)
     if hold_until is None:  # confirmed now: its confirmation goes with it (a hold's, with the payment)
         add_message(tx, booking_mail("confirmation", booking, profile, now))
+        consultations.inform(tx, clinic, booking, profile, now)  # a consultation: the written information too
     return _Plan(tx, booking, profile, expiry)
 
 
@@ -213,4 +223,6 @@ def _after_booking(plan: _Plan, known: lookups.Known | None, now: dt.datetime) -
             booking.payment_intent_id = payment.payment_intent_id
             update_item(booking, [Booking.payment_intent_id.set(payment.payment_intent_id)],
                         Booking.status == "awaiting_payment")
+    elif known is not None:
+        quietly(consultations.after_booked, booking, now)  # a consultation: treatments it allows again lose their flag
     return Booked(booking, customer, payment)

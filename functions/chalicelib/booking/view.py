@@ -30,17 +30,32 @@ def public(booking: Booking, language: str = "sv", clinic: Clinic | None = None)
         "hold_until": iso_local(booking.hold_until) if booking.hold_until else None,
         "change_until": iso_local(clinic.rules.change_until(booking.start)),
         "language": booking.language,
+        # consultation_required: the consultation this treatment relied on was cancelled or moved (lag 2021:363)
+        "flag": booking.flag,
     }
 
 
-def service(service: Service, language: str) -> dict[str, object]:
-    return {
+def service(service: Service, language: str, clinic: Clinic | None = None) -> dict[str, object]:
+    clinic = clinic or clinic_module.current()
+    shown: dict[str, object] = {
         "id": service.id,
         "name": service.name.get(language),
-        "description": service.description.get(language),
+        "description": description(service, language, clinic),
         "duration_minutes": service.duration_minutes,
         "price_sek": service.price_sek,
         "prepayment_sek": service.prepayment_sek,
         "age_limit": service.age_limit,
         "staff": list(service.staff),
+        "regulated": bool(service.regulated),
     }
+    if service.requires:
+        shown["requires"] = service.requires  # its consultation (lag 2021:363)
+    return shown
+
+
+def description(service: Service, language: str, clinic: Clinic) -> str:
+    """The public description; a regulated treatment's says how it is prescribed (never which medicine)."""
+    text = service.description.get(language)
+    if service.regulated and clinic.injections is not None:
+        text = f"{text} {clinic.injections.public_text.get(language)}".strip()
+    return text

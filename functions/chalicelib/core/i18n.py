@@ -27,6 +27,29 @@ ERRORS: dict[str, dict[str, str]] = {
         "en": "You already have two unpaid bookings waiting for payment. Pay or cancel one of them, "
               "or wait 15 minutes, and then try again.",
     },
+    # treatments under lag (2021:363) (booking.regulated); "earliest" in the answer is the first possible date
+    "consultation_required": {
+        "sv": "Behandlingen kräver enligt lag en konsultation med legitimerad sjuksköterska minst två dagar före "
+              "(betänketid). Boka konsultationen först.",
+        "en": "By law this treatment requires a consultation with a registered nurse at least two days before "
+              "(time to reflect). Book the consultation first.",
+    },
+    "licence_required": {
+        "sv": "Bara legitimerad sjuksköterska, läkare eller tandläkare får göra det här.",
+        "en": "Only a licensed nurse, physician or dentist may do this.",
+    },
+    "betanketid_not_over": {
+        "sv": "Betänketiden efter konsultationen är inte slut än; samtycke kan ges först efter den.",
+        "en": "The time to reflect after the consultation is not over yet; consent can be given only after it.",
+    },
+    "confirmation_required": {
+        "sv": "Bekräfta först att åldern är kontrollerad mot legitimation och att samtycke gavs efter betänketiden.",
+        "en": "First confirm that age was checked against ID and that consent was given after the time to reflect.",
+    },
+    "not_regulated": {
+        "sv": "Behandlingen omfattas inte av lagen om estetiska injektionsbehandlingar.",
+        "en": "This treatment is not covered by the act on aesthetic injection treatments.",
+    },
     "too_many_bookings": {  # booking: clinic file booking.max_bookings_per_day
         "sv": "Du har redan så många bokningar den dagen som går att boka på nätet. Ring oss på 063-512545.",
         "en": "You already have as many bookings that day as can be made online. Please call us on 063-512545.",

@@ -85,11 +85,16 @@ def enqueue(message: Message | None) -> Message | None:
 
 
 def _claim(pk: str, sk: str, now: dt.datetime) -> Message | None:
-    """Take the message for one attempt, or None when it is sent, failed, gone or another sender has it."""
+    """Take the message for one attempt, or None when it is sent, failed, gone or another sender has it.
+
+    The lease runs on the wall clock, not on ``now``: two senders whose business clocks differ (an
+    operator's ``--as-of``, a pinned ALLAVIE_NOW beside a real one) must still see each other's leases.
+    """
     message = Message(pk, sk)
+    wall = dt.datetime.now(dt.timezone.utc)
     try:
-        tx.update(message, [Message.lease_until.set(now + LEASE), Message.attempts.add(1)],
-                  (Message.status == QUEUED) & (Message.lease_until.does_not_exist() | (Message.lease_until < now)))
+        tx.update(message, [Message.lease_until.set(wall + LEASE), Message.attempts.add(1)],
+                  (Message.status == QUEUED) & (Message.lease_until.does_not_exist() | (Message.lease_until < wall)))
     except ConditionFailed:
         return None
     return message

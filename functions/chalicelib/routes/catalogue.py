@@ -18,7 +18,7 @@ def services() -> Response:
     lang = web.language(bp.current_request)
     current = clinic.current()
     return web.ok({
-        "services": [view.service(s, lang) for s in current.services],
+        "services": [view.service(s, lang, current) for s in current.services],
         "staff": [{"id": s.id, "name": s.name, "title": s.title.get(lang)} for s in current.staff],
     })
 

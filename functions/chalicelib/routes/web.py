@@ -91,6 +91,7 @@ def error_response(error: ApiError, lang: str) -> Response:
             "code": error.code,
             "message": i18n.error_message(error.code, lang),
             "fields": {name: i18n.field_message(key, lang) for name, key in error.fields.items()},
+            **error.extra,
         }
     }
     # The pages on the site's origin must read errors too (401 -> "ask for a new link"): Chalice adds

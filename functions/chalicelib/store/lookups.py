@@ -4,6 +4,7 @@ partition, one live booking. Expired items count as absent everywhere (TTL may l
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import tx
@@ -63,22 +64,31 @@ class Activity:
     profile: Customer | None
     holds: int           # unpaid holds not lapsed, taken by the same requester
     on_day: int          # active bookings (confirmed, or holds not lapsed) starting on the given day
+    # Every booking of the treatments asked for (``services``), whatever its state: for the rule of
+    # lag (2021:363) (booking.regulated), from the same read.
+    bookings: tuple[Booking, ...] = ()
 
 
-def activity(customer_id: str, now: dt.datetime, day: tuple[dt.datetime, dt.datetime], requester: str) -> Activity:
+def activity(customer_id: str, now: dt.datetime, day: tuple[dt.datetime, dt.datetime], requester: str,
+             services: Sequence[str] = ()) -> Activity:
     """One consistent Query of the customer's partition: the profile, the open holds that ``requester``
-    took, and the active bookings starting within ``day`` (its first and first-after instants). The
-    filter leaves out the rest, but DynamoDB still reads (and charges for) every item of the partition."""
+    took, the active bookings starting within ``day`` (its first and first-after instants), and every
+    booking of ``services``. The filter leaves out the rest, but DynamoDB still reads (and charges for)
+    every item of the partition."""
     holding = (Booking.status == "awaiting_payment") & (Booking.hold_until > now)
     active = (Booking.status == "confirmed") | holding
     wanted = Customer.link_generation.exists() | (active & (Booking.start >= day[0]) & (Booking.start < day[1])) | (
         holding & (Booking.hold_by == requester))
-    found, holds, on_day = None, 0, 0
+    if services:
+        wanted = wanted | Booking.service_id.is_in(*services)
+    found, holds, on_day, kept = None, 0, 0, []
     for item in Item.query(customer_pk(customer_id), filter_condition=wanted & live(now), consistent_read=True):
         if isinstance(item, Customer):
             found = item
         elif isinstance(item, Booking):
             is_hold = item.status == "awaiting_payment" and item.hold_until is not None and item.hold_until > now
             holds += int(is_hold and item.hold_by == requester)
-            on_day += int(day[0] <= item.start < day[1])
-    return Activity(found, holds, on_day)
+            on_day += int((is_hold or item.status == "confirmed") and day[0] <= item.start < day[1])
+            if item.service_id in services:
+                kept.append(item)
+    return Activity(found, holds, on_day, tuple(kept))

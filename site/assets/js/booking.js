@@ -152,8 +152,9 @@
     return service.name + " · " + parts.join(" · ");
   }
 
-  function chooseService(id) {
-    if (state.service !== id) { state.start = null; state.day = null; state.offset = 0; }
+  function chooseService(id, from) {
+    if (state.service !== id) { state.start = null; state.day = null; state.offset = 0; state.from = null; }
+    if (from) state.from = from;
     state.service = id;
     root.querySelectorAll("a[data-service]").forEach(function (link) {
       if (link.getAttribute("data-service") === id) link.setAttribute("aria-current", "true");
@@ -170,6 +171,7 @@
     fill("service-summary", describe(service));
     A.showErrors(root.querySelector('[data-step="treatment"]'), null);
     save();
+    document.dispatchEvent(new CustomEvent("allavie:service", { detail: { service: service } }));
     loadTimes();
   }
 
@@ -196,7 +198,8 @@
   var later = root.querySelector('[data-action="later"]');
 
   function range() {
-    var first = addDays(today(), state.offset || 0);
+    // state.from: a day the treatment may start from (two days after its consultation, injections.js)
+    var first = addDays(state.from && state.from > today() ? state.from : today(), state.offset || 0);
     return { from: first, to: addDays(first, DAYS - 1) };
   }
 
@@ -517,6 +520,9 @@
         showErrors({ fields: { start: text("taken") } });
         return;
       }
+      if (result.status === 409 && error && error.code === "consultation_required") {
+        document.dispatchEvent(new CustomEvent("allavie:consultation-required", { detail: { error: error, service: data.service } }));
+      }
       showErrors(error || { message: text("failed"), fields: {} });
     }, function () {
       sending = false;
@@ -544,7 +550,8 @@
     save();
     history.replaceState({ step: "done" }, "", window.location.pathname);
     showDone(true);
-    // The optional photos after booking (photos.js): the answer's two-hour photo link, never stored.
+    // injections.js and the optional photos after booking (photos.js, with the answer's two-hour photo link,
+    // never stored) listen for this.
     document.dispatchEvent(new CustomEvent("allavie:booked", { detail: { booking: booking, photos: answer.photos || null } }));
   }
 
@@ -584,6 +591,18 @@
       heading(root.querySelector('[data-step="treatment"]'));
     });
   });
+
+  // injections.js (treatments under lag 2021:363): the treatments, and a new booking of a treatment
+  // from a given day (after its consultation), keeping what was typed.
+  A.bookingPage = {
+    services: services,
+    restart: function (id, from) {
+      if (!services[id]) return;
+      state = { fields: state.fields };
+      chooseService(id, from);
+      show("time", "push");
+    },
+  };
 
   // --- the return from a redirect payment (Klarna, Swish): ask, never trust the URL alone ------------------
 

@@ -10,13 +10,14 @@ import functools
 import os
 from pathlib import Path
 
-from .model import WEEKDAYS, BookingRules, Clinic, Hours, Service, Staff, Text
-from .parse import ClinicFileError, parse
+from .errors import ClinicFileError
+from .model import WEEKDAYS, BookingRules, Clinic, Hours, Injections, Legitimation, Service, Staff, Text
+from .parse import parse
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "clinic.yml"
 
-__all__ = ["DEFAULT_PATH", "WEEKDAYS", "BookingRules", "Clinic", "ClinicFileError", "Hours", "Service", "Staff",
-           "Text", "current", "load", "parse"]
+__all__ = ["DEFAULT_PATH", "WEEKDAYS", "BookingRules", "Clinic", "ClinicFileError", "Hours", "Injections",
+           "Legitimation", "Service", "Staff", "Text", "current", "load", "parse"]
 
 
 def load(path: str | os.PathLike[str] | None = None) -> Clinic:

@@ -22,10 +22,19 @@ class Text:
 
 
 @dataclass(frozen=True)
+class Legitimation:
+    """A licence from Socialstyrelsen: the profession and its number (lag 2021:363 names who may inject)."""
+
+    profession: str  # sjuksköterska | läkare | tandläkare
+    number: str
+
+
+@dataclass(frozen=True)
 class Staff:
     id: str
     name: str
     title: Text
+    legitimation: Legitimation | None = None
 
 
 @dataclass(frozen=True)
@@ -38,6 +47,11 @@ class Service:
     prepayment_sek: int
     age_limit: int | None
     staff: tuple[str, ...]
+    # Under lag (2021:363) ("injection"): only licensed staff, after the consultation ``requires`` names.
+    regulated: str | None = None
+    requires: str | None = None
+    # The written information after the consultation (points of injections.TREATMENT_POINTS), per treatment.
+    information: Mapping[str, Text] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -71,6 +85,14 @@ class BookingRules:
 
 
 @dataclass(frozen=True)
+class Injections:
+    """What the clinic says about its treatments under lag (2021:363)."""
+
+    public_text: Text  # on the price list and the booking page, instead of naming prescription medicines
+    information: Mapping[str, Text]  # the clinic-wide points of the written information (CLINIC_POINTS)
+
+
+@dataclass(frozen=True)
 class Clinic:
     name: str
     organisation: str
@@ -84,6 +106,7 @@ class Clinic:
     exceptions: Mapping[dt.date, Hours | None]
     staff: tuple[Staff, ...]
     services: tuple[Service, ...]
+    injections: Injections | None = None  # set when any treatment is regulated
     _by_id: dict[str, Service] = field(default_factory=dict, repr=False, compare=False)
     organisation_number: str = ""  # shown in the site's footer when set; empty: shown nowhere
     exception_names: Mapping[dt.date, Text] = field(default_factory=dict)  # "Julafton" for 2026-12-24
@@ -94,6 +117,10 @@ class Clinic:
 
     def service(self, service_id: str) -> Service | None:
         return self._by_id.get(service_id)
+
+    def consultation_for(self, service: Service) -> Service | None:
+        """The consultation a regulated treatment requires, if any."""
+        return self.service(service.requires) if service.requires else None
 
     def staff_member(self, staff_id: str) -> Staff | None:
         return next((s for s in self.staff if s.id == staff_id), None)

@@ -11,11 +11,9 @@ from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from . import injections as regulated
+from .errors import ClinicFileError
 from .model import WEEKDAYS, BookingRules, Clinic, Hours, Service, Staff, Text
-
-
-class ClinicFileError(ValueError):
-    """The clinic file is wrong; the message names the place."""
 
 
 def _need(data: Mapping[str, Any], key: str, where: str) -> Any:
@@ -103,6 +101,7 @@ def parse(data: Mapping[str, Any]) -> Clinic:
             id=str(_need(s, "id", f"staff[{i}]")),
             name=str(_need(s, "name", f"staff[{i}]")),
             title=_text(s.get("title", ""), f"staff[{i}].title"),
+            legitimation=regulated.legitimation(s.get("legitimation"), f"staff[{i}].legitimation"),
         )
         for i, s in enumerate(_need(data, "staff", ""))
     )
@@ -123,6 +122,7 @@ def parse(data: Mapping[str, Any]) -> Clinic:
             prepayment_sek=_positive_int(s.get("prepayment_sek", 0), f"{where}.prepayment_sek"),
             age_limit=None if age is None else _positive_int(age, f"{where}.age_limit", 1),
             staff=tuple(str(x) for x in _need(s, "staff", where)),
+            **regulated.service_parts(s, where, _text),
         )
         if service.prepayment_sek > service.price_sek:
             raise ClinicFileError(f"{where}.prepayment_sek is more than the price")
@@ -134,6 +134,8 @@ def parse(data: Mapping[str, Any]) -> Clinic:
         services.append(service)
     if len({s.id for s in services}) != len(services):
         raise ClinicFileError("services: two treatments share an id")
+    injections = regulated.clinic_parts(data.get("injections"), _text)
+    regulated.check(services, staff, injections)
 
     timezone = str(info.get("timezone", "Europe/Stockholm"))
     try:
@@ -154,6 +156,7 @@ def parse(data: Mapping[str, Any]) -> Clinic:
         exceptions=exceptions,
         staff=staff,
         services=tuple(services),
+        injections=injections,
         organisation_number=str(info.get("organisation_number") or "").strip(),
         exception_names=exception_names,
     )

@@ -38,6 +38,19 @@ class Booking(Item, discriminator="booking"):
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute(null=True)
     cancelled_at = UTCDateTimeAttribute(null=True)
+    # Treatments under lag (2021:363) (booking.regulated): what allowed the booking (a consultation at least
+    # two days before, or a completed treatment of the same kind within six months), checked in its
+    # transaction; ``flag`` when a change of that consultation broke the rule (the customer is told).
+    basis_kind = UnicodeAttribute(null=True)        # consultation | repeat
+    basis_booking_id = UnicodeAttribute(null=True)
+    flag = UnicodeAttribute(null=True)              # consultation_required
+    flagged_at = UTCDateTimeAttribute(null=True)
+    information_sent_at = UTCDateTimeAttribute(null=True)  # a consultation's written information e-mailed
+    # Recorded by the licensed practitioner before the treatment is completed: who (staff id) and when.
+    age_checked_by = UnicodeAttribute(null=True)
+    age_checked_at = UTCDateTimeAttribute(null=True)
+    consent_by = UnicodeAttribute(null=True)
+    consent_at = UTCDateTimeAttribute(null=True)
 
     @staticmethod
     def key(customer_id: str, booking_id: str) -> tuple[str, str]:
