@@ -51,7 +51,7 @@ def client(endpoint: str) -> Any:
 
 
 def cors_rule(site_origin: str) -> dict[str, Any]:
-    """The same rule as in AWS (photos_stack.py): the site's origin may POST uploads, nothing else."""
+    """The same rule as in AWS (template/photos.py): the site's origin may POST uploads, nothing else."""
     return {"AllowedOrigins": [site_origin], "AllowedMethods": ["POST"], "AllowedHeaders": ["*"],
             "ExposeHeaders": ["ETag"], "MaxAgeSeconds": 600}
 
