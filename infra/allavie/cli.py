@@ -12,6 +12,7 @@ COMMANDS = (
     "allavie.commands.dev",        # dev, init-table [--local], test-pay
     "allavie.commands.deploy",     # plan, deploy, destroy (AWS)
     "allavie.commands.ledger",     # ledger --year YYYY [--local] (bookkeeping export, CSV)
+    "allavie.commands.receipts",   # receipts --year YYYY [--local] (receipts and credit receipts, CSV; the series checked)
     "allavie.commands.rights",     # rights export|erase --email X [--local], rights report --month YYYY-MM [--local]
     "allavie.commands.retention",  # retention --as-of YYYY-MM-DD [--apply] [--local]
     "allavie.commands.messages",   # messages failed|resend ID [--local] (the outbox's dead letters)

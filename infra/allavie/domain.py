@@ -15,7 +15,7 @@ from __future__ import annotations
 from chalicelib.core import clinic, clock, settings
 from chalicelib.core.clock import STOCKHOLM, local
 from chalicelib.messages import outbox
-from chalicelib.payments import ledger
+from chalicelib.payments import ledger, receipts
 from chalicelib.retention import sweeper
 from chalicelib.rights import erasure
 from chalicelib.rights import export as rights_export
@@ -25,5 +25,5 @@ from chalicelib.store import connection as db
 from chalicelib.store import lookups
 from chalicelib.store.models import Item
 
-__all__ = ["STOCKHOLM", "Item", "clinic", "clock", "db", "erasure", "ledger", "local", "lookups", "outbox", "rights",
-           "rights_export", "rights_log", "settings", "sweeper"]
+__all__ = ["STOCKHOLM", "Item", "clinic", "clock", "db", "erasure", "ledger", "local", "lookups", "outbox", "receipts",
+           "rights", "rights_export", "rights_log", "settings", "sweeper"]

@@ -17,7 +17,7 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 UTC = dt.timezone.utc
 NOW = dt.datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 NASTY = "Eve <img src=https://tracker.example/p.gif> \"&\""
-KINDS = ("confirmation", "reschedule", "cancellation", "reminder", "link", "email_change")
+KINDS = ("confirmation", "reschedule", "cancellation", "reminder", "link", "email_change", "receipt", "credit_receipt")
 
 
 def customer(language: str):
@@ -32,6 +32,7 @@ def send_every_kind(language: str) -> None:
     """Through the real paths: compose, ``messages.send_email`` (outbox + Message item), ``rights_mail``."""
     from chalicelib import messages
     from chalicelib.booking import mail as booking_mail
+    from chalicelib.payments import receipt_mail
     from chalicelib.rights import mail as rights_mail
 
     person = customer(language)
@@ -49,6 +50,18 @@ def send_every_kind(language: str) -> None:
         messages.send_email(person, kind, mail.subject, mail.text, mail.html, mail.attachments, now=NOW)
     rights_mail.send_data_link(person, NOW)
     messages.enqueue(rights_mail.email_confirmation(person, f"new.{language}@example.se", "change1", NOW))
+    for kind, number, amount, credits in (("receipt", 7, 30000, None), ("credit", 8, -30000, 7)):
+        messages.enqueue(receipt_mail.receipt_message(a_receipt(kind, number, amount, credits), person, NOW))
+
+
+def a_receipt(kind: str, number: int, amount_ore: int, credits: int | None):
+    from chalicelib.store.models import Receipt
+
+    return Receipt(*Receipt.key("b1", f"x_{number}"), number=number, receipt_type=kind, issued_at=NOW,
+                   issued_on="2027-03-01", booking_id="b1", payment_intent_id="pi_1", stripe_object_id=f"x_{number}",
+                   service_id="kemisk-peeling", treatment="Kemisk peeling", amount_ore=amount_ore, currency="sek",
+                   vat_percent=25, vat_ore=amount_ore // 5, credits_number=credits, seller="Allavie AB",
+                   trade_name="Hudateljén", organisation_number="", address="Prästgatan 30, 831 31 Östersund")
 
 
 def html_part(message: EmailMessage) -> str:

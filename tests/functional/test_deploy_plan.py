@@ -66,8 +66,18 @@ def test_destroy_refuses_prod_before_anything_else(tmp_path):
     assert "refusing to destroy prod" in result.stderr
 
 
+def clinic_with_organisation_number(tmp_path: Path, number: str = "556123-4567") -> Path:
+    """The packaged clinic file with an organisation number, as a clinic has it before going live."""
+    text = (ROOT / "functions" / "chalicelib" / "clinic.yml").read_text(encoding="utf-8")
+    assert 'organisation_number: ""' in text
+    path = tmp_path / "clinic.yml"
+    path.write_text(text.replace('organisation_number: ""', f'organisation_number: "{number}"'), encoding="utf-8")
+    return path
+
+
 def test_deploy_refuses_without_credentials(tmp_path):
     env = offline_env(tmp_path, ROOT)
+    env["CLINIC_FILE"] = str(clinic_with_organisation_number(tmp_path))  # past the organisation number's check
     result = subprocess.run([sys.executable, "-m", "allavie.cli", "deploy", "--stage", "prod"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
@@ -81,3 +91,30 @@ def test_deploy_refuses_a_region_outside_the_eu(tmp_path):
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "outside the EU" in result.stderr
+
+
+def test_deploy_refuses_prod_without_an_organisation_number(tmp_path):
+    """Receipts must carry it: prod refuses in one line before AWS is asked anything; a test stage goes on."""
+    env = offline_env(tmp_path, ROOT)
+    env.pop("CLINIC_FILE", None)  # the packaged file, whose number is empty
+    result = subprocess.run([sys.executable, "-m", "allavie.cli", "deploy", "--stage", "prod"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    [line] = [line for line in result.stderr.splitlines() if line.strip()]
+    assert line.startswith("allavie deploy: no organisation number")
+    assert "clinic.organisation_number in functions/chalicelib/clinic.yml" in line
+    assert "no AWS credentials" not in result.stderr and "[1/" not in result.stdout
+
+    test_stage = subprocess.run([sys.executable, "-m", "allavie.cli", "deploy", "--stage", "test1"],
+                                cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert test_stage.returncode == 2
+    assert "organisation number" not in test_stage.stderr and "no AWS credentials" in test_stage.stderr
+
+
+def test_a_malformed_organisation_number_is_refused_when_the_clinic_file_is_read(tmp_path):
+    env = offline_env(tmp_path, ROOT)
+    env["CLINIC_FILE"] = str(clinic_with_organisation_number(tmp_path, "556123-4568"))  # a wrong check digit
+    result = subprocess.run([sys.executable, "-m", "allavie.cli", "deploy", "--stage", "prod"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "the clinic file is wrong: clinic.organisation_number" in result.stderr and "check digit" in result.stderr

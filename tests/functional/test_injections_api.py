@@ -221,7 +221,8 @@ def test_cancelling_the_consultation_flags_the_treatment_and_tells_the_customer(
     assert "minst två kalenderdagar" in text and "senast måndag 5 april 2027" in text
     assert "/boka/?behandling=injektionskonsultation" in text and "/hantera/" in text
     purposes = sorted(m.purpose for m in items(Message) if m.booking_id == treatment["id"])
-    assert purposes == ["confirmation", "consultation_required"]  # the payment's confirmation, then the flag's
+    # the payment's confirmation and receipt (issue 15), then the flag's
+    assert purposes == ["confirmation", "consultation_required", "receipt"]
 
     # A new consultation in time clears the flag; nobody is told twice.
     book(api, CONSULTATION, "2027-04-02", "10:00")

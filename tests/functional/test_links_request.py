@@ -78,3 +78,26 @@ def test_a_malformed_address_is_400_naming_the_field(client, booked) -> None:
         assert response.status_code == 400
         assert set(answer(response)["error"]["fields"]) & {"email", "extra"}
     assert not [i for i in Item.scan() if isinstance(i, RateLimit)]
+
+
+def test_the_link_e_mail_also_brings_the_manage_link_of_each_booking_ahead(client, booked, outbox) -> None:
+    later = post(client, "/bookings", body(email="astrid.lind@example.se", start="2027-04-06T14:00:00+02:00"))
+    assert later.status_code == 201, later.body
+    gone = post(client, "/bookings", body(email="astrid.lind@example.se", start="2027-04-07T09:00:00+02:00"))
+    first_id, later_id, gone_id = booked["booking"]["id"], answer(later)["booking"]["id"], answer(gone)["booking"]["id"]
+    confirmation = next(m for m in outbox.emails_to("astrid.lind@example.se") if gone_id in " ".join(outbox.links(m)))
+    cancel_token = fragment(next(link for link in outbox.links(confirmation) if "/hantera/" in link))["t"]
+    assert post(client, f"/bookings/{gone_id}/cancel", None, token=cancel_token).status_code == 200
+
+    before = len(outbox.emails())
+    assert ask(client, "astrid.lind@example.se")[0].status_code == 202
+    [mail] = outbox.emails()[before:]
+    manage = [fragment(link) for link in outbox.links(mail) if "/hantera/#" in link]
+    assert [m["b"] for m in manage] == [first_id, later_id]  # soonest first; the cancelled one is not there
+    text = outbox.text(mail)
+    assert "Dina kommande bokningar" in text and "Hudkonsultation, tisdag 30 mars 2027 kl. 10:00: " in text
+    for link in manage:  # each opens its own booking, and only that one
+        assert get(client, f"/bookings/{link['b']}", token=link["t"]).status_code == 200
+    assert get(client, f"/bookings/{later_id}", token=manage[0]["t"]).status_code == 404
+    html = mail.get_body(preferencelist=("html",)).get_content()
+    assert html.count('href="http') >= 5 and "Hudkonsultation, tisdag 6 april 2027 kl. 14:00" in html

@@ -31,6 +31,7 @@ APP_VARIABLES = ("TABLE_NAME", "DYNAMODB_ENDPOINT", "STRIPE_API_BASE", "STRIPE_S
 COMMANDS = {
     "init-table": ["init-table"],
     "ledger": ["ledger", "--year", "2026"],
+    "receipts": ["receipts", "--year", "2026"],
     "rights export": ["rights", "export", "--email", "nobody@example.se"],
     "rights erase": ["rights", "erase", "--email", "nobody@example.se", "--yes"],
     "rights report": ["rights", "report", "--month", "2027-03"],
@@ -147,7 +148,20 @@ def test_ledger_local(operator, dev_table) -> None:
     ledger.record_payment("b0", "pi_0", "ch_0", 30000, dt.datetime(2026, 3, 1, 12, 0, tzinfo=STOCKHOLM))
     result = operator("ledger", "--year", "2026", "--local")
     assert result.returncode == 0, result.stderr
-    assert "2026-03-01,payment,300.00" in result.stdout and result.stdout.rstrip().endswith("total,,300.00,SEK,,,,")
+    assert "2026-03-01,payment,300.00" in result.stdout and result.stdout.rstrip().endswith("total,,300.00,SEK,,,,,,,0.00")
+
+
+def test_receipts_local(operator, dev_table) -> None:
+    from chalicelib.core.clock import STOCKHOLM
+    from chalicelib.payments import receipts
+    from chalicelib.payments.types import Paid
+
+    paid = Paid("pi_0", "succeeded", 30000, "sek", "ch_0", 0, "b0", None, "kemisk-peeling")
+    receipts.paid(paid, dt.datetime(2026, 3, 1, 12, 0, tzinfo=STOCKHOLM))
+    result = operator("receipts", "--year", "2026", "--local")
+    assert result.returncode == 0, result.stderr
+    assert "\n1,receipt,2026-03-01,Kemisk peeling,300.00,SEK,25,60.00,,b0,pi_0,ch_0,Allavie AB,Hudateljén," in result.stdout
+    assert "receipts 2026: numbers 1-1, no gaps" in result.stderr
 
 
 def test_rights_export_report_and_erase_local_use_make_devs_table_and_outbox(operator, dev_table) -> None:

@@ -74,7 +74,9 @@ def test_a_prepayment_intent_is_in_ore_sek_with_the_booking_ids(table: None, str
     assert start.stripe_js == f"{stripe_url}/js.stripe.com/v3/"
     intent = stripe_client(stripe_url).v1.payment_intents.retrieve(start.payment_intent_id)
     assert (intent.amount, intent.currency) == (30000, "sek")
-    assert intent.metadata.to_dict() == {"booking_id": booking.booking_id, "customer_id": booking.customer_id}
+    # the treatment too, so that a payment whose booking is gone still gets the right receipt
+    assert intent.metadata.to_dict() == {"booking_id": booking.booking_id, "customer_id": booking.customer_id,
+                                         "service_id": booking.service_id}
     assert start.client_secret == intent.client_secret
 
 

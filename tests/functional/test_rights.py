@@ -240,3 +240,30 @@ def test_rights_records_hold_no_personal_data(client, greta, now) -> None:
         assert secret not in text
     month = rights_log.month(local(now).year, local(now).month, now)
     assert len(month) == 2 and all(line.in_time for line in month)
+
+
+def test_the_unsubscribe_page_names_the_clinic_in_both_languages_under_its_own_csp(client, greta, now) -> None:
+    import base64
+    import hashlib
+    import re
+
+    token = greta.token("unsubscribe", now=now, days=730)
+    swedish = client.http.get(f"/unsubscribe?token={token}")
+    text = swedish.body.decode()
+    assert '<html lang="sv"' in text and "Avsluta erbjudanden" in text and "Hudateljén" in text and "Allavie AB" in text
+    # the one inline stylesheet is allowed by its hash, and nothing else is: no script, nothing fetched
+    [style] = re.findall(r"<style>(.*?)</style>", text, re.S)
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    csp = swedish.headers["Content-Security-Policy"]
+    assert f"style-src 'sha256-{digest}'" in csp and "default-src 'none'" in csp and "script" not in csp
+    assert "<script" not in text and 'style="' not in text and "<link" not in text
+    english = client.http.get(f"/unsubscribe?token={token}&lang=en").body.decode()
+    assert '<html lang="en"' in english and "Stop offers" in english and "Yes, stop all offers" in english
+    assert 'action="?token=' in english and "lang=en" in english  # the button keeps the language
+    by_browser = client.http.get(f"/unsubscribe?token={token}", headers={"Accept-Language": "en"}).body.decode()
+    assert '<html lang="sv"' in by_browser  # the customer chose Swedish: their language wins over the browser's
+    done = client.http.post(f"/unsubscribe?token={token}&lang=en", body="List-Unsubscribe=One-Click",
+                            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"})
+    assert done.status_code == 200 and b"Done. You will get no more offers from us." in done.body
+    hostile = client.http.get('/unsubscribe?token=%22%3E%3Cscript%3Ealert(1)%3C/script%3E&lang=%22%3E')
+    assert hostile.status_code == 401 and b"<script>" not in hostile.body and b"063-512545" in hostile.body

@@ -22,6 +22,8 @@ from chalicelib.store.models import (
     Item,
     LedgerEntry,
     RateLimit,
+    Receipt,
+    ReceiptCounter,
     RefundClaim,
     RightsRequest,
     SlotLock,
@@ -212,8 +214,12 @@ def test_erasure_removes_everything_personal_keeps_a_balanced_ledger_and_revokes
         if isinstance(item, RateLimit):
             assert item.pk != ratelimit.subject_key("links", "ingrid@example.se")
             continue
-        assert isinstance(item, LedgerEntry | RefundClaim | RightsRequest | WebhookEvent), type(item).__name__
+        assert isinstance(item, LedgerEntry | RefundClaim | Receipt | ReceiptCounter | RightsRequest | WebhookEvent), \
+            type(item).__name__
     assert any(isinstance(i, LedgerEntry) for i in left)
+    # the receipt of the payment and the credit receipt of its refund are accounting records: they stay
+    kept = sorted((r.receipt_type, int(r.amount_ore)) for r in left if isinstance(r, Receipt))
+    assert kept == [("credit", -50000), ("receipt", 50000)]
     assert not [i for i in left if isinstance(i, SlotLock)]  # the time is free again
     assert not [i for i in left if isinstance(i, Customer | EmailKey)]
     assert not list(outbox_dir.glob(f"{customer_id}-*"))  # the outbox copies went too

@@ -1,5 +1,6 @@
 """Booking e-mails as built (no servers): languages, escaping, links, the .ics, the outbox files."""
 
+import dataclasses
 import datetime as dt
 import email
 import email.policy
@@ -166,3 +167,24 @@ def test_the_html_part_is_the_shared_layout_and_references_nothing_remote(kind: 
     assert "max-width:600px" in markup and 'role="presentation"' in markup
     assert ">Hudateljén</p>" in markup  # the clinic's name as text in the header
     assert markup.count('<div role="contentinfo">') == 1 and "/unsubscribe?token=" in markup
+
+
+def test_the_confirmation_links_the_booking_terms_in_the_customers_language() -> None:
+    for language, path in (("sv", "/bokningsvillkor/"), ("en", "/en/bokningsvillkor/")):
+        terms = f"https://hudateljen.example{path}"
+        mail = booking_mail.compose("confirmation", dataclasses.replace(facts(language), terms_url=terms), now=NOW)
+        label = "Bokningsvillkor" if language == "sv" else "Booking terms"
+        assert f"{label} (" in mail.text and terms in mail.text
+        assert f'href="{terms}"' in mail.html and label in mail.html
+
+
+def test_a_booking_inside_the_change_deadline_says_it_cannot_be_changed_online() -> None:
+    late = dataclasses.replace(facts(), change_until=NOW - dt.timedelta(hours=1))  # booked 23 hours before
+    mail = booking_mail.compose("confirmation", late, now=NOW)
+    assert "senast" not in mail.text and "Ändra eller avboka" not in mail.text
+    assert ("Den här tiden går inte att ändra eller avboka på nätet, eftersom det är mindre än 24 timmar kvar till den. "
+            "Behöver du ändra eller avboka, ring oss på 063-512545 eller mejla info@allavieclinic.com.") in mail.text
+    assert "Se din bokning: https://hudateljen.example/hantera/#t=TOKEN&b=b1" in mail.text
+    english = booking_mail.compose("confirmation", dataclasses.replace(late, language="en"), now=NOW)
+    assert "can no longer be changed or cancelled online" in english.text
+    assert "Change or cancel until" not in english.text

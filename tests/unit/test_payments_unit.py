@@ -94,3 +94,38 @@ def test_payment_start_answers_what_the_api_promises() -> None:
     public = start.public()
     assert {"client_secret", "publishable_key", "amount_sek"} <= set(public)
     assert "pi_1" not in json.dumps({k: v for k, v in public.items() if k != "client_secret"})
+
+
+def test_vat_is_the_part_of_a_price_that_includes_it_rounded_to_ore() -> None:
+    from chalicelib.payments.receipts import vat_included
+
+    assert vat_included(30000, 25) == 6000           # 300 kr: 60 kr
+    assert vat_included(29900, 25) == 5980
+    assert vat_included(100, 25) == 20
+    assert vat_included(30000, 6) == 1698            # 16.981...
+    assert vat_included(10050, 12) == 1077           # 10.767... rounds up
+    assert vat_included(30000, 0) == 0
+    assert vat_included(-30000, 25) == -6000         # a credit receipt's VAT is negative
+    assert vat_included(-30000, 6) == -1698
+    assert vat_included(1, 25) == 0 and vat_included(3, 25) == 1  # 0.2 and 0.6 öre
+
+
+def test_vat_rates_and_the_organisation_number_are_checked_when_the_clinic_file_is_read() -> None:
+    from chalicelib.core import clinic
+
+    base = {"clinic": {"name": "X", "organisation": "Y", "emails": ["a@b.se"], "phone": "1"},
+            "staff": [{"id": "a", "name": "A"}],
+            "services": [{"id": "s", "name": "S", "duration_minutes": 30, "price_sek": 100, "staff": ["a"]}]}
+    assert clinic.parse(base).services[0].vat_percent == 25  # the default
+    for rate in (0, 6, 12, 25):
+        assert clinic.parse({**base, "services": [{**base["services"][0], "vat_percent": rate}]}).services[0].vat_percent == rate
+    for bad in (20, "25", True, -6, 25.0 + 0.5):
+        with pytest.raises(clinic.ClinicFileError, match=r"services\[0\]\.vat_percent"):
+            clinic.parse({**base, "services": [{**base["services"][0], "vat_percent": bad}]})
+    assert clinic.parse(base).organisation_number == ""
+    for written in ("556123-4567", "5561234567", "16556123-4567", " 556123 4567 "):
+        parsed = clinic.parse({**base, "clinic": {**base["clinic"], "organisation_number": written}})
+        assert parsed.organisation_number == "556123-4567"
+    for bad in ("556123-4568", "55612-34567x", "abc"):
+        with pytest.raises(clinic.ClinicFileError, match="clinic.organisation_number"):
+            clinic.parse({**base, "clinic": {**base["clinic"], "organisation_number": bad}})

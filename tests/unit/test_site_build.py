@@ -154,6 +154,17 @@ def test_the_security_headers_forbid_inline_scripts_and_keep_their_format() -> N
     assert not any(name.startswith("_") for name in headers)
 
 
+def test_the_booking_terms_page_is_where_the_confirmation_links(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.links import urls
+
+    monkeypatch.setenv("SITE_URL", SITE_URL.rstrip("/"))
+    for language, heading in (("sv", "Bokningsvillkor"), ("en", "Booking terms")):
+        link = urls.site_page("bokningsvillkor", language)
+        page = built / link.removeprefix(SITE_URL) / "index.html"
+        assert page.is_file(), link
+        assert heading in " ".join(parse(page).text)
+
+
 def test_no_public_page_names_a_prescription_medicine_and_injections_say_how_they_are_prescribed(built: Path) -> None:
     # Advertising prescription medicines to the public is not allowed (läkemedelslagen): lag (2021:363)'s
     # treatments say how they are prescribed; the medicine is named only in the patient's written information.

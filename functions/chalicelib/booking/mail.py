@@ -35,6 +35,7 @@ class BookingFacts:
     # Offers ticked on the booking form, not yet confirmed: the confirmation asks (double opt-in).
     marketing_channels: tuple[str, ...] = ()
     marketing_url: str | None = None
+    terms_url: str | None = None  # the Bokningsvillkor page, in the customer's language
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,10 @@ T = {
         "refund": "Återbetalning", "manage": "Ändra eller avboka senast {until}",
         "manage.link": "Hantera din bokning", "ics": "Kalenderfilen i bilagan lägger in tiden i din kalender.",
         "late": "Vill du ändra något senare än så? Ring oss på {phone}.",
+        "locked": "Den här tiden går inte att ändra eller avboka på nätet, eftersom det är mindre än {hours} timmar "
+                  "kvar till den. Behöver du ändra eller avboka, ring oss på {phone} eller mejla {email}.",
+        "view.link": "Se din bokning",
+        "terms": "Bokningsvillkor (ombokning, avbokning och återbetalning)",
         "sms.reminder": "Påminnelse från {clinic}: {service} {when}, {address}. Ändra/avboka: ring {phone}.",
         "offers.email": "e-post", "offers.sms": "sms", "offers.and": " och ",
         "offers.lead": "Du kryssade i att du vill ha erbjudanden från oss. Vi skickar inga förrän du har bekräftat det:",
@@ -86,6 +91,10 @@ T = {
         "refund": "Refund", "manage": "Change or cancel until {until}",
         "manage.link": "Manage your booking", "ics": "Open the attached calendar file to add it to your calendar.",
         "late": "Need a change after that? Call us on {phone}.",
+        "locked": "This appointment can no longer be changed or cancelled online: it is less than {hours} hours away. "
+                  "To change or cancel it, call us on {phone} or e-mail {email}.",
+        "view.link": "See your booking",
+        "terms": "Booking terms (rescheduling, cancelling and refunds)",
         "sms.reminder": "Reminder from {clinic}: {service} {when}, {address}. To change or cancel, call {phone}.",
         "offers.email": "e-mail", "offers.sms": "SMS", "offers.and": " and ",
         "offers.lead": "You ticked that you want offers from us. We send none until you have confirmed it:",
@@ -133,7 +142,12 @@ def compose(kind: str, facts: BookingFacts, *, now: dt.datetime, refund_sek: int
     if facts.note and kind != "cancellation":
         text_lines += ["", f"{_t(lang, 'note')}:", facts.note]
         markup.append(layout.note(_t(lang, "note"), facts.note))
-    if facts.manage_url and kind != "cancellation":
+    if facts.manage_url and kind != "cancellation" and now > facts.change_until:
+        # Booked (or told) inside the change deadline: no "change until" a moment already past.
+        locked = _t(lang, "locked", hours=about.rules.change_deadline_hours, phone=about.phone, email=about.sender)
+        text_lines += ["", locked, f"{_t(lang, 'view.link')}: {facts.manage_url}"]
+        markup += [layout.paragraph(locked), layout.link(facts.manage_url, _t(lang, "view.link"))]
+    elif facts.manage_url and kind != "cancellation":
         until = when(facts.change_until, None, lang)
         manage = _t(lang, "manage", until=until)
         text_lines += ["", f"{manage}:", facts.manage_url]
@@ -141,6 +155,9 @@ def compose(kind: str, facts: BookingFacts, *, now: dt.datetime, refund_sek: int
         late = _t(lang, "late", phone=about.phone)
         text_lines += [late]
         markup.append(layout.paragraph(late))
+    if facts.terms_url and kind in ("confirmation", "reschedule"):
+        text_lines += ["", f"{_t(lang, 'terms')}: {facts.terms_url}"]
+        markup.append(layout.link(facts.terms_url, _t(lang, "terms")))
     if kind == "confirmation" and facts.marketing_url and facts.marketing_channels:
         channels = _t(lang, "offers.and").join(_t(lang, f"offers.{ch}") for ch in facts.marketing_channels)
         label, lead, ignore = (_t(lang, "offers.link", channels=channels), _t(lang, "offers.lead"),

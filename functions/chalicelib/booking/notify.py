@@ -54,6 +54,7 @@ def facts(booking: Booking, customer: Customer, clinic: Clinic, with_link: bool,
         marketing_channels=asked,
         marketing_url=double_opt_in.confirm_url(customer, asked, now) if asked and now else None,
         change_until=clinic.rules.change_until(booking.start),
+        terms_url=urls.site_page("bokningsvillkor", language),
         sequence=int((booking.updated_at or booking.created_at).timestamp()) - int(booking.created_at.timestamp()),
     )
 

@@ -7,7 +7,7 @@ is idempotent: the booking moves from ``awaiting_payment`` to ``confirmed`` in
 one conditional transaction, so only one handler ever wins and only the winner
 sends the confirmation; ledger rows are keyed by the Stripe charge; refunds go
 through the refund claim. The same payment announced by two events is still
-confirmed once.
+confirmed once. Each payment gets its receipt (``payments.receipts``), keyed by the charge.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import logging
 
 from ..core import clinic as clinic_module
 from ..messages import add as add_message
-from ..payments import gateway, ledger, refunds, webhooks
+from ..payments import gateway, receipts, refunds, webhooks
 from ..payments.types import Paid
 from ..retention.expiry import refresh as refresh_expiry
 from ..store import lookups
@@ -79,9 +79,9 @@ def payment_succeeded(payment_intent_id: str, now: dt.datetime) -> str:
         return "not_succeeded"  # an old event for an intent that has moved on
     if not paid.booking_id or not paid.customer_id:
         return "not_ours"       # a payment on the account that no booking made
-    if paid.charge_id:  # the money came in, whatever happens next
-        ledger.record_payment(paid.booking_id, paid.payment_intent_id, paid.charge_id, paid.amount_ore, now,
-                              paid.currency)
+    # The money came in, whatever happens next: its ledger row and receipt (once per charge). Issued
+    # before the booking is looked at, so that every retry of a failed delivery gets this far.
+    receipts.paid(paid, now)
 
     booking = lookups.booking(paid.customer_id, paid.booking_id, now)
     if _paid_by(booking, payment_intent_id):

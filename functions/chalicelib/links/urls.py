@@ -21,6 +21,12 @@ def page_url(page: str, token: str, language: str, **params: str) -> str:
     return f"{settings.get().site_url}{prefix}/{PAGES[page]}/#{urlencode({'t': token, **params})}"
 
 
+def site_page(path: str, language: str) -> str:
+    """A page of the site without a token, e.g. ``site_page("bokningsvillkor", "en")``."""
+    prefix = "/en" if language == "en" else ""
+    return f"{settings.get().site_url}{prefix}/{path}/"
+
+
 def data_token(customer_id: str, generation: int, now: dt.datetime) -> str:
     """A token for the customer's data and preferences pages."""
     return issue(customer_id, "data", generation, now + dt.timedelta(days=DATA_LINK_DAYS))

@@ -72,7 +72,7 @@ def start_payment(booking: Payable) -> PaymentStart | None:
         params={
             "amount": to_ore(amount_sek),
             "currency": CURRENCY,
-            "metadata": {"booking_id": booking_id, "customer_id": booking.customer_id},
+            "metadata": {"booking_id": booking_id, "customer_id": booking.customer_id, "service_id": booking.service_id},
         },
         options={"idempotency_key": f"allavie-booking-{booking_id}"},
     )
@@ -112,6 +112,7 @@ def retrieve(payment_intent_id: str) -> Paid | None:
         amount_refunded_ore=int(charge.get("amount_refunded") or 0),
         booking_id=metadata.get("booking_id"),
         customer_id=metadata.get("customer_id"),
+        service_id=metadata.get("service_id"),
     )
 
 

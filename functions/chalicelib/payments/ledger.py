@@ -9,7 +9,9 @@ expiry (``retention.bookkeeping_expiry``). The bookkeeping export reads one
 year through gsi1 (``LEDGER_YEAR#<yyyy>``).
 
 Writes are idempotent: a row's key is its Stripe object (charge or refund),
-so recording the same payment twice keeps one row.
+so recording the same payment twice keeps one row. The transaction that issues
+the row's receipt (``payments.receipts``) adds its number, VAT rate and VAT
+amount to the row, so the export shows them beside the amount.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ CURRENCY = "sek"
 CSV_COLUMNS = (
     "booked_on", "entry_type", "amount_sek", "currency", "booking_id",
     "payment_intent_id", "stripe_object_id", "recorded_at",
+    # from the row's receipt (payments.receipts): empty for a row without one
+    "receipt_number", "vat_rate", "vat_sek",
 )
 
 
@@ -59,6 +63,9 @@ class Row:
     stripe_object_id: str
     recorded_at: dt.datetime
     expires_at: dt.datetime | None
+    receipt_number: int | None = None
+    vat_percent: int | None = None
+    vat_ore: int | None = None
 
     @classmethod
     def of(cls, entry: LedgerEntry) -> Row:
@@ -72,6 +79,9 @@ class Row:
             stripe_object_id=entry.stripe_object_id,
             recorded_at=entry.recorded_at,
             expires_at=entry.expires_at,
+            receipt_number=None if entry.receipt_number is None else int(entry.receipt_number),
+            vat_percent=None if entry.vat_percent is None else int(entry.vat_percent),
+            vat_ore=None if entry.vat_ore is None else int(entry.vat_ore),
         )
 
     def csv_values(self) -> tuple[str, ...]:
@@ -79,6 +89,9 @@ class Row:
             self.booked_on.isoformat(), self.entry_type, format_sek(self.amount_ore), self.currency.upper(),
             self.booking_id, self.payment_intent_id, self.stripe_object_id,
             self.recorded_at.isoformat(timespec="seconds"),
+            "" if self.receipt_number is None else str(self.receipt_number),
+            "" if self.vat_percent is None else str(self.vat_percent),
+            "" if self.vat_ore is None else format_sek(self.vat_ore),
         )
 
 
@@ -157,6 +170,11 @@ def for_year(year: int, now: dt.datetime) -> Iterator[Row]:
 def balance(rows: Iterable[Row]) -> int:
     """Net amount in öre: payments minus refunds."""
     return sum(row.amount_ore for row in rows)
+
+
+def vat_balance(rows: Iterable[Row]) -> int:
+    """Net VAT in öre of the rows that have a receipt: on payments minus on refunds."""
+    return sum(row.vat_ore or 0 for row in rows)
 
 
 def booking_balance(booking_id: str, now: dt.datetime) -> int:

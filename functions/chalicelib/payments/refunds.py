@@ -15,6 +15,9 @@ charge. So each payment has a ``RefundClaim`` item; a refund first raises
 ``claimed_ore`` with a conditional update (``claimed_ore = :seen``), and only
 the writer whose update holds calls Stripe. The total claimed never exceeds
 the amount paid, so the total refunded cannot either.
+
+Every refund, whatever its path, is booked by ``receipts.refunded``: its ledger row and its credit
+receipt (kreditkvitto), once per Stripe refund.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from ..retention import dates as retention
 from ..store import tx
 from ..store.errors import ConditionFailed
 from ..store.models import Booking, RefundClaim
-from . import gateway, ledger
+from . import gateway, ledger, receipts
 from .gateway import PaymentError, to_sek
 from .types import Paid, RefundResult
 
@@ -138,7 +141,7 @@ def _refund(paid: Paid, booking_id: str, now: dt.datetime, reason: str, amount_o
             except ConditionFailed:
                 log.exception("refund claim for %s could not be released", paid.payment_intent_id)
             raise
-        ledger.record_refund(booking_id, paid.payment_intent_id, made.refund_id, amount, now, paid.currency)
+        receipts.refunded(paid, booking_id, made.refund_id, amount, now)  # the ledger row and the credit receipt
         return RefundResult(amount_sek=to_sek(amount), status=made.status, refund_id=made.refund_id)
     raise PaymentError(f"the refund claim of {paid.payment_intent_id} kept changing")
 

@@ -38,6 +38,7 @@ class Paid:
     amount_refunded_ore: int
     booking_id: str | None
     customer_id: str | None
+    service_id: str | None = None  # the treatment paid for (metadata; intents made before it have none)
 
     @property
     def succeeded(self) -> bool:
@@ -101,3 +102,6 @@ class Payable(Protocol):
 
     @property
     def prepayment_sek(self) -> float: ...
+
+    @property
+    def service_id(self) -> str: ...

@@ -62,10 +62,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "links": {"sv": "Alla länkar vi skickat till dig (de fungerar inte längre)",
               "en": "Every link we sent you (they no longer work)"},
     "cancelled": {"sv": "Framtida bokningar avbokades", "en": "Future bookings were cancelled"},
-    "ledger_what": {"sv": "Bokföringsuppgifter om betalningar och återbetalningar (belopp, datum, betalnings-id), "
-                          "utan namn, e-post eller telefon",
-                    "en": "Accounting records of payments and refunds (amounts, dates, payment ids), "
-                          "without name, e-mail or phone"},
+    "ledger_what": {"sv": "Bokföringsuppgifter om betalningar och återbetalningar (belopp, datum, betalnings-id, "
+                          "kvitton och kreditkvitton), utan namn, e-post eller telefon",
+                    "en": "Accounting records of payments and refunds (amounts, dates, payment ids, receipts and "
+                          "credit receipts), without name, e-mail or phone"},
     "ledger_why": {"sv": "Bokföringslagen (1999:1078) 7 kap. 2 § kräver att räkenskapsinformation sparas "
                          "till och med det sjunde året efter kalenderåret",
                    "en": "The Swedish Bookkeeping Act (1999:1078) ch. 7 s. 2 requires accounting records to be kept "

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..core import clinic
 from ..core.clock import iso_local
+from ..payments import receipts
 from ..store import lookups, tx
 from ..store.models import (
     Booking,
@@ -78,6 +79,11 @@ def _ledger(booking_ids: Iterable[str], now: dt.datetime) -> list[dict[str, Any]
     return rows
 
 
+def _receipts(booking_ids: Iterable[str], now: dt.datetime) -> list[dict[str, Any]]:
+    """The receipts and credit receipts of the customer's bookings (payments.receipts), by number."""
+    return [facts(r) for booking_id in booking_ids for r in receipts.for_booking(booking_id, now)]
+
+
 def export(customer_id: str, now: dt.datetime) -> dict[str, Any] | None:
     """The whole registerutdrag, or None when nothing is stored about the customer."""
     items = lookups.partition(customer_id, now)
@@ -101,6 +107,7 @@ def export(customer_id: str, now: dt.datetime) -> dict[str, Any] | None:
     document["other"] = [{"kind": type(i).__name__, **facts(i)} for i in items if not isinstance(i, known)]
     booking_ids = [i.booking_id for i in items if isinstance(i, Booking)]
     document["payments"] = _ledger(booking_ids, now)
+    document["receipts"] = _receipts(booking_ids, now)
     return document
 
 

@@ -1,5 +1,6 @@
 """A fresh link by e-mail address (``POST /links``): the same answer whether or not the
-address is known, rate limited per address, an e-mail only to a known one."""
+address is known, rate limited per address, an e-mail only to a known one: the data link and
+the manage link of each booking still ahead (a lost confirmation is no dead end)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import logging
 from typing import Any
 
 from ..store import lookups, ratelimit
+from ..store.models import Booking
 from . import log as rights_log
 from . import mail as rights_mail
 from .profile import normalise_email
@@ -35,7 +37,8 @@ def request_link(raw_email: Any, now: dt.datetime) -> str:
         outcome = "no_match"
     else:
         try:
-            rights_mail.send_data_link(customer, now)
+            bookings = [i for i in lookups.partition(customer.customer_id, now) if isinstance(i, Booking)]
+            rights_mail.send_data_link(customer, now, bookings)
             outcome = "sent"
         except Exception:  # noqa: BLE001 - a failure must not answer differently for a known address
             log.exception("sending a data link failed")

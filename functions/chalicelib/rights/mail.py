@@ -5,14 +5,16 @@ came from a person is escaped in the HTML part."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from .. import messages
+from ..booking.notify import manage_url
 from ..core import clinic
 from ..links import tokens, urls
 from ..messages import layout
 from ..messages.dates import when
-from ..store.models import Customer, Message
+from ..store.models import Booking, Customer, Message
 
 EMAIL_CONFIRM_HOURS = 24
 
@@ -34,20 +36,31 @@ def _when(moment: dt.datetime, language: str) -> str:
     return when(moment, None, language)
 
 
-def _html(heading: str, paragraphs: list[str], links: list[tuple[str, str]], after: list[str]) -> str:
+Section = tuple[str, tuple[tuple[str, str], ...]]  # a lead paragraph and its links (label, url)
+
+
+def _html(heading: str, paragraphs: list[str], links: list[tuple[str, str]], after: list[str],
+          sections: tuple[Section, ...] = ()) -> str:
     """The shared e-mail layout's blocks (they escape): the first link as the button, the others as text links."""
     (label, url), *others = links
-    return "".join([layout.heading(heading), *map(layout.paragraph, paragraphs), layout.button(url, label),
-                    *(layout.link(link, text) for text, link in others), *map(layout.paragraph, after)])
+    parts = [layout.heading(heading), *map(layout.paragraph, paragraphs), layout.button(url, label),
+             *(layout.link(link, text) for text, link in others)]
+    for lead, section_links in sections:
+        parts += [layout.paragraph(lead), *(layout.link(link, text) for text, link in section_links)]
+    return "".join([*parts, *map(layout.paragraph, after)])
 
 
 def _compose(customer: Customer, purpose: str, subject: str, heading: str, paragraphs: list[str], link: str,
              link_text: str, now: dt.datetime, *, more_links: tuple[tuple[str, str], ...] = (),
-             after: tuple[str, ...] = (), to: str | None = None, confirmed: bool = True) -> Message:
-    """The paragraphs, then the links (each a real link in HTML, never a bare URL), then ``after``."""
+             after: tuple[str, ...] = (), to: str | None = None, confirmed: bool = True,
+             sections: tuple[Section, ...] = ()) -> Message:
+    """The paragraphs, then the links (each a real link in HTML, never a bare URL), then each section, then ``after``."""
     links_ = [(link_text, link), *more_links]
-    text = "\n\n".join([*paragraphs, *(f"{label}: {url}" for label, url in links_), *after]) + "\n"
-    return messages.email(customer, purpose, subject, text, _html(heading, paragraphs, links_, list(after)),
+    blocks = [*paragraphs, *(f"{label}: {url}" for label, url in links_)]
+    for lead, section_links in sections:
+        blocks.append("\n".join([lead, *(f"{label}: {url}" for label, url in section_links)]))
+    text = "\n\n".join([*blocks, *after]) + "\n"
+    return messages.email(customer, purpose, subject, text, _html(heading, paragraphs, links_, list(after), sections),
                           now=now, to=to, confirmed=confirmed)
 
 
@@ -57,11 +70,31 @@ def _send(customer: Customer, purpose: str, subject: str, heading: str, paragrap
     return messages.enqueue(_compose(customer, purpose, subject, heading, paragraphs, link, link_text, now, **more))
 
 
-def send_data_link(customer: Customer, now: dt.datetime) -> None:
-    """A fresh link to "Mina uppgifter" and "Utskick", valid for a week."""
+def upcoming(bookings: Iterable[Booking], customer: Customer, now: dt.datetime) -> Section | None:
+    """The manage link of each booking still ahead, soonest first (a lost confirmation is no dead end)."""
+    ahead = sorted((b for b in bookings if b.status == "confirmed" and b.start > now), key=lambda b: b.start)
+    if not ahead:
+        return None
+    about = clinic.current()
+    lang = "en" if customer.language == "en" else "sv"
+    links_ = []
+    for booking in ahead:
+        service = about.service(booking.service_id)
+        label = f"{service.name.get(lang) if service else booking.service_id}, {_when(booking.start, lang)}"
+        links_.append((label, manage_url(booking, customer)))
+    lead = ("Your bookings ahead: see, reschedule or cancel each with its own link."
+            if lang == "en" else "Dina kommande bokningar: se, boka om eller avboka var och en med sin länk.")
+    return lead, tuple(links_)
+
+
+def send_data_link(customer: Customer, now: dt.datetime, bookings: Iterable[Booking] = ()) -> None:
+    """A fresh link to "Mina uppgifter" and "Utskick", valid for a week, and the manage link of each
+    of ``bookings`` still ahead (one link each, in the same e-mail)."""
     token = urls.data_token(customer.customer_id, int(customer.link_generation), now)
     until = now + dt.timedelta(days=urls.DATA_LINK_DAYS)
     name = clinic.current().name
+    ahead = upcoming(bookings, customer, now)
+    sections = (ahead,) if ahead is not None else ()
     if customer.language == "en":
         subject = f"Your link to your details at {name}"
         paragraphs = [
@@ -71,7 +104,7 @@ def send_data_link(customer: Customer, now: dt.datetime) -> None:
             f"The link works until {_when(until, 'en')}. Do not forward it: it opens your details.",
         ]
         _send(customer, "link", subject, "Your link", paragraphs, data_url(token, "en"), "My data", now,
-              more_links=(("Messages", preferences_url(token, "en")),),
+              more_links=(("Messages", preferences_url(token, "en")),), sections=sections,
               after=("If you did not ask for this link you can ignore this e-mail.",))
     else:
         subject = f"Din länk till dina uppgifter hos {name}"
@@ -82,7 +115,7 @@ def send_data_link(customer: Customer, now: dt.datetime) -> None:
             f"Länken gäller till {_when(until, 'sv')}. Skicka den inte vidare: den öppnar dina uppgifter.",
         ]
         _send(customer, "link", subject, "Din länk", paragraphs, data_url(token, "sv"), "Mina uppgifter", now,
-              more_links=(("Utskick", preferences_url(token, "sv")),),
+              more_links=(("Utskick", preferences_url(token, "sv")),), sections=sections,
               after=("Om du inte har bett om länken kan du bortse från det här meddelandet.",))
 
 

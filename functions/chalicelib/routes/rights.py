@@ -6,7 +6,6 @@ calls, so the cold start loads none of it (see routes/booking.py).
 
 from __future__ import annotations
 
-import html
 import time
 import urllib.parse
 from typing import TYPE_CHECKING
@@ -146,7 +145,7 @@ def post_unsubscribe() -> Response:
             raise Invalid(fields={"List-Unsubscribe": "invalid"})
     preferences.unsubscribe(token, clock.now())
     if "text/html" in (bp.current_request.headers.get("accept") or ""):  # the button on the page below
-        return _page(web.language(bp.current_request), done=True, token=token)
+        return _page(_asked_language(), done=True, token=token)
     return web.ok({"marketing": {"email": False, "sms": False}})
 
 
@@ -156,43 +155,28 @@ def get_unsubscribe() -> Response:
     from ..links import access
 
     token = _unsubscribe_token()
-    language = web.language(bp.current_request)
     try:
-        access.authenticate(token, ("unsubscribe",), clock.now())
+        holder = access.authenticate(token, ("unsubscribe",), clock.now())
     except Unauthorized:
-        return _page(language, done=False, token=token, status=401)
-    return _page(language, done=False, token=token)
+        return _page(_asked_language(), done=False, token=token, status=401)
+    return _page(_asked_language(holder.customer.language), done=False, token=token)
 
 
-PAGE_TEXT = {
-    "sv": {"title": "Avsluta utskick", "ask": "Vill du sluta få erbjudanden från oss via e-post och sms?",
-           "button": "Ja, avsluta alla utskick", "done": "Klart. Du får inga fler erbjudanden från oss.",
-           "invalid": "Länken är ogiltig eller har ersatts av en nyare. Använd länken i ditt senaste meddelande, "
-                      "eller ring oss på 063-512545."},
-    "en": {"title": "Unsubscribe", "ask": "Do you want to stop getting offers from us by e-mail and SMS?",
-           "button": "Yes, stop all offers", "done": "Done. You will get no more offers from us.",
-           "invalid": "The link is invalid or has been replaced by a newer one. Use the link in your latest message, "
-                      "or call us on +46 63 512545."},
-}
+def _asked_language(customer_language: str | None = None) -> str:
+    from .unsubscribe_page import language_of
+
+    request = bp.current_request
+    asked = dict(request.query_params or {}).get("lang")
+    return language_of(asked, customer_language, web.language(request))
 
 
 def _page(language: str, *, done: bool, token: str, status: int = 200) -> Response:
-    texts = PAGE_TEXT["en" if language == "en" else "sv"]
-    action = "?" + urllib.parse.urlencode({"token": token})
-    content = (
-        f'<p>{html.escape(texts["invalid"])}</p>' if status != 200 else
-        f'<p>{html.escape(texts["done"])}</p>' if done else
-        f'<p>{html.escape(texts["ask"])}</p><form method="post" action="{html.escape(action, quote=True)}">'
-        '<input type="hidden" name="List-Unsubscribe" value="One-Click">'
-        f'<button type="submit">{html.escape(texts["button"])}</button></form>'
-    )
-    page = (f'<!doctype html><html lang="{language}"><head><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<title>{html.escape(texts["title"])}</title></head><body><main><h1>{html.escape(texts["title"])}</h1>'
-            f"{content}</main></body></html>")
-    return Response(body=page, status_code=status, headers={
-        "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store",
-        "Content-Security-Policy": "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-        "Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff",
-    })
+    """The self-contained page in the site's look; its own CSP allows its one inline stylesheet by hash."""
+    from . import unsubscribe_page
 
+    return Response(body=unsubscribe_page.page(language, done=done, token=token, valid=status == 200),
+                    status_code=status, headers={
+                        "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store",
+                        "Content-Security-Policy": unsubscribe_page.CSP, "Referrer-Policy": "no-referrer",
+                        "X-Content-Type-Options": "nosniff",
+                    })

@@ -15,6 +15,8 @@ Query or GetItem (the numbers below are those of the list in docs/architecture.m
   WebhookEvent    STRIPE_EVENT#<evt>      EVENT                     -                                    expiry            (7)
   LedgerEntry     LEDGER#<bid>            <kind>#<stripe id>        LEDGER_YEAR#<yyyy> / <date>#<bid>    expiry            (8)
   RefundClaim     LEDGER#<bid>            CLAIM#<intent>            -                                    expiry            (8)
+  Receipt         LEDGER#<bid>            RECEIPT#<stripe id>       RECEIPT_YEAR#<yyyy> / <number>       expiry            (20)
+  ReceiptCounter  RECEIPT_SERIES          COUNTER                   -                                    -                 (20)
   CookieConsent   COOKIE#<consent id>     <given at>                -                                    expiry            (9)
   RightsRequest   DSR#<yyyy-mm>           <received at>#<rid>       -                                    expiry            (11)
   PageCount       STATS#<yyyy-mm-dd>      <page path>               -                                    expiry            (12)

@@ -21,9 +21,15 @@ from botocore.exceptions import NoCredentialsError
 from .. import aws, build, cfn, template
 from ..deploy import pipeline
 from ..deploy.context import PROTECTED_STAGES, Context, Refused
-from ..deploy.options import options_of, region_of
+from ..deploy.options import options_of, organisation_number, region_of
 
 Command = Callable[[argparse.Namespace], int]
+
+
+def domain_organisation_number() -> str:
+    from .. import domain
+
+    return domain.clinic.load().organisation_number
 
 
 def run_plan(args: argparse.Namespace) -> int:
@@ -44,6 +50,8 @@ def run_plan(args: argparse.Namespace) -> int:
     if options.emulator:
         print(f"Emulator template: left out {', '.join(template.EMULATOR_SKIPS)}")
     print(f"\nTemplates: {plan.package.sam_path} (SAM), {plan.template_path} (CloudFormation)")
+    if not domain_organisation_number():
+        print("Note: clinic.organisation_number is empty: receipts say it is missing, and deploying prod refuses.")
     if not plan.package.with_dependencies:
         print("Note: packaged without the Lambda's libraries (offline); `allavie deploy` fetches them.")
     print("Nothing was sent to AWS. Deploy with: make deploy STAGE=" + options.stage)
@@ -54,6 +62,7 @@ def run_deploy(args: argparse.Namespace) -> int:
     started = time.monotonic()
     options = options_of(args.stage, emulator=bool(args.emulator))
     region = region_of(args.region)
+    organisation_number(options.stage)  # before anything is asked of AWS
     ctx = Context(options, region, aws.session(region))
     run = pipeline.execute(pipeline.DEPLOY, pipeline.Run(options, region, ctx))
     print(f"\nDeployed stage {options.stage} in {time.monotonic() - started:.0f} s.")

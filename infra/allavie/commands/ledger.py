@@ -1,8 +1,9 @@
 """``allavie ledger --year YYYY``: the bookkeeping export of one year as CSV.
 
 One row per payment and per refund (amounts in kronor, refunds negative),
-by date; no names, e-mail addresses or phone numbers, only booking and
-Stripe ids. Reads the table named by ``TABLE_NAME`` with the AWS credentials
+by date, with the number, VAT rate and VAT amount of its receipt; no names,
+e-mail addresses or phone numbers, only booking and Stripe ids. The total
+line sums the amounts and the VAT. Reads the table named by ``TABLE_NAME`` with the AWS credentials
 and region of the shell, or with ``--local`` make dev's (see commands/table.py).
 """
 
@@ -28,7 +29,9 @@ def export(year: int, out: TextIO, now: dt.datetime | None = None) -> int:
     writer.writerow(ledger.CSV_COLUMNS)
     for row in rows:
         writer.writerow(row.csv_values())
-    writer.writerow(("total", "", ledger.format_sek(ledger.balance(rows)), "SEK", "", "", "", ""))
+    total = ("total", "", ledger.format_sek(ledger.balance(rows)), "SEK")
+    writer.writerow(total + ("",) * (len(ledger.CSV_COLUMNS) - len(total) - 1)
+                    + (ledger.format_sek(ledger.vat_balance(rows)),))
     return len(rows)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 from .. import aws, template
 from .context import Refused
@@ -22,16 +23,41 @@ def region_of(region: str | None) -> str:
     return chosen
 
 
+def _clinic() -> Any:
+    """The clinic file, checked; a mistake in it refuses in one line naming the place."""
+    from .. import domain
+
+    try:
+        return domain.clinic.load()
+    except domain.clinic.ClinicFileError as error:
+        raise Refused(f"the clinic file is wrong: {error}") from error
+
+
 def sender_address() -> str:
     """The SES sender: $ALLAVIE_SENDER_EMAIL, else clinic.yml's ``clinic.sender``."""
     from .. import ROOT, domain
 
-    value = os.environ.get(SENDER_VARIABLE, "").strip() or domain.clinic.load().sender.strip()
+    value = os.environ.get(SENDER_VARIABLE, "").strip() or _clinic().sender.strip()
     if not re.fullmatch(r"[^@\s]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", value or ""):
         clinic_file = Path(domain.clinic.DEFAULT_PATH).resolve()
         where = clinic_file.relative_to(ROOT) if clinic_file.is_relative_to(ROOT) else clinic_file
         raise Refused(f"no valid sender address: set clinic.sender in {where} or {SENDER_VARIABLE} (got {value!r})")
     return value
+
+
+def organisation_number(stage: str) -> str:
+    """The clinic's organisation number, which every receipt prints: prod refuses to go live without it.
+
+    Other stages may deploy without it; their receipts say that it is missing."""
+    from .. import ROOT, domain
+
+    number = str(_clinic().organisation_number)
+    if not number and stage == "prod":
+        clinic_file = Path(os.environ.get("CLINIC_FILE") or domain.clinic.DEFAULT_PATH).resolve()
+        where = clinic_file.relative_to(ROOT) if clinic_file.is_relative_to(ROOT) else clinic_file
+        raise Refused(f"no organisation number: receipts must carry it; set clinic.organisation_number in {where} "
+                      "(e.g. 556123-4567) before deploying prod")
+    return number
 
 
 def options_of(stage: str, *, emulator: bool) -> template.Options:

@@ -96,8 +96,23 @@ class StreamPump:
             answer = self.streams.get_shard_iterator(StreamArn=self.arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
         return str(answer["ShardIterator"])
 
+    def _forget(self) -> None:
+        """Start over from the table's current stream (the table was made anew, or its records trimmed)."""
+        self.arn = None
+        self.iterators.clear()
+        self.last.clear()
+
     def drain(self) -> list[dict[str, Any]]:
         """Hand every record written so far to the handler; returns them (Lambda's shape)."""
+        lost = (self.streams.exceptions.TrimmedDataAccessException, self.streams.exceptions.ResourceNotFoundException)
+        try:
+            return self._drain()
+        except lost:
+            # A test or `allavie init-table` deleted and made the table again: its stream is a new one.
+            self._forget()
+            return self._drain()
+
+    def _drain(self) -> list[dict[str, Any]]:
         handed: list[dict[str, Any]] = []
         for shard in self._shards():
             if shard not in self.iterators:

@@ -1,6 +1,8 @@
 // The manage page (/hantera/#t=TOKEN&b=BOOKING): shows the booking and offers
-// reschedule and cancel. The token stays in the fragment and goes to the API in
-// a header (window.Allavie.request). Texts are in the page; data goes in as text only.
+// reschedule (with the staff member to choose) and cancel. The token is the booking's own
+// link or the customer's data link (from "Mina uppgifter", #...&from=data, which gets a way
+// back); it stays in the fragment and goes to the API in a header (window.Allavie.request).
+// Texts are in the page; data goes in as text only.
 (function () {
   "use strict";
 
@@ -15,6 +17,28 @@
   var rescheduleForm = root.querySelector('[data-form="reschedule"]');
   var cancelForm = root.querySelector('[data-form="cancel"]');
   var picker = new A.SlotPicker(rescheduleForm, root);
+  var staffSelect = rescheduleForm.querySelector('select[name="staff"]');
+  var givers = null; // service id -> the staff who give it (GET /services), asked for once
+
+  // Only the staff who give the booking's treatment; the choice survives a new render.
+  function offerStaff(booking) {
+    var keep = staffSelect.value;
+    var ids = (givers && givers[booking.service]) || [];
+    Array.prototype.forEach.call(staffSelect.options, function (opt) {
+      opt.hidden = !!opt.value && ids.indexOf(opt.value) < 0;
+      opt.disabled = opt.hidden;
+    });
+    staffSelect.value = ids.indexOf(keep) >= 0 ? keep : "";
+  }
+
+  function loadGivers() {
+    if (givers) return Promise.resolve(givers);
+    return A.request("GET", "/services", null, { token: null }).then(function (result) {
+      givers = {};
+      ((result.body && result.body.services) || []).forEach(function (s) { givers[s.id] = s.staff; });
+      return givers;
+    }, function () { givers = {}; return givers; });
+  }
 
   function setState(state) {
     root.querySelectorAll("[data-state]").forEach(function (el) { el.hidden = el.getAttribute("data-state") !== state; });
@@ -49,8 +73,17 @@
     root.querySelector("[data-changeable]").hidden = !open;
     root.querySelector("[data-too-late]").hidden = open || booking.status !== "confirmed";
     cancelForm.querySelector("[data-confirm-cancel]").hidden = true;
-    if (open) picker.load(booking.service, "");
+    if (open) {
+      loadGivers().then(function () {
+        offerStaff(booking);
+        picker.load(booking.service, staffSelect.value);
+      });
+    }
   }
+
+  staffSelect.addEventListener("change", function () {
+    if (current) picker.load(current.service, staffSelect.value);
+  });
 
   function showError(form, result) {
     var error = result && result.body && result.body.error;
@@ -68,7 +101,9 @@
       (rescheduleForm.querySelector('[name="start"]') || rescheduleForm.elements.day).focus();
       return;
     }
-    A.request("POST", "/bookings/" + encodeURIComponent(bookingId) + "/reschedule", { start: picker.selected() })
+    var wanted = { start: picker.selected() };
+    if (staffSelect.value) wanted.staff = staffSelect.value;
+    A.request("POST", "/bookings/" + encodeURIComponent(bookingId) + "/reschedule", wanted)
       .then(function (result) {
         if (result.status === 200) {
           A.showErrors(rescheduleForm, null);
@@ -77,7 +112,7 @@
           return;
         }
         if (result.status === 409 && result.body && result.body.error && result.body.error.code === "slot_taken") {
-          picker.load(current.service, "");
+          picker.load(current.service, staffSelect.value);
         }
         showError(rescheduleForm, result);
       }, function () { showError(rescheduleForm, null); });
@@ -105,6 +140,14 @@
       say(message);
     }, function () { showError(cancelForm, null); });
   });
+
+  // Opened from "Mina uppgifter" with its data link: a way back there, with the same link.
+  if (params.get("from") === "data" && A.linkToken()) {
+    var back = root.querySelector("[data-back]");
+    var backLink = back.querySelector("a");
+    backLink.setAttribute("href", backLink.getAttribute("href").split("#")[0] + "#t=" + encodeURIComponent(A.linkToken()));
+    back.hidden = false;
+  }
 
   if (!A.linkToken() || !bookingId) { setState("no-link"); return; }
   A.request("GET", "/bookings/" + encodeURIComponent(bookingId)).then(function (result) {

@@ -107,18 +107,37 @@
       while (body.firstChild) body.removeChild(body.firstChild);
       me.bookings.forEach(function (booking) {
         var row = document.createElement("tr");
-        [formatTime(booking.start), booking.service_name || services[booking.service] || booking.service,
-         statusText(booking.status)]
+        var name = booking.service_name || services[booking.service] || booking.service;
+        [formatTime(booking.start), name, statusText(booking.status)]
           .forEach(function (value) {
             var cell = document.createElement("td");
             cell.textContent = value;
             row.appendChild(cell);
           });
+        row.appendChild(changeCell(booking, name));
         body.appendChild(row);
       });
       table.hidden = me.bookings.length === 0;
       if (empty) empty.hidden = me.bookings.length !== 0;
     }
+  }
+
+  // A booking still ahead opens on the manage page with this page's data link (the API lets a data
+  // link open the customer's own bookings); past its change deadline the clinic changes it by phone.
+  function changeCell(booking, name) {
+    var cell = document.createElement("td");
+    var now = new Date();
+    if (booking.status !== "confirmed" || new Date(booking.start) <= now) { cell.textContent = text("none"); return cell; }
+    if (new Date(booking.change_until) <= now) { cell.textContent = text("call"); return cell; }
+    var link = document.createElement("a");
+    link.href = "../hantera/#" + new URLSearchParams({ t: A.linkToken() || "", b: booking.id, from: "data" }).toString();
+    link.textContent = text("change");
+    var which = document.createElement("span");
+    which.className = "allavie-visually-hidden";
+    which.textContent = ": " + name + ", " + formatTime(booking.start); // each link says which booking it opens
+    link.appendChild(which);
+    cell.appendChild(link);
+    return cell;
   }
 
   function loadServices() {

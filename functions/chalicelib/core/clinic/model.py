@@ -52,6 +52,7 @@ class Service:
     requires: str | None = None
     # The written information after the consultation (points of injections.TREATMENT_POINTS), per treatment.
     information: Mapping[str, Text] = field(default_factory=dict)
+    vat_percent: int = 25  # the VAT included in the price (and prepayment): 25, 12, 6 or 0 (exempt care)
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,9 @@ class Clinic:
     services: tuple[Service, ...]
     injections: Injections | None = None  # set when any treatment is regulated
     _by_id: dict[str, Service] = field(default_factory=dict, repr=False, compare=False)
-    organisation_number: str = ""  # shown in the site's footer when set; empty: shown nowhere
+    # NNNNNN-NNNN: on every receipt and in the site's footer; empty: not shown, receipts say it is missing,
+    # and `make deploy STAGE=prod` refuses.
+    organisation_number: str = ""
     exception_names: Mapping[dt.date, Text] = field(default_factory=dict)  # "Julafton" for 2026-12-24
 
     @property

@@ -15,6 +15,8 @@ from . import injections as regulated
 from .errors import ClinicFileError
 from .model import WEEKDAYS, BookingRules, Clinic, Hours, Service, Staff, Text
 
+VAT_PERCENTS = (25, 12, 6, 0)  # the Swedish rates (0: exempt, e.g. health care given by licensed staff)
+
 
 def _need(data: Mapping[str, Any], key: str, where: str) -> Any:
     if not isinstance(data, Mapping) or key not in data:
@@ -55,6 +57,32 @@ def _positive_int(value: Any, where: str, minimum: int = 0) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise ClinicFileError(f"{where} must be a whole number >= {minimum}")
     return value
+
+
+def _vat(value: Any, where: str) -> int:
+    if isinstance(value, bool) or value not in VAT_PERCENTS:
+        raise ClinicFileError(f"{where} must be one of {', '.join(map(str, VAT_PERCENTS))} (per cent), got {value!r}")
+    return int(value)
+
+
+def _organisation_number(value: Any, where: str) -> str:
+    """Empty, or a Swedish organisation number as NNNNNN-NNNN whose check digit holds (the Luhn sum that
+    Bolagsverket's numbers carry), so that a typo never reaches a receipt."""
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    digits = text.replace("-", "").replace(" ", "")
+    if len(digits) == 12 and digits.startswith("16"):  # the 12-digit form Skatteverket writes
+        digits = digits[2:]
+    if not (digits.isascii() and digits.isdigit() and len(digits) == 10):
+        raise ClinicFileError(f"{where}: {text!r} is not an organisation number NNNNNN-NNNN")
+    total = 0
+    for index, digit in enumerate(digits):
+        doubled = int(digit) * (2 if index % 2 == 0 else 1)
+        total += doubled - 9 if doubled > 9 else doubled
+    if total % 10:
+        raise ClinicFileError(f"{where}: {text!r} fails its check digit; compare it with Bolagsverket's register")
+    return f"{digits[:6]}-{digits[6:]}"
 
 
 def parse(data: Mapping[str, Any]) -> Clinic:
@@ -123,6 +151,7 @@ def parse(data: Mapping[str, Any]) -> Clinic:
             age_limit=None if age is None else _positive_int(age, f"{where}.age_limit", 1),
             staff=tuple(str(x) for x in _need(s, "staff", where)),
             **regulated.service_parts(s, where, _text),
+            vat_percent=_vat(s.get("vat_percent", 25), f"{where}.vat_percent"),
         )
         if service.prepayment_sek > service.price_sek:
             raise ClinicFileError(f"{where}.prepayment_sek is more than the price")
@@ -157,7 +186,7 @@ def parse(data: Mapping[str, Any]) -> Clinic:
         staff=staff,
         services=tuple(services),
         injections=injections,
-        organisation_number=str(info.get("organisation_number") or "").strip(),
+        organisation_number=_organisation_number(info.get("organisation_number"), "clinic.organisation_number"),
         exception_names=exception_names,
     )
     clinic._by_id.update({s.id: s for s in services})

@@ -31,6 +31,10 @@ class LedgerEntry(Item, discriminator="ledger"):
     payment_intent_id = UnicodeAttribute()
     stripe_object_id = UnicodeAttribute()  # charge or refund id
     recorded_at = UTCDateTimeAttribute()
+    # Set in the transaction that issues the row's receipt (payments.receipts), for the export.
+    receipt_number = NumberAttribute(null=True)
+    vat_percent = NumberAttribute(null=True)
+    vat_ore = NumberAttribute(null=True)       # signed like amount_ore
 
 
 class RefundClaim(Item, discriminator="refund_claim"):
