@@ -21,9 +21,11 @@ from chalicelib.rights import erasure
 from chalicelib.rights import export as rights_export
 from chalicelib.rights import log as rights_log
 from chalicelib.rights import profile as rights
+from chalicelib.staff import signin as staff_signin
+from chalicelib.staff import upgrade as staff_upgrade
 from chalicelib.store import connection as db
 from chalicelib.store import lookups
 from chalicelib.store.models import Item
 
 __all__ = ["STOCKHOLM", "Item", "clinic", "clock", "db", "erasure", "ledger", "local", "lookups", "outbox", "receipts",
-           "rights", "rights_export", "rights_log", "settings", "sweeper"]
+           "rights", "rights_export", "rights_log", "settings", "staff_signin", "staff_upgrade", "sweeper"]

@@ -3,18 +3,24 @@ after a visitor accepts everything and walks through every page."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from browser.booking_steps import choose_first_time, choose_treatment
 from browser.site_pages import every_page
 
 pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def listed(page, url: str) -> set[tuple[str, str]]:
+def listed(page, url: str, who: str = "visitor") -> set[tuple[str, str]]:
+    """The keys the cookie page lists for visitors (or, ``who="staff"``, for the clinic's staff only)."""
     page.goto(url)
     return {
         (code.get_attribute("data-storage-key"), code.inner_text().strip())
         for code in page.locator("[data-storage-list] [data-storage-key]").all()
+        if (code.get_attribute("data-storage-who") or "visitor") == who
     }
 
 
@@ -53,3 +59,12 @@ def test_the_cookie_page_lists_exactly_what_the_browser_stores(page, site_url: s
     assert seen == listed(page, site_url + "/en/cookies/")
     assert ("localStorage", "allavie.consent") in seen and ("sessionStorage", "allavie.booking") in seen
     assert not any(kind == "cookie" for kind, _ in seen)  # the pages promise: no cookies
+
+
+def test_the_cookie_page_lists_what_the_staff_pages_store(page, site_url: str) -> None:
+    """The back office keeps its session in sessionStorage (personal.js): the page lists that key, for staff only."""
+    script = (ROOT / "site" / "assets" / "js" / "personal.js").read_text(encoding="utf-8")
+    keys = set(re.findall(r'var KEY = "([^"]+)"', script))
+    stored = {("sessionStorage", key) for key in keys} if "sessionStorage.setItem(KEY" in script else set()
+    assert stored and stored == listed(page, site_url + "/cookies/", who="staff")
+    assert stored == listed(page, site_url + "/en/cookies/", who="staff")

@@ -50,7 +50,12 @@ def api(own):
 
 
 def messages() -> list[Message]:
-    return [i for i in Item.scan(consistent_read=True) if isinstance(i, Message)]
+    """The messages to the customer (each booking also queues its notices to the clinic: ``notices``)."""
+    return [i for i in Item.scan(consistent_read=True) if isinstance(i, Message) and i.purpose != "clinic_notice"]
+
+
+def notices() -> list[Message]:
+    return [i for i in Item.scan(consistent_read=True) if isinstance(i, Message) and i.purpose == "clinic_notice"]
 
 
 def retry_at(api, moment: dt.datetime, monkeypatch) -> dict:
@@ -75,23 +80,27 @@ def test_a_failing_transport_loses_nothing_retries_with_backoff_lists_it_failed_
 
     assert retry_at(api, NOW + dt.timedelta(seconds=30), monkeypatch) == {}  # not due yet: nothing tried
     moment = NOW
+    together = 1 + len(notices())  # the booking's notices to the clinic (back office) fail and retry alongside
     for attempt in range(2, sender.MAX_ATTEMPTS + 1):
         moment = messages()[0].next_attempt_at
         outcome = retry_at(api, moment, monkeypatch)
-        assert outcome == ({"failed": 1} if attempt == sender.MAX_ATTEMPTS else {"retry": 1}), (attempt, outcome)
+        assert outcome == ({"failed": together} if attempt == sender.MAX_ATTEMPTS else {"retry": together}), (
+            attempt, outcome)
     [dead] = messages()
     assert dead.status == "failed" and dead.attempts == sender.MAX_ATTEMPTS and dead.failed_at == moment
     assert moment - NOW > dt.timedelta(hours=8)  # 1 + 5 + 30 minutes + 2 + 6 hours of backoff
     assert retry_at(api, moment + dt.timedelta(days=1), monkeypatch) == {}  # a failed one is no longer retried
 
     listed = io.StringIO()
-    [shown] = messages_cmd.failed(listed)
+    [shown] = [m for m in messages_cmd.failed(listed) if m.purpose != "clinic_notice"]
     assert shown.message_id == dead.message_id and dead.message_id in listed.getvalue()
     assert "confirmation" in listed.getvalue() and "astrid" not in listed.getvalue().lower()  # no content shown
 
     monkeypatch.setenv("OUTBOX_DIR", str(working))  # the operator fixed the cause
     assert messages_cmd.resend(dead.message_id, io.StringIO())
     assert not messages_cmd.resend("no-such-id", io.StringIO())
+    for notice in notices():
+        assert messages_cmd.resend(notice.message_id, io.StringIO())
     settle()  # the stream sends it again
     [sent] = messages()
     assert sent.status == "sent" and sent.payload is None and sent.transport_id
@@ -106,8 +115,8 @@ def test_a_message_is_sent_once_however_often_its_record_comes(api, own) -> None
     assert post(api, "/bookings", body(start=at("2027-03-30", "10:00"))).status_code == 201
     records = settle()
     again = sender.handle_records(records)  # the stream delivering the same batch again
-    assert again == {"skipped": 1}
-    assert len(list(working.glob("*.eml"))) == 1 and messages()[0].status == "sent"
+    assert again == {"skipped": 1 + len(notices())}  # the confirmation and the clinic's notices, each once
+    assert len(list(working.glob("*.eml"))) == 1 + len(notices()) and messages()[0].status == "sent"
 
 
 def test_erasure_takes_the_queued_messages_and_the_outbox_copies(api, own) -> None:
@@ -122,6 +131,6 @@ def test_erasure_takes_the_queued_messages_and_the_outbox_copies(api, own) -> No
     token = urls.data_token(customer_id, 1, NOW)
     erased = api.http.post("/me/erase", headers={"Authorization": f"Bearer {token}"})
     assert erased.status_code == 200, erased.body
-    assert messages() == [] and retry_at(api, NOW + dt.timedelta(hours=1), monkeypatch) == {}
+    assert messages() == [] and notices() == [] and retry_at(api, NOW + dt.timedelta(hours=1), monkeypatch) == {}
     assert not list(working.glob(f"{customer_id}-*"))
     assert customer_id not in json.dumps([i.to_simple_dict() for i in Item.scan()], default=str)

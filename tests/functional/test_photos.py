@@ -252,33 +252,40 @@ def test_the_booking_pages_photo_link_opens_that_bookings_photos_only_for_two_ho
     assert delete(client, f"/bookings/{booking_id}/photos/{photo_id}", token).status_code == 401
 
 
-def test_the_clinics_view_of_a_bookings_photos_is_logged_before_any_link_is_made(client, booked) -> None:
-    """The back office's call (chalicelib/staff/, on its own branch) uses this: the look first, then the links."""
+def test_the_clinics_view_of_a_bookings_photos_is_logged_before_any_link_is_made(client, booked, outbox) -> None:
+    """The back office's access log takes the look (kind ``photos``) first; the customer's export lists it."""
     from chalicelib.core import clock
     from chalicelib.core.errors import ApiError
     from chalicelib.photos import uploads
+    from chalicelib.staff import access
+    from chalicelib.staff.sessions import StaffUser
 
     token, booking_id = booked
     add_photo(client, token, booking_id, photos.jpeg_with_gps())
     process(client)
-    customer_id = next(iter(Customer.scan())).customer_id
-    looks: list[tuple[str, str]] = []
+    profile = next(iter(Customer.scan()))
+    sara = StaffUser("sara", "Sara Ek", "staff", "sara@allavieclinic.com")
+    now = clock.now()
 
-    def record(customer: str, what: str) -> None:
-        looks.append((customer, what))
+    def record(customer_id: str, what: str) -> None:
+        access.record(sara, [(customer_id, profile.expires_at)], what, now)
 
-    shown = uploads.staff_listing(customer_id, booking_id, "sara", clock.now(), record)
-    assert looks == [(customer_id, f"photos:{booking_id}")]
+    shown = uploads.staff_listing(profile.customer_id, booking_id, sara.id, now, record)
     assert [p["status"] for p in shown] == ["ready"] and requests.get(shown[0]["url"], timeout=10).status_code == 200
+    [entry] = access.entries(profile.customer_id, now)
+    assert (entry["staff"], entry["what"], entry["views"]) == ("sara", "photos", 1)
 
-    def refused(customer: str, what: str) -> None:
+    def refused(customer_id: str, what: str) -> None:
         raise RuntimeError("the access log is down")
 
     with pytest.raises(RuntimeError):  # no log entry, no look
-        uploads.staff_listing(customer_id, booking_id, "sara", clock.now(), refused)
+        uploads.staff_listing(profile.customer_id, booking_id, sara.id, now, refused)
     with pytest.raises(ApiError):
-        uploads.staff_listing(customer_id, booking_id, "", clock.now(), record)
-    assert len(looks) == 1
+        uploads.staff_listing(profile.customer_id, booking_id, "", now, record)
+    mail = outbox.emails_to("astrid@example.se")[-1]
+    data = fragment(next(link for link in outbox.links(mail) if "/mina-uppgifter/#" in link))["t"]
+    exported = answer(get(client, "/me/export", data))
+    assert [(e["staff"], e["what"]) for e in exported["access_log"]] == [("sara", "photos")]
 
 
 def test_the_export_links_each_cleaned_photo_for_a_day(client, booked, outbox) -> None:

@@ -61,12 +61,15 @@ def test_the_night_after_36_months_and_a_day_the_customer_is_gone_and_one_day_le
     greta, karin = customer_of("greta@example.se"), customer_of("karin@example.se")
     settle()  # the confirmations leave through the table's stream
     karin_before = stored(karin, "karin@example.se")
-    assert len(karin_before) == 4  # profile, booking, confirmation message, EmailKey
+    # profile, booking, confirmation message, EmailKey, and since the back office the booking's ref,
+    # 6 search terms and the 2 notices to the clinic about the booking (messages in her partition)
+    assert len(karin_before) == 13
     assert any(f.name.startswith(greta) for f in outbox_dir.iterdir())
 
     # 03:30 on Thursday 2029-06-17: Greta's data ended with 2029-06-16, Karin's ends tonight
     assert api.sweep_tonight("2029-06-17") == {"as_of": "2029-06-16", "customers": 1, "kept": 0, "items": {
-        "customer": 1, "booking": 1, "message": 1, "marketing_consent": 1, "email": 1, "slot_lock": 0}}
+        "customer": 1, "booking": 1, "message": 3, "marketing_consent": 1, "email": 1, "booking_ref": 1,
+        "customer_term": 6, "slot_lock": 3}}  # a lock names its customer: it goes too, past or not
 
     left = dump(everything())
     for trace in (greta, "Greta Gammal", "greta@example.se", "+46701111111"):
@@ -90,7 +93,9 @@ def test_every_booking_moves_the_expiry_of_every_item_and_a_cancellation_moves_i
     later = api.book("2026-08-18", "Vera Visit", "vera@example.se", "070-333 33 33")
     moved = clock.epoch(clock.end_of_day(dt.date(2029, 8, 18)))
     items = stored(vera, "vera@example.se")
-    assert len(items) == 7  # profile, consent, 2 bookings, 2 confirmations, EmailKey
+    # profile, consent, 2 bookings, 2 confirmations, EmailKey; and the back office's 2 booking refs,
+    # 6 search terms and 2 notices to the clinic per booking
+    assert len(items) == 19
     assert {raw["expires_at"]["N"] for raw in items.values()} == {str(moved)}
     profile = items[f"CUST#{vera}|PROFILE"]
     assert profile["gsi2sk"]["S"].startswith(f"{moved:011d}#")
@@ -101,7 +106,7 @@ def test_every_booking_moves_the_expiry_of_every_item_and_a_cancellation_moves_i
     assert answer.status_code == 200, answer.body
     items = stored(vera, "vera@example.se")
     assert Booking.get(*Booking.key(vera, later["id"])).status == "cancelled"
-    assert len(items) == 8  # and the cancellation e-mail
+    assert len(items) == 22  # and the cancellation e-mail, and its 2 notices to the clinic
     assert {raw["expires_at"]["N"] for raw in items.values()} == {str(first)}
 
     # the sweep after the first visit's 36 months leaves nothing

@@ -50,11 +50,29 @@ def settle(timeout: float = SETTLE_SECONDS) -> list[dict[str, Any]]:
     return records
 
 
+def clinic_addresses() -> set[str]:
+    """The addresses of the clinic file's staff and the clinic itself."""
+    from chalicelib.core import clinic
+
+    current = clinic.current()
+    return {a.lower() for a in (*current.emails, *(s.email for s in current.staff if s.email))}
+
+
 class Outbox:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
 
     def emails(self) -> list[EmailMessage]:
+        """The e-mails to customers, oldest first (the clinic's own notices and sign-in links: ``to_clinic``)."""
+        clinic = clinic_addresses()
+        return [m for m in self.every_email() if str(m["To"]).strip().lower() not in clinic]
+
+    def to_clinic(self) -> list[EmailMessage]:
+        """The e-mails to the clinic's staff and its own address (booking notices, sign-in links)."""
+        clinic = clinic_addresses()
+        return [m for m in self.every_email() if str(m["To"]).strip().lower() in clinic]
+
+    def every_email(self) -> list[EmailMessage]:
         settle()
         messages = []
         for path in sorted(self.directory.glob("*.eml"), key=lambda p: (p.stat().st_mtime_ns, p.name)):
@@ -68,7 +86,7 @@ class Outbox:
         return [p.read_text(encoding="utf-8") for p in sorted(self.directory.glob("*.sms"), key=lambda p: p.stat().st_mtime_ns)]
 
     def emails_to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.emails() if address.lower() in str(m["To"]).lower()]
+        return [m for m in self.every_email() if address.lower() in str(m["To"]).lower()]
 
     @staticmethod
     def text(message: EmailMessage) -> str:

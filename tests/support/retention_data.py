@@ -60,7 +60,7 @@ def add_booking(person: Person, start: dt.datetime, booked_at: dt.datetime, *, s
         service_id="facial", staff_id=staff, start=start, end=start + dt.timedelta(minutes=minutes),
         locked_units=units, status=status, note=f"Note from {person.name}", created_at=booked_at,
         cancelled_at=booked_at if status == "cancelled" else None,
-        gsi1pk=f"DAY#{start.astimezone(STOCKHOLM).date().isoformat()}", gsi1sk=f"{start.isoformat()}#{booking_id}",
+        gsi1pk=f"CAL#{start.astimezone(STOCKHOLM):%Y-%m}", gsi1sk=f"{start.isoformat()}#{booking_id}",
     ).save()
     if status != "cancelled":
         for unit in range(units):

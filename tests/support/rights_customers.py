@@ -64,7 +64,7 @@ def make_customer(
                           service_id="konsultation", staff_id="anna", start=start, end=start + dt.timedelta(minutes=30),
                           locked_units=2, status=status, note=note, language=language, price_sek=500,
                           created_at=now - dt.timedelta(days=40), expires_at=expires,
-                          gsi1pk=f"DAY#{start.date().isoformat()}", gsi1sk=f"{start.isoformat()}#{booking_id}")
+                          gsi1pk=f"CAL#{start:%Y-%m}", gsi1sk=f"{start.isoformat()}#{booking_id}")
         booking.save()
         made.bookings.append(booking)
     for channel, granted in zip(("email", "sms"), marketing):

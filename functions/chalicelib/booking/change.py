@@ -22,8 +22,8 @@ from ..store.errors import ConditionFailed
 from ..store.models import Booking, Customer, SlotLock
 from ..store.tx import Tx, backoff
 from . import availability, consultations
-from .locks import LOCK_KEEP, day_keys, lock_free, lock_item, lock_ours
-from .notify import booking_mail, quietly
+from .locks import LOCK_KEEP, check_unblocked, day_keys, lock_free, lock_item, lock_ours
+from .notify import booking_mail, clinic_notices, quietly
 
 MAX_ATTEMPTS = 8  # transactions per request before giving up on a contended slot
 
@@ -33,25 +33,30 @@ def _too_late(clinic: Clinic, booking: Booking, now: dt.datetime) -> bool:
 
 
 def reschedule(customer: Customer, booking: Booking, new_start: dt.datetime, staff_id: str | None, now: dt.datetime,
-               clinic: Clinic | None = None) -> Booking:
-    """Move a confirmed booking to another free time (409 ``slot_taken`` / ``too_late``)."""
+               clinic: Clinic | None = None, *, by_staff: str | None = None) -> Booking:
+    """Move a confirmed booking to another free time (409 ``slot_taken`` / ``too_late``).
+    ``by_staff``: the clinic moves it (a caller, a block): no deadline and no notice limit."""
     clinic = clinic or clinic_module.current()
     service = clinic.service(booking.service_id)
     if service is None:
         raise Conflict()
-    if booking.status != "confirmed":
+    if booking.status not in ("confirmed", "awaiting_payment") or (booking.status != "confirmed" and not by_staff):
         raise Conflict()
-    if _too_late(clinic, booking, now):
+    if not by_staff and _too_late(clinic, booking, now):
         raise Conflict("too_late")
-    problem = availability.check_start(clinic, service, new_start, now)
+    problem = availability.check_start(clinic, service, new_start, now, notice=by_staff is None)
     if problem:
         raise Invalid(fields={"start": problem})
     if new_start == booking.start and staff_id in (None, booking.staff_id):
         return booking
-    candidates = [staff_id] if staff_id else [booking.staff_id] + [s for s in service.staff if s != booking.staff_id]
+    new_end = new_start + dt.timedelta(minutes=service.duration_minutes)
+    candidates = [s for s in ([staff_id] if staff_id else
+                              [booking.staff_id] + [s for s in service.staff if s != booking.staff_id])
+                  if availability.works(clinic, s, new_start, new_end)]
+    if staff_id and not candidates:
+        raise Invalid(fields={"start": "staff_not_working"})
     old_units = set(availability.units_from(clinic, booking.start, int(booking.locked_units)))
     new_units = availability.units(clinic, service, new_start)
-    new_end = new_start + dt.timedelta(minutes=service.duration_minutes)
     keep_until = max(booking.expires_at or now, retention.customer_expiry([(new_start, False)], now))
     basis = None
     if service.regulated:  # lag (2021:363): the new time, too, must follow a consultation
@@ -70,7 +75,9 @@ def reschedule(customer: Customer, booking: Booking, new_start: dt.datetime, sta
             tx.check("old_lock", SlotLock, SlotLock.key(target, unit), lock_ours(booking.booking_id))
         for unit in new_units:
             if unit not in shared:
-                tx.put("lock", lock_item(target, unit, booking.booking_id, None, new_end + LOCK_KEEP), lock_free(now))
+                tx.put("lock", lock_item(target, unit, booking.booking_id, booking.hold_until, new_end + LOCK_KEEP,
+                                         booking.customer_id), lock_free(now))
+        check_unblocked(tx, clinic, service, target, new_start)
         day_pk, day_sk = day_keys(clinic, new_start, booking.booking_id)
         relied = consultations.guard_move(tx, booking.customer_id, basis) if basis is not None else []
         moved = Booking.from_raw_data(booking.serialize())  # as it will be written: no read after the write
@@ -80,12 +87,14 @@ def reschedule(customer: Customer, booking: Booking, new_start: dt.datetime, sta
         if basis is not None:
             moved.basis_kind, moved.basis_booking_id, moved.flag, moved.flagged_at = basis.kind, basis.booking_id, None, None
         add_message(tx, booking_mail("reschedule", moved, customer, now))
+        for i, notice in enumerate(clinic_notices("reschedule", moved, customer, now)):
+            add_message(tx, notice, f"notice{i}")
         tx.update("booking", Booking(*Booking.key(booking.customer_id, booking.booking_id)), [
             Booking.start.set(new_start), Booking.end.set(new_end), Booking.staff_id.set(target),
             Booking.locked_units.set(len(new_units)), Booking.gsi1pk.set(day_pk), Booking.gsi1sk.set(day_sk),
             Booking.updated_at.set(now), Booking.reminder_sent_at.remove(), Booking.expires_at.set(keep_until),
             *relied,
-        ], (Booking.status == "confirmed") & (Booking.start == booking.start) & (Booking.staff_id == booking.staff_id))
+        ], (Booking.status == booking.status) & (Booking.start == booking.start) & (Booking.staff_id == booking.staff_id))
         try:
             tx.commit()
         except ConditionFailed as failed:
@@ -95,7 +104,7 @@ def reschedule(customer: Customer, booking: Booking, new_start: dt.datetime, sta
                 basis = consultations.require(clinic, service, new_start, consultations.bookings_of(booking.customer_id, now),
                                               now, exclude=booking.booking_id)
                 continue
-            if failed.failed("lock"):
+            if failed.failed("lock") or failed.failed("block"):
                 taken.add(target)
                 continue
             backoff(attempt)
@@ -112,12 +121,17 @@ class Cancelled:
     refund: RefundResult | None = None
 
 
-def cancel(customer: Customer, booking: Booking, now: dt.datetime, clinic: Clinic | None = None) -> Cancelled:
-    """Cancel and free the time at once; the prepayment goes back through payments (409 ``too_late``)."""
+def cancel(customer: Customer, booking: Booking, now: dt.datetime, clinic: Clinic | None = None, *,
+           by_staff: str | None = None, refund: bool | None = None, message: str | None = None) -> Cancelled:
+    """Cancel and free the time at once; the prepayment goes back through payments (409 ``too_late``).
+
+    ``by_staff``: the clinic cancels: no deadline, the prepayment is refunded exactly when ``refund``
+    says so, and ``message`` (the clinic's words) goes into the customer's cancellation."""
     clinic = clinic or clinic_module.current()
-    if booking.status == "confirmed" and _too_late(clinic, booking, now):
+    if not by_staff and booking.status == "confirmed" and _too_late(clinic, booking, now):
         raise Conflict("too_late")
-    return _cancel(clinic, booking, now, customer=customer, follow_up=True)
+    return _cancel(clinic, booking, now, customer=customer, follow_up=True,
+                   refund=refund if by_staff else None, message=message)
 
 
 def release(booking: Booking, now: dt.datetime) -> Cancelled:
@@ -127,7 +141,7 @@ def release(booking: Booking, now: dt.datetime) -> Cancelled:
 
 
 def _cancel(clinic: Clinic, booking: Booking, now: dt.datetime, *, customer: Customer | None = None,
-            follow_up: bool = False) -> Cancelled:
+            follow_up: bool = False, refund: bool | None = None, message: str | None = None) -> Cancelled:
     if booking.status == "cancelled":
         return Cancelled(booking)  # a second click changes nothing
     if booking.status not in ("confirmed", "awaiting_payment"):
@@ -144,8 +158,11 @@ def _cancel(clinic: Clinic, booking: Booking, now: dt.datetime, *, customer: Cus
             Booking.hold_until.remove(), Booking.hold_by.remove(),
         ], (Booking.status == booking.status) & (Booking.start == booking.start))
         if follow_up and customer is not None and booking.status == "confirmed":
-            add_message(tx, booking_mail("cancellation", _as_cancelled(booking, now), customer, now,
-                                         _refund_due(booking) or None))
+            gone = _as_cancelled(booking, now)
+            add_message(tx, booking_mail("cancellation", gone, customer, now,
+                                         (_refund_due(booking) if refund is not False else 0) or None, message))
+            for i, notice in enumerate(clinic_notices("cancellation", gone, customer, now)):
+                add_message(tx, notice, f"notice{i}")
         try:
             tx.commit()
         except ConditionFailed as failed:
@@ -165,17 +182,17 @@ def _cancel(clinic: Clinic, booking: Booking, now: dt.datetime, *, customer: Cus
     else:
         raise Conflict()
     cancelled = _as_cancelled(booking, now)
-    refund = None
-    if cancelled.payment_intent_id:
+    refunded_now = None
+    if cancelled.payment_intent_id and refund is not False:
         from ..payments import refunds  # stripe is imported only where payments happen (cold start)
 
-        refund = refunds.refund_on_cancel(cancelled, now)
+        refunded_now = refunds.refund_on_cancel(cancelled, now, force=refund is True)
     if not follow_up:
-        return Cancelled(cancelled, refund)
+        return Cancelled(cancelled, refunded_now)
     if booking.status == "confirmed":
         quietly(consultations.after_change, cancelled, now, customer)  # a consultation gone: its treatments flagged
     quietly(refresh_expiry, booking.customer_id, now)  # its Message moves with the rest
-    return Cancelled(cancelled, refund)
+    return Cancelled(cancelled, refunded_now)
 
 
 def _as_cancelled(booking: Booking, now: dt.datetime) -> Booking:

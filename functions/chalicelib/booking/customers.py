@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..store.models import Customer, EmailKey, Item
+from ..store.models import Customer, EmailKey, Item, PhoneKey
 from ..store.table import Action, Condition
 
 
@@ -18,7 +18,7 @@ def live_condition(now: dt.datetime) -> Condition:
     return Item.pk.exists() & (Item.expires_at.does_not_exist() | (Item.expires_at > now))
 
 
-def new_profile(customer_id: str, name: str, email: str, phone: str, language: str, expires: dt.datetime,
+def new_profile(customer_id: str, name: str, email: str | None, phone: str, language: str, expires: dt.datetime,
                 now: dt.datetime) -> Customer:
     """A new customer, with no marketing channel: the booking form's ticks await confirmation (double opt-in)."""
     profile = Customer(
@@ -32,6 +32,14 @@ def new_profile(customer_id: str, name: str, email: str, phone: str, language: s
 
 def new_email_key(email: str, customer_id: str, generation: int, expires: dt.datetime) -> EmailKey:
     return EmailKey(*EmailKey.key(email), customer_id=customer_id, link_generation=generation, expires_at=expires)
+
+
+def new_identity_key(email: str | None, phone: str, customer_id: str, generation: int,
+                     expires: dt.datetime) -> EmailKey | PhoneKey:
+    """The EmailKey of a new customer, or the PhoneKey of a caller booked by staff without an address."""
+    if email:
+        return new_email_key(email, customer_id, generation, expires)
+    return PhoneKey(*PhoneKey.key(phone), customer_id=customer_id, link_generation=generation, expires_at=expires)
 
 
 def profile_update(customer_id: str, phone: str, language: str, expires: dt.datetime,

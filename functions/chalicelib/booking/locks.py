@@ -12,8 +12,9 @@ from collections.abc import Iterable
 
 from ..core.clinic import Clinic, Service
 from ..core.errors import Invalid
-from ..store.models import SlotLock, live
+from ..store.models import BlockMarker, Item, SlotLock, live
 from ..store.table import Condition
+from ..store.tx import Tx
 from . import availability
 
 LOCK_KEEP = dt.timedelta(days=1)  # a lock outlives its appointment by this, then TTL removes it
@@ -33,8 +34,25 @@ def lock_ours(booking_id: str) -> Condition:
 
 
 def lock_item(staff_id: str, unit: dt.datetime, booking_id: str, hold_until: dt.datetime | None,
-              keep_until: dt.datetime) -> SlotLock:
-    return SlotLock(*SlotLock.key(staff_id, unit), booking_id=booking_id, hold_until=hold_until, expires_at=keep_until)
+              keep_until: dt.datetime, customer_id: str | None = None) -> SlotLock:
+    return SlotLock(*SlotLock.key(staff_id, unit), booking_id=booking_id, customer_id=customer_id,
+                    hold_until=hold_until, expires_at=keep_until)
+
+
+def unblocked() -> Condition:
+    """No block covers the unit: no marker, or one whose last block was deleted (its set emptied)."""
+    return BlockMarker.pk.does_not_exist() | BlockMarker.blocks.does_not_exist()
+
+
+def check_unblocked(tx: Tx, clinic: Clinic, service: Service, staff_id: str, start: dt.datetime) -> None:
+    """Add to a booking's transaction one condition check per unit of the treatment: no block there.
+
+    A block writes its markers before it lists the bookings in its time (a consistent read), and
+    DynamoDB serialises the two writes per unit: a booking is either before the block (and listed)
+    or refused.
+    """
+    for unit in availability.treatment_units(clinic, service, start):
+        tx.check("block", BlockMarker, BlockMarker.key(staff_id, unit), unblocked())
 
 
 def unit_key(moment: dt.datetime) -> str:
@@ -49,17 +67,21 @@ def read_locks(clinic: Clinic, staff_ids: Iterable[str], first: dt.date, last: d
     low, high = unit_key(begin), unit_key(end)
     found = []
     for staff_id in staff_ids:
-        for lock in SlotLock.query(f"LOCK#{staff_id}", SlotLock.sk.between(low, high), filter_condition=live(now)):
-            unit = dt.datetime.strptime(lock.sk, "%Y-%m-%dT%H:%MZ").replace(tzinfo=dt.timezone.utc)
-            found.append(availability.Lock(staff_id, unit, lock.hold_until))
+        # The unit's SlotLock and a block's marker ("<unit>#B") sort together: one Query sees both.
+        for item in Item.query(f"LOCK#{staff_id}", Item.sk.between(low, high + "~"), filter_condition=live(now)):
+            unit = dt.datetime.strptime(item.sk[:17], "%Y-%m-%dT%H:%MZ").replace(tzinfo=dt.timezone.utc)
+            if isinstance(item, SlotLock):
+                found.append(availability.Lock(staff_id, unit, item.hold_until))
+            elif isinstance(item, BlockMarker) and item.blocks:
+                found.append(availability.Lock(staff_id, unit, blocked=True))
     return found
 
 
 def free_slots(clinic: Clinic, service: Service, first: dt.date, last: dt.date, staff_id: str | None,
-               now: dt.datetime) -> list[availability.Slot]:
+               now: dt.datetime, *, notice: bool = True) -> list[availability.Slot]:
     staff_ids = (staff_id,) if staff_id else service.staff
     locks = read_locks(clinic, staff_ids, first, last, now)
-    return availability.free_slots(clinic, service, first, last, now, locks, staff_id)
+    return availability.free_slots(clinic, service, first, last, now, locks, staff_id, notice)
 
 
 def check_range(clinic: Clinic, first: dt.date, last: dt.date, now: dt.datetime) -> None:
@@ -76,6 +98,29 @@ def check_range(clinic: Clinic, first: dt.date, last: dt.date, now: dt.datetime)
 
 
 def day_keys(clinic: Clinic, start: dt.datetime, booking_id: str) -> tuple[str, str]:
-    """gsi1: DAY#<Stockholm date> / <start UTC>#<id>, for the reminders (pattern 6)."""
-    day = start.astimezone(clinic.tz).date().isoformat()
-    return f"DAY#{day}", f"{unit_key(start)}#{booking_id}"
+    """gsi1: CAL#<Stockholm month> / <start UTC>#<id>: the back office's calendar (13) and the reminders (6),
+    a Query per month the range touches (a month of a clinic's bookings is a few hundred items)."""
+    return month_key(clinic, start), f"{unit_key(start)}#{booking_id}"
+
+
+def month_key(clinic: Clinic, moment: dt.datetime) -> str:
+    return f"CAL#{moment.astimezone(clinic.tz):%Y-%m}"
+
+
+def month_keys(clinic: Clinic, begin: dt.datetime, end: dt.datetime) -> list[str]:
+    """The CAL# partitions from ``begin`` to ``end`` (UTC instants), in order."""
+    keys: list[str] = []
+    first, last = begin.astimezone(clinic.tz).date().replace(day=1), end.astimezone(clinic.tz).date()
+    while first <= last:
+        keys.append(f"CAL#{first:%Y-%m}")
+        first = (first + dt.timedelta(days=32)).replace(day=1)
+    return keys
+
+
+def bookings_between(clinic: Clinic, begin: dt.datetime, end: dt.datetime, now: dt.datetime) -> list[Item]:
+    """Every live booking starting from ``begin`` to before ``end``: one gsi1 Query per month."""
+    low, high = unit_key(begin), unit_key(end)
+    found: list[Item] = []
+    for key in month_keys(clinic, begin, end):
+        found += Item.by_gsi1.query(key, Item.gsi1sk.between(low, high), filter_condition=live(now))
+    return found

@@ -69,6 +69,10 @@ T = {
         "view.link": "Se din bokning",
         "terms": "Bokningsvillkor (ombokning, avbokning och återbetalning)",
         "sms.reminder": "Påminnelse från {clinic}: {service} {when}, {address}. Ändra/avboka: ring {phone}.",
+        "sms.confirmation": "Bokat hos {clinic}: {service} {when} med {staff}, {address}. Ändra/avboka: ring {phone}.",
+        "sms.reschedule": "Ny tid hos {clinic}: {service} {when} med {staff}, {address}. Frågor: ring {phone}.",
+        "sms.cancellation": "Avbokat hos {clinic}: {service} {when}. Frågor: ring {phone}.",
+        "clinic_message": "Meddelande från oss",
         "offers.email": "e-post", "offers.sms": "sms", "offers.and": " och ",
         "offers.lead": "Du kryssade i att du vill ha erbjudanden från oss. Vi skickar inga förrän du har bekräftat det:",
         "offers.link": "Bekräfta att du vill ha erbjudanden via {channels}",
@@ -96,6 +100,10 @@ T = {
         "view.link": "See your booking",
         "terms": "Booking terms (rescheduling, cancelling and refunds)",
         "sms.reminder": "Reminder from {clinic}: {service} {when}, {address}. To change or cancel, call {phone}.",
+        "sms.confirmation": "Booked at {clinic}: {service} {when} with {staff}, {address}. To change or cancel, call {phone}.",
+        "sms.reschedule": "New time at {clinic}: {service} {when} with {staff}, {address}. Questions: call {phone}.",
+        "sms.cancellation": "Cancelled at {clinic}: {service} {when}. Questions: call {phone}.",
+        "clinic_message": "A message from us",
         "offers.email": "e-mail", "offers.sms": "SMS", "offers.and": " and ",
         "offers.lead": "You ticked that you want offers from us. We send none until you have confirmed it:",
         "offers.link": "Confirm that you want offers by {channels}",
@@ -114,8 +122,10 @@ def _kronor(language: str, amount: int) -> str:
     return _t(language, "kr", amount=grouped)
 
 
-def compose(kind: str, facts: BookingFacts, *, now: dt.datetime, refund_sek: int | None = None) -> Mail:
-    """``kind`` is confirmation | reschedule | cancellation | reminder."""
+def compose(kind: str, facts: BookingFacts, *, now: dt.datetime, refund_sek: int | None = None,
+            clinic_message: str | None = None) -> Mail:
+    """``kind`` is confirmation | reschedule | cancellation | reminder; ``clinic_message``: the clinic's
+    own words (a cancellation by staff), escaped like everything else."""
     about = clinic_module.current()
     lang = "en" if facts.language == "en" else "sv"
     moment = when(facts.start, facts.end, lang)
@@ -139,6 +149,9 @@ def compose(kind: str, facts: BookingFacts, *, now: dt.datetime, refund_sek: int
     text_lines = [hello, "", lead, ""] + [f"{label}: {value}" for label, value in rows]
     markup = [layout.heading(_t(lang, f"{kind}.heading")), layout.paragraph(hello), layout.paragraph(lead),
               layout.facts(rows)]
+    if clinic_message:
+        text_lines += ["", f"{_t(lang, 'clinic_message')}:", clinic_message]
+        markup.append(layout.note(_t(lang, "clinic_message"), clinic_message))
     if facts.note and kind != "cancellation":
         text_lines += ["", f"{_t(lang, 'note')}:", facts.note]
         markup.append(layout.note(_t(lang, "note"), facts.note))
@@ -181,6 +194,15 @@ def compose(kind: str, facts: BookingFacts, *, now: dt.datetime, refund_sek: int
         attachments.append(Attachment("bokning.ics" if lang == "sv" else "booking.ics", ics, "text", "calendar",
                                       (("method", method), ("charset", "utf-8"))))  # MIME text/* is ASCII by default
     return Mail(subject, "\n".join(text_lines) + "\n", "\n".join(markup), attachments)
+
+
+def booking_sms(kind: str, facts: BookingFacts, clinic_message: str | None = None) -> str:
+    """A booking's confirmation, new time or cancellation by SMS (a caller without an e-mail address)."""
+    about = clinic_module.current()
+    lang = "en" if facts.language == "en" else "sv"
+    text = _t(lang, f"sms.{kind}", clinic=about.name, service=facts.service, staff=facts.staff,
+              when=when(facts.start, facts.end, lang), address=about.address, phone=about.phone)
+    return f"{text}\n{clinic_message}" if clinic_message else text
 
 
 def reminder_sms(facts: BookingFacts) -> str:

@@ -18,7 +18,10 @@ from ..core.clinic import Clinic
 from ..links import tokens, urls
 from ..marketing import double_opt_in
 from ..store.models import Booking, Customer, Message
-from .mail import BookingFacts, compose
+from .clinic_notice import clinic_notices
+from .mail import BookingFacts, booking_sms, compose
+
+__all__ = ["booking_mail", "clinic_notices", "facts", "manage_url", "quietly"]
 
 log = logging.getLogger(__name__)
 
@@ -60,11 +63,17 @@ def facts(booking: Booking, customer: Customer, clinic: Clinic, with_link: bool,
 
 
 def booking_mail(kind: str, booking: Booking, customer: Customer, now: dt.datetime,
-                 refund_sek: int | None = None) -> Message:
+                 refund_sek: int | None = None, clinic_message: str | None = None) -> Message | None:
     """confirmation | reschedule | cancellation | reminder, in the customer's language, as a queued
-    Message for the transaction of the change it tells about (``messages.add``)."""
+    Message for the transaction of the change it tells about (``messages.add``); by SMS to a caller
+    booked by staff without an e-mail address. ``clinic_message``: the clinic's own words (a
+    cancellation by staff)."""
     clinic = clinic_module.current()
+    if not customer.email:
+        said = facts(booking, customer, clinic, with_link=False)
+        return messages.sms(customer, kind, booking_sms(kind, said, clinic_message), booking.booking_id, now=now)
     mail = compose(kind, facts(booking, customer, clinic, with_link=kind != "cancellation",
-                               confirming=kind == "confirmation", now=now), now=now, refund_sek=refund_sek)
+                               confirming=kind == "confirmation", now=now), now=now, refund_sek=refund_sek,
+                   clinic_message=clinic_message)
     return messages.email(customer, kind, mail.subject, mail.text, mail.html, mail.attachments,
                           booking_id=booking.booking_id, now=now)

@@ -27,7 +27,7 @@ from ..store.table import Action
 from ..store.tx import Tx
 from . import availability, consultations
 from .locks import lock_ours
-from .notify import booking_mail, quietly
+from .notify import booking_mail, clinic_notices, quietly
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,8 @@ def confirm_payment(customer_id: str, booking_id: str, payment_intent_id: str, a
     confirmed.updated_at = now
     if customer is not None:
         add_message(tx, booking_mail("confirmation", confirmed, customer, now))
+        for i, notice in enumerate(clinic_notices("confirmation", confirmed, customer, now)):
+            add_message(tx, notice, f"notice{i}")
         if consultations.inform(tx, clinic, confirmed, customer, now):  # a consultation's written information
             actions.append(Booking.information_sent_at.set(now))
     tx.update("booking", Booking(*Booking.key(customer_id, booking_id)), actions,

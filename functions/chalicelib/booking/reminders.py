@@ -1,8 +1,8 @@
 """Reminders, 24 hours (``booking.reminder_hours``) before each appointment.
 
 Run every hour by a scheduled function (routes/booking.py). Bookings are
-found through gsi1 (``DAY#<Stockholm date>``, sorted by start: one Query per
-day the window touches, never a Scan). Each reminder is claimed with a
+found through gsi1 (``CAL#<Stockholm month>``, sorted by start: one Query per
+month the window touches, never a Scan). Each reminder is claimed with a
 conditional write of ``reminder_sent_at`` in the same transaction that queues
 the reminder in the outbox, so overlapping or repeated runs never send a second one. By SMS when the customer chose SMS
 and has a phone number, else by e-mail.
@@ -17,9 +17,9 @@ from .. import messages
 from ..core import clinic as clinic_module
 from ..store import lookups
 from ..store.errors import ConditionFailed
-from ..store.models import Booking, Item, Message, live
+from ..store.models import Booking, Message
 from ..store.tx import Tx
-from .locks import unit_key
+from .locks import bookings_between
 from .mail import reminder_sms
 from .notify import booking_mail, facts
 
@@ -30,13 +30,7 @@ def due(now: dt.datetime) -> list[Booking]:
     """Confirmed bookings starting within the reminder window that have had no reminder."""
     clinic = clinic_module.current()
     until = now + dt.timedelta(hours=clinic.rules.reminder_hours)
-    low, high = unit_key(now), unit_key(until) + "~"
-    first, last = now.astimezone(clinic.tz).date(), until.astimezone(clinic.tz).date()
-    found: list[Booking] = []
-    day = first
-    while day <= last:
-        found += bookings_on(f"DAY#{day.isoformat()}", low, high, now)
-        day += dt.timedelta(days=1)
+    found = [b for b in bookings_between(clinic, now, until + dt.timedelta(minutes=1), now) if isinstance(b, Booking)]
     return [b for b in found if b.status == "confirmed" and b.reminder_sent_at is None and now < b.start <= until]
 
 
@@ -48,7 +42,7 @@ def send_due(now: dt.datetime) -> int:
         if customer is None:
             continue
         try:
-            if booking.reminder_channel == "sms" and customer.phone:
+            if customer.phone and (booking.reminder_channel == "sms" or not customer.email):
                 said = facts(booking, customer, clinic_module.current(), with_link=False)
                 message = messages.sms(customer, "reminder", reminder_sms(said), booking.booking_id, now=now)
             else:
@@ -74,9 +68,4 @@ def mark_reminded(booking: Booking, now: dt.datetime, message: Message | None = 
         return False
     return True
 
-
-def bookings_on(day_key: str, low: str, high: str, now: dt.datetime) -> list[Booking]:
-    """Bookings of one Stockholm day starting between two gsi1 sort keys (pattern 6)."""
-    found = Item.by_gsi1.query(day_key, Item.gsi1sk.between(low, high), filter_condition=live(now))
-    return [item for item in found if isinstance(item, Booking)]
 

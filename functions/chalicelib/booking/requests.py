@@ -31,7 +31,7 @@ class BookingRequest:
     start: dt.datetime
     staff_id: str | None  # None: any staff member who gives the treatment
     name: str
-    email: str
+    email: str | None  # None only when staff book a caller by phone
     phone: str
     note: str | None
     marketing_email: bool
@@ -39,26 +39,34 @@ class BookingRequest:
     age_confirmed: bool
     language: str
     reminder: str  # email | sms
+    booked_by: str | None = None  # the staff member booking for a caller (no notice limit)
+    payment: str = "online"       # online | at_clinic (staff only: the prepayment is taken at the visit)
 
 
 BOOKING_FIELDS = {"service", "start", "staff", "name", "email", "phone", "note", "marketing", "age_confirmed",
                   "language", "reminder"}
+PAYMENTS = ("online", "at_clinic")
 
 
-def booking_request(clinic: Clinic, data: Mapping[str, Any], default_language: str) -> BookingRequest:
+def booking_request(clinic: Clinic, data: Mapping[str, Any], default_language: str,
+                    booked_by: str | None = None) -> BookingRequest:
     """The body of ``POST /bookings``, or 400 naming every bad field.
 
+    ``booked_by`` (a staff member, ``POST /staff/bookings``): the e-mail address may be left out when
+    a phone number is given, the offers may be left out, and ``payment`` says online or at the clinic.
     Whether the time is bookable (past, hours, grid, notice) is checked by
     availability.check_start; whether it is free, by the transaction.
     """
     fields = Fields(data)
-    fields.unknown(BOOKING_FIELDS)
+    fields.unknown(BOOKING_FIELDS | ({"payment"} if booked_by else set()))
     service = fields.take("service", lambda v: service_id(clinic, v))
     start = fields.take("start", moment)
     staff = fields.take("staff", lambda v: staff_for(clinic, service, v))
     person = fields.take("name", name)
-    address = fields.take("email", email)
+    by_phone = booked_by is not None and data.get("email") in (None, "")
+    address = None if by_phone else fields.take("email", email)
     number = fields.take("phone", phone)
+    payment = fields.take("payment", lambda v: choice(v, PAYMENTS, "at_clinic", "invalid")) if booked_by else "online"
     text = fields.take("note", note)
     language = fields.take("language", lambda v: choice(v, LANGUAGES, default_language, "language"))
     reminder = fields.take("reminder", lambda v: choice(v, REMINDER_CHANNELS, "email", "invalid"))
@@ -66,8 +74,10 @@ def booking_request(clinic: Clinic, data: Mapping[str, Any], default_language: s
 
     marketing = data.get("marketing")
     marketing_email = marketing_sms = False
-    if marketing is None:
+    if marketing is None and booked_by is None:
         fields.fail("marketing", "required")
+    elif marketing is None:
+        pass  # a caller booked by staff: no offers asked for
     elif not isinstance(marketing, Mapping):
         fields.fail("marketing", "type")
     else:
@@ -88,5 +98,5 @@ def booking_request(clinic: Clinic, data: Mapping[str, Any], default_language: s
     return BookingRequest(
         service_id=service, start=start, staff_id=staff, name=person, email=address, phone=number, note=text,
         marketing_email=marketing_email, marketing_sms=marketing_sms, age_confirmed=bool(age_confirmed),
-        language=language, reminder=reminder,
+        language=language, reminder="sms" if by_phone else reminder, booked_by=booked_by, payment=payment,
     )

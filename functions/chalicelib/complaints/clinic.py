@@ -62,7 +62,7 @@ def check_closing(outcome: str, note: str | None, refund_sek: int | None) -> Clo
     """The fields that belong together: a rejection names its reason, a partial refund its amount."""
     fields: dict[str, str] = {}
     if outcome not in OUTCOMES:
-        fields["close.outcome"] = "outcome"
+        fields["close.outcome"] = "complaint_outcome"
     if outcome == "rejected" and not (note or "").strip():
         fields["close.reason"] = "required"
     if outcome == "partial_refund" and refund_sek is None:

@@ -111,15 +111,21 @@ def _compose(customer: Customer, complaint: Complaint, subject_key: str, lead_ke
                           booking_id=complaint.booking_id, now=now)
 
 
-def received(customer: Customer, booking: Booking, complaint: Complaint, now: dt.datetime) -> Message:
-    """The receipt of a complaint just filed (``complaint`` as it will be written)."""
+def received(customer: Customer, booking: Booking, complaint: Complaint, now: dt.datetime) -> Message | None:
+    """The receipt of a complaint just filed (``complaint`` as it will be written); None for a customer
+    without an e-mail address (a caller booked by staff: the clinic answers by phone)."""
+    if not customer.email:
+        return None
     lang = "en" if customer.language == "en" else "sv"
     return _compose(customer, complaint, "received.subject", "received.lead",
                     [(_t(lang, "yours"), complaint.messages[0].text)], now, booking)
 
 
-def answer(customer: Customer, complaint: Complaint, now: dt.datetime) -> Message:
-    """The clinic's latest message (``complaint`` as it will be written); when it closes the complaint, its outcome too."""
+def answer(customer: Customer, complaint: Complaint, now: dt.datetime) -> Message | None:
+    """The clinic's latest message (``complaint`` as it will be written); when it closes the complaint, its
+    outcome too. None without an e-mail address, as ``received``."""
+    if not customer.email:
+        return None
     lang = "en" if customer.language == "en" else "sv"
     answer = complaint.messages[-1].text
     rows: list[tuple[str, str]] = []

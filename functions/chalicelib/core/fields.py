@@ -14,10 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .clinic import Clinic
 from .errors import Invalid
+
+if TYPE_CHECKING:  # the clinic file's parser checks addresses with email() below
+    from .clinic import Clinic
 
 MAX_NAME = 100
 MAX_NOTE = 1000

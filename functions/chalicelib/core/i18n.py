@@ -106,6 +106,23 @@ ERRORS: dict[str, dict[str, str]] = {
         "sv": "Återbetalningen gick inte igenom. Reklamationen är öppen igen; försök senare.",
         "en": "The refund did not go through. The complaint is open again; try later.",
     },
+    # the back office (staff)
+    "staff_unauthorized": {
+        "sv": "Du är inte inloggad, eller så har inloggningen gått ut. Logga in igen.",
+        "en": "You are not signed in, or your sign-in has expired. Please sign in again.",
+    },
+    "signin_invalid": {
+        "sv": "Inloggningslänken är ogiltig, har gått ut eller är redan använd. Begär en ny.",
+        "en": "The sign-in link is invalid, has expired or has been used. Ask for a new one.",
+    },
+    "code_required": {"sv": "Ange koden från din autentiseringsapp.", "en": "Enter the code from your authenticator app."},
+    "code_wrong": {"sv": "Fel kod. Försök igen med koden som visas nu.", "en": "Wrong code. Try again with the code shown now."},
+    "signin_locked": {
+        "sv": "För många felaktiga koder. Vänta 15 minuter och försök igen.",
+        "en": "Too many wrong codes. Wait 15 minutes and try again.",
+    },
+    "forbidden": {"sv": "Din roll får inte göra det här.", "en": "Your role does not allow this."},
+    "too_early": {"sv": "Det går först efter bokningens starttid.", "en": "Not before the booking's start."},
     "webhook_in_progress": {
         "sv": "Händelsen behandlas redan. Försök igen senare.", "en": "The event is being handled. Try again later.",
     },
@@ -154,10 +171,19 @@ FIELD_MESSAGES: dict[str, dict[str, str]] = {
     # photos and complaints
     "photo_type": {"sv": "Välj en bild i JPEG, PNG eller HEIC.", "en": "Choose a JPEG, PNG or HEIC image."},
     "photo_too_large": {"sv": "Bilden är större än 10 MB.", "en": "The image is larger than 10 MB."},
-    "outcome": {"sv": "Välj ett beslut.", "en": "Choose a decision."},
+    "complaint_outcome": {"sv": "Välj ett beslut.", "en": "Choose a decision."},
     "amount": {"sv": "Ange ett belopp i hela kronor.", "en": "Give an amount in whole kronor."},
     "refund_too_large": {"sv": "Mer än det som återstår att betala tillbaka.", "en": "More than is left to refund."},
     "nothing_paid": {"sv": "Ingen betalning via nätet.", "en": "No online payment."},
+    # the back office
+    "staff_not_working": {"sv": "Behandlaren arbetar inte då.", "en": "The staff member does not work then."},
+    "outcome": {"sv": "Välj completed eller no_show.", "en": "Choose completed or no_show."},
+    "range_too_long_31": {"sv": "Högst 31 dagar åt gången.", "en": "At most 31 days at a time."},
+    "block_too_long": {"sv": "Högst 31 dagar per spärr.", "en": "At most 31 days per block."},
+    "end_before_start": {"sv": "Sluttiden måste vara efter starttiden.", "en": "The end must be after the start."},
+    "no_opening_hours": {"sv": "Kliniken har inte öppet under den tiden.", "en": "The clinic is not open then."},
+    "query_too_short": {"sv": "Skriv minst två tecken.", "en": "Type at least two characters."},
+    "unknown_customer": {"sv": "Okänd kund.", "en": "Unknown customer."},
 }
 
 

@@ -14,6 +14,9 @@ The API (every sender in the code uses it; new kinds of message need nothing mor
     write it in the same ``store.tx.Tx`` as the change that causes it: both or neither.
 ``enqueue(message)``
     write a message that is part of no other change.
+``clinic_email(to, purpose, subject, text, html, *, now, owner_pk, expires)``
+    an e-mail to somebody at the clinic (no customer's footer or links), queued under ``owner_pk``
+    (``internal``: a booking's notice in its customer's partition, a staff member's sign-in link).
 ``send_email(...)`` / ``send_sms(...)``
     ``email``/``sms`` and ``enqueue`` in one call; ``marketing=True`` sends only to an opted-in channel.
 
@@ -32,9 +35,10 @@ from ..core import clock
 from ..store.models import Customer, Message
 from . import layout
 from .compose import Attachment, build_email, sms_text, unsubscribe_url
+from .internal import clinic_email
 from .outbox import add, enqueue, queued, transport
 
-__all__ = ["Attachment", "add", "build_email", "email", "enqueue", "erase_copies", "layout", "send_email",
+__all__ = ["Attachment", "add", "build_email", "clinic_email", "email", "enqueue", "erase_copies", "layout", "send_email",
            "send_sms", "sms", "unsubscribe_url"]
 
 

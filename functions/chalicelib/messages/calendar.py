@@ -36,6 +36,11 @@ def _vtimezone() -> Any:
     return zone
 
 
+def vtimezone() -> Any:
+    """Europe/Stockholm as a VTIMEZONE, for other calendar files (the staff's feed)."""
+    return _vtimezone()
+
+
 def booking_ics(*, uid: str, start: dt.datetime, end: dt.datetime, summary: str, location: str, description: str,
                 organizer_email: str, sequence: int, now: dt.datetime, cancelled: bool = False, url: str | None = None) -> bytes:
     """One appointment as a calendar file: REQUEST when booked or moved, CANCEL when cancelled."""

@@ -42,14 +42,15 @@ def in_time_to_refund(booking: Booking, now: dt.datetime) -> bool:
     return now <= clinic_module.current().rules.change_until(booking.start)
 
 
-def refund_on_cancel(booking: Booking, now: dt.datetime) -> RefundResult | None:
+def refund_on_cancel(booking: Booking, now: dt.datetime, *, force: bool = False) -> RefundResult | None:
     """Refund a cancelled booking's prepayment: once, capped, ledgered.
 
-    None when nothing was paid or the cancellation is too late for a refund.
+    None when nothing was paid or the cancellation is too late for a refund (``force``: the clinic
+    refunds whatever the time, e.g. when it cancels itself).
     A second call (a retried or simultaneous cancel) refunds nothing more and
     answers with what was refunded before.
     """
-    if not booking.payment_intent_id or not in_time_to_refund(booking, now):
+    if not booking.payment_intent_id or not (force or in_time_to_refund(booking, now)):
         return None
     paid = gateway.retrieve(booking.payment_intent_id)
     if paid is None or not paid.succeeded:

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 from ..core import clock
 from ..store import lookups
-from ..store.models import Booking, Complaint, Customer, EmailKey, Item
+from ..store.models import Booking, Complaint, Customer, EmailKey, Item, PhoneKey, identity_key
 from ..store.table import Condition
 from ..store.tx import Write, write_all
 from . import dates as retention
@@ -47,7 +47,8 @@ ATTEMPTS = 4             # re-reads after a lost race before giving up
 # Items that simply live as long as their customer. Anything else found in a
 # partition (e.g. a pending e-mail change that expires after a day) keeps its
 # own expiry when that is shorter: a new visit never lengthens it.
-CUSTOMER_LIFETIME_KINDS = frozenset({"customer", "booking", "marketing_consent", "message", "photo", "complaint"})
+CUSTOMER_LIFETIME_KINDS = frozenset({"customer", "booking", "marketing_consent", "message", "access_log",
+                                     "customer_term", "booking_ref", "photo", "complaint"})
 
 
 def kind_of(item: Item) -> str:
@@ -143,13 +144,15 @@ def refresh_counted(customer_id: str, now: dt.datetime) -> Refreshed:
             profile.expires_at = expiry
             profile.index_expiry()
             actions = [Item.expires_at.set(expiry), Item.gsi2pk.set(profile.gsi2pk), Item.gsi2sk.set(profile.gsi2sk)]
-            email_key = EmailKey(*EmailKey.key(profile.email))
-            writes.append(Write(email_key, EmailKey.customer_id == customer_id, [Item.expires_at.set(expiry)]))
+            found_by = identity_key(profile)
+            if found_by is not None:  # the EmailKey (or, without e-mail, the PhoneKey) lives as long
+                model = EmailKey if profile.email else PhoneKey
+                writes.append(Write(model(*found_by), model.customer_id == customer_id, [Item.expires_at.set(expiry)]))
             writes.append(Write(profile, condition, actions))  # last: see the module's docstring
         outcome = write_all(writes)
         updated += len(outcome.written)
         requests += outcome.requests
-        lost = [item for item in outcome.skipped if not isinstance(item, EmailKey)]
+        lost = [item for item in outcome.skipped if not isinstance(item, (EmailKey, PhoneKey))]
         if not lost:
             return Refreshed(expiry, updated, requests)
         log.info("expiry of %s moved meanwhile (%d items); reading again", customer_id, len(lost))

@@ -30,7 +30,7 @@ from .. import messages
 from ..core import clock
 from ..photos import bucket as photo_bucket
 from ..store import lookups
-from ..store.models import EXPIRY_PARTITION, Booking, Customer, DeletionRecord, EmailKey, Item, SlotLock
+from ..store.models import EXPIRY_PARTITION, Booking, Customer, DeletionRecord, EmailKey, Item, PhoneKey, SlotLock
 from ..store.table import Condition
 from ..store.tx import Write, write_all
 from . import dates as retention
@@ -160,6 +160,11 @@ def delete_customer(
         mine = EmailKey.customer_id == customer_id  # a new customer may hold the address by now
         if write_all([Write(key, mine if ended else mine & condition)]).written:
             kinds["email"] += 1
+    elif profile is not None and profile.phone:  # a caller without e-mail is found by a PhoneKey
+        phone_key = PhoneKey(*PhoneKey.key(profile.phone))
+        ours = PhoneKey.customer_id == customer_id
+        if write_all([Write(phone_key, ours if ended else ours & condition)]).written:
+            kinds["phone_key"] += 1
     kinds["slot_lock"] += _release_locks([b for b in outcome.written if isinstance(b, Booking)], now)
     _erase_copies(customer_id)
 
@@ -198,10 +203,11 @@ def _record(reason: str, at: dt.datetime, record_id: str, now: dt.datetime,
 
 
 def _release_locks(bookings: list[Booking], now: dt.datetime) -> int:
-    """Free the time of bookings still ahead (a lapsed customer's slot is nobody's)."""
+    """Free the time of bookings still ahead (a lapsed customer's slot is nobody's), and delete the locks
+    of past ones that TTL has not removed yet: a lock names its booking's customer."""
     released = 0
     for booking in bookings:
-        if booking.end <= now or booking.status == "cancelled":
+        if booking.status == "cancelled":
             continue
         first = SlotLock.key(booking.staff_id, booking.start)[1]
         last = SlotLock.key(booking.staff_id, booking.end + LOCK_SPAN)[1]

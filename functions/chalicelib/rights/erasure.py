@@ -27,6 +27,7 @@ from ..core.clock import local
 from ..photos import uploads as photo_uploads
 from ..store import lookups, ratelimit, tx
 from ..store.models import (
+    AccessEntry,
     Booking,
     Complaint,
     Customer,
@@ -37,7 +38,9 @@ from ..store.models import (
     MarketingConsent,
     Message,
     Photo,
+    PhoneKey,
     RightsRequest,
+    identity_key,
 )
 from ..store.tx import Tx, Write, write_all
 from . import log as rights_log
@@ -59,6 +62,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "pending_email_changes": {"sv": "Obekräftade nya e-postadresser", "en": "Unconfirmed new e-mail addresses"},
     "photos": {"sv": "Bilder du lämnat till dina bokningar", "en": "Photos you gave with your bookings"},
     "complaints": {"sv": "Reklamationer och våra svar", "en": "Complaints and our answers"},
+    "access_log": {"sv": "Loggen över vem på kliniken som tittat på dina uppgifter",
+                   "en": "The log of who at the clinic looked at your data"},
     "links": {"sv": "Alla länkar vi skickat till dig (de fungerar inte längre)",
               "en": "Every link we sent you (they no longer work)"},
     "cancelled": {"sv": "Framtida bokningar avbokades", "en": "Future bookings were cancelled"},
@@ -125,7 +130,8 @@ def erase(customer: Customer, now: dt.datetime, *, channel: str = "web", languag
         if isinstance(straggler, Booking) and straggler.status in ACTIVE:
             cancel(straggler, now)
         tx.delete(straggler)
-    ratelimit.forget("links", email)
+    if email:
+        ratelimit.forget("links", email)
     messages.erase_copies(customer_id)
     # Once more, now that no Photo item is left: an upload cleaned between the first pass and the items'
     # deletion wrote its copy then (the processing finds no item from here on and keeps nothing).
@@ -133,7 +139,8 @@ def erase(customer: Customer, now: dt.datetime, *, channel: str = "web", languag
     record = rights_log.record("erasure", channel, "erased", now, received_at=received_at)
 
     result.erased = [text("profile", language), text("links", language)]
-    for key in ("bookings", "marketing_consents", "messages", "pending_email_changes", "photos", "complaints"):
+    for key in ("bookings", "marketing_consents", "messages", "pending_email_changes", "photos", "complaints",
+                "access_log"):
         if counts.get(key) or key == "messages":
             result.erased.append(text(key, language))
     if result.cancelled:
@@ -178,7 +185,7 @@ def _until(record: RightsRequest) -> str:
 
 def _count(items: list[Item]) -> dict[str, int]:
     kinds = {Booking: "bookings", MarketingConsent: "marketing_consents", Message: "messages",
-             EmailChange: "pending_email_changes", Photo: "photos", Complaint: "complaints"}
+             EmailChange: "pending_email_changes", Photo: "photos", Complaint: "complaints", AccessEntry: "access_log"}
     counts: dict[str, int] = {}
     for item in items:
         for model, key in kinds.items():
@@ -197,11 +204,13 @@ def _ledger_until(booking_ids: list[str]) -> dt.datetime | None:
     return latest
 
 
-def _delete_root(customer: Customer, email: str) -> None:
-    """The profile and its EmailKey in one transaction: after it no link works."""
-    key = tx.get(EmailKey, EmailKey.key(email))
+def _delete_root(customer: Customer, email: str | None) -> None:
+    """The profile and its EmailKey (a PhoneKey without e-mail) in one transaction: after it no link works."""
+    model: type[EmailKey] | type[PhoneKey] = EmailKey if email else PhoneKey
+    found_by = identity_key(customer)
+    key = tx.get(model, found_by) if found_by is not None else None
     root = Tx()
     root.delete("customer", customer)
     if key is not None and key.customer_id == customer.customer_id:
-        root.delete("email", key, EmailKey.customer_id == customer.customer_id)
+        root.delete("email", key, model.customer_id == customer.customer_id)
     root.commit()

@@ -19,6 +19,7 @@ from ..core.clock import iso_local
 from ..payments import receipts
 from ..store import lookups, tx
 from ..store.models import (
+    AccessEntry,
     Booking,
     Complaint,
     Customer,
@@ -97,13 +98,17 @@ def export(customer_id: str, now: dt.datetime) -> dict[str, Any] | None:
         "controller": {"name": f"{here.organisation} / {here.name}", "emails": list(here.emails), "phone": here.phone},
         "customer": facts(profile),
     }
-    key = tx.get(EmailKey, EmailKey.key(profile.email))
+    key = tx.get(EmailKey, EmailKey.key(profile.email)) if profile.email else None
     if key is not None and key.is_live(now) and key.customer_id == customer_id:
         document["email_address"] = {"email": profile.email, **facts(key)}
     for model, section in SECTIONS:
-        document[section] = [facts(i) for i in items if isinstance(i, model)]
+        document[section] = [facts(i) for i in items if isinstance(i, model) and not _to_clinic(i)]
+    # What the clinic was told about the customer's bookings (its staff's e-mails: the back office).
+    document["notices_to_clinic"] = [facts(i) for i in items if _to_clinic(i)]
+    # Who at the clinic looked at the data, and when (every look by staff is logged: the back office).
+    document["access_log"] = [access_entry(i) for i in items if isinstance(i, AccessEntry)]
     document["photos"] = [_photo(i, now) for i in items if isinstance(i, Photo) and i.status != "rejected"]
-    known = tuple(m for m, _ in SECTIONS) + (Customer, Photo)
+    known = tuple(m for m, _ in SECTIONS) + (Customer, AccessEntry, Photo)
     document["other"] = [{"kind": type(i).__name__, **facts(i)} for i in items if not isinstance(i, known)]
     booking_ids = [i.booking_id for i in items if isinstance(i, Booking)]
     document["payments"] = _ledger(booking_ids, now)
@@ -120,6 +125,17 @@ def _photo(photo: Photo, now: dt.datetime) -> dict[str, Any]:
         shown["url"] = bucket.presign_get(photo.clean_key, photo.clean_type or "image/jpeg", PHOTO_LINK_HOURS * 3600)
         shown["url_valid_until"] = iso_local(now + dt.timedelta(hours=PHOTO_LINK_HOURS))
     return shown
+
+
+def _to_clinic(item: Item) -> bool:
+    return isinstance(item, Message) and item.purpose == "clinic_notice"
+
+
+def access_entry(entry: AccessEntry) -> dict[str, Any]:
+    """One line of the access log as the customer and the clinic's admins read it."""
+    return {"at": iso_local(entry.first_at), "last_at": iso_local(entry.last_at), "views": int(entry.views or 1),
+            "staff": entry.staff_id, "staff_name": entry.staff_name, "what": entry.what,
+            "customer": entry.pk.removeprefix("CUST#")}
 
 
 def file_name(now: dt.datetime) -> str:

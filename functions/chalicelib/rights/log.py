@@ -18,7 +18,7 @@ from ..store import tx
 from ..store.models import RightsRequest, live
 
 TYPES = ("access", "rectification", "erasure", "marketing", "link")
-CHANNELS = ("web", "operator")
+CHANNELS = ("web", "operator", "staff")  # staff: answered from the back office
 KEEP_MONTHS = 36  # long enough to answer a supervisory authority's question about an old request
 
 

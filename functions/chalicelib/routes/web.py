@@ -64,12 +64,12 @@ def requester(request: Request) -> str:
     return str(identity.get("sourceIp") or "unknown")[:64]
 
 
-def bearer_token(request: Request) -> str:
-    """The token a page sends from its link's fragment; 401 when absent."""
+def bearer_token(request: Request, code: str | None = None) -> str:
+    """The token a page sends from its link's fragment (or a staff session); 401 when absent."""
     header = str(request.headers.get("authorization") or "") if request.headers else ""
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized()
+        raise Unauthorized(code)
     return token.strip()
 
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import tx
-from .models import Booking, Customer, EmailKey
+from .models import Booking, BookingRef, Customer, EmailKey, PhoneKey
 from .table import Item, customer_pk, live
 
 
@@ -24,6 +24,15 @@ class Known:
 def lookup(email: str, now: dt.datetime) -> Known | None:
     """The customer of a normalised address, or None (expired keys count as absent)."""
     key = tx.get(EmailKey, EmailKey.key(email))
+    if key is None or not key.is_live(now):
+        return None
+    generation = int(key.link_generation) if key.link_generation is not None else None
+    return Known(key.customer_id, generation, key.expires_at)
+
+
+def lookup_phone(phone: str, now: dt.datetime) -> Known | None:
+    """The customer without an e-mail address who has this E.164 number (a caller booked by staff), or None."""
+    key = tx.get(PhoneKey, PhoneKey.key(phone))
     if key is None or not key.is_live(now):
         return None
     generation = int(key.link_generation) if key.link_generation is not None else None
@@ -49,6 +58,14 @@ def booking(customer_id: str, booking_id: str, now: dt.datetime) -> Booking | No
     """One of the customer's bookings, if it is live."""
     found = tx.get(Booking, Booking.key(customer_id, booking_id))
     return found if found is not None and found.is_live(now) else None
+
+
+def booking_by_id(booking_id: str, now: dt.datetime) -> Booking | None:
+    """A live booking by its id alone (the back office): its BookingRef in gsi1, then the booking (consistent)."""
+    for ref in Item.by_gsi1.query(f"BOOKING#{booking_id}", Item.gsi1sk == "REF", limit=1):
+        if isinstance(ref, BookingRef):
+            return booking(ref.customer_id, booking_id, now)
+    return None
 
 
 def partition(customer_id: str, now: dt.datetime | None = None) -> list[Item]:

@@ -6,12 +6,22 @@ Query or GetItem (the numbers below are those of the list in docs/architecture.m
   item            pk                      sk                        gsi1 (pk / sk)                       gsi2 (EXPIRY / sk)
   Customer        CUST#<cid>              PROFILE                   -                                    expiry epoch#pk   (3,4,10)
   EmailKey        EMAIL#<normalised>      EMAIL                     -                                    -                 (3)
-  Booking         CUST#<cid>              BOOKING#<bid>             DAY#<local date> / <start>#<bid>     -                 (4,5,6)
+  Booking         CUST#<cid>              BOOKING#<bid>             CAL#<local yyyy-mm> / <start>#<bid>  -                 (4,5,6,13)
+  BookingRef      CUST#<cid>              REF#<bid>                 BOOKING#<bid> / REF                  -                 (5, staff)
+  PhoneKey        PHONE#<E.164>           PHONE                     -                                    -                 (3, callers)
+  CustomerTerm    CUST#<cid>              FIND#<field>#<term>       FIND#<field> / <term>#<cid>          -                 (staff search)
+  AccessEntry     CUST#<cid>              ACCESS#<date>#<staff>#<w> -                                    -                 (15)
   MarketingConsent CUST#<cid>             CONSENT#<at>#<channel>    -                                    -                 (4)
   Message         CUST#<cid>              MSG#<at>#<mid>            OUTBOX#due / <next attempt>#<mid>    -                 (4, outbox)
                                                                     or OUTBOX#failed / <failed at>#<mid>
   EmailChange     CUST#<cid>              EMAIL_CHANGE#<change id>  -                                    -                 (rights)
   SlotLock        LOCK#<staff>            <unit start, UTC ISO>     -                                    -                 (1,2)
+  BlockMarker     LOCK#<staff>            <unit start>#B            -                                    -                 (1,2,13)
+  Block           BLOCK#<id>              BLOCK                     BLOCKS / <end>#<id>                  -                 (13)
+  StaffAccount    STAFF#<staff>           ACCOUNT | FAIL#<at>#<r>   -                                    -                 (14)
+  SignInLink      SIGNIN#<sha256>         LINK                      -                                    -                 (14)
+  StaffSession    SESSION#<sha256>        SESSION                   -                                    -                 (14)
+  FeedKey         FEED#<sha256>           FEED                      -                                    -                 (14)
   WebhookEvent    STRIPE_EVENT#<evt>      EVENT                     -                                    expiry            (7)
   LedgerEntry     LEDGER#<bid>            <kind>#<stripe id>        LEDGER_YEAR#<yyyy> / <date>#<bid>    expiry            (8)
   RefundClaim     LEDGER#<bid>            CLAIM#<intent>            -                                    expiry            (8)
@@ -54,7 +64,7 @@ __all__ = ["EXPIRY_PARTITION", "Action", "ByExpiry", "ByGsi1", "Condition", "Ite
 
 
 class ByGsi1(GlobalSecondaryIndex["Item"]):
-    """Reminders by day (6) and ledger rows by year (8)."""
+    """Bookings by month (6, 13), blocks by end (13), bookings by id and customers by term (staff), ledger rows by year (8)."""
 
     class Meta:
         index_name = "gsi1"

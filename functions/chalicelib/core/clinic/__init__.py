@@ -11,12 +11,12 @@ import os
 from pathlib import Path
 
 from .errors import ClinicFileError
-from .model import WEEKDAYS, BookingRules, Clinic, Hours, Injections, Legitimation, Service, Staff, Text
+from .model import ROLES, WEEKDAYS, BookingRules, Clinic, Hours, Injections, Legitimation, Service, Staff, Text
 from .parse import parse
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "clinic.yml"
 
-__all__ = ["DEFAULT_PATH", "WEEKDAYS", "BookingRules", "Clinic", "ClinicFileError", "Hours", "Injections",
+__all__ = ["DEFAULT_PATH", "ROLES", "WEEKDAYS", "BookingRules", "Clinic", "ClinicFileError", "Hours", "Injections",
            "Legitimation", "Service", "Staff", "Text", "current", "load", "parse"]
 
 

@@ -21,6 +21,15 @@ class Text:
         return self.en if language == "en" else self.sv
 
 
+ROLES = ("admin", "staff")
+
+
+@dataclass(frozen=True)
+class Hours:
+    opens: dt.time
+    closes: dt.time
+
+
 @dataclass(frozen=True)
 class Legitimation:
     """A licence from Socialstyrelsen: the profession and its number (lag 2021:363 names who may inject)."""
@@ -31,10 +40,21 @@ class Legitimation:
 
 @dataclass(frozen=True)
 class Staff:
+    """A member of staff. ``email`` signs in to the back office (none: no back office for them);
+    ``role`` is ``admin`` or ``staff``; ``hours`` (weekday() -> hours), when given, are the only
+    times they work, always within the clinic's opening hours."""
+
     id: str
     name: str
     title: Text
     legitimation: Legitimation | None = None
+    email: str | None = None
+    role: str = "staff"
+    hours: Mapping[int, Hours] | None = None
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.split() else self.name
 
 
 @dataclass(frozen=True)
@@ -53,12 +73,6 @@ class Service:
     # The written information after the consultation (points of injections.TREATMENT_POINTS), per treatment.
     information: Mapping[str, Text] = field(default_factory=dict)
     vat_percent: int = 25  # the VAT included in the price (and prepayment): 25, 12, 6 or 0 (exempt care)
-
-
-@dataclass(frozen=True)
-class Hours:
-    opens: dt.time
-    closes: dt.time
 
 
 @dataclass(frozen=True)
@@ -133,5 +147,22 @@ class Clinic:
         if day in self.exceptions:
             return self.exceptions[day]
         return self.weekly_hours.get(day.weekday())
+
+    def staff_hours_on(self, staff_id: str, day: dt.date) -> Hours | None:
+        """When one staff member works on ``day``: their weekly hours within that day's opening
+        hours (an exception day's hours too); the opening hours when they have none of their own."""
+        opening = self.hours_on(day)
+        member = self.staff_member(staff_id)
+        if opening is None or member is None or member.hours is None:
+            return opening
+        own = member.hours.get(day.weekday())
+        if own is None:
+            return None
+        opens, closes = max(own.opens, opening.opens), min(own.closes, opening.closes)
+        return Hours(opens, closes) if opens < closes else None
+
+    def staff_by_email(self, email: str) -> Staff | None:
+        """Pattern 14: the staff member with this (normalised) sign-in address."""
+        return next((s for s in self.staff if s.email is not None and s.email == email), None)
 
 

@@ -7,13 +7,14 @@ with the path of the bad value, never later in the middle of a booking.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from . import injections as regulated
 from .errors import ClinicFileError
-from .model import WEEKDAYS, BookingRules, Clinic, Hours, Service, Staff, Text
+from .model import ROLES, WEEKDAYS, BookingRules, Clinic, Hours, Service, Staff, Text
 
 VAT_PERCENTS = (25, 12, 6, 0)  # the Swedish rates (0: exempt, e.g. health care given by licensed staff)
 
@@ -57,6 +58,45 @@ def _positive_int(value: Any, where: str, minimum: int = 0) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise ClinicFileError(f"{where} must be a whole number >= {minimum}")
     return value
+
+
+STAFF_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
+
+
+def _staff(data: Any, where: str, weekly: Mapping[int, Hours]) -> Staff:
+    """One member of staff: id, name, title, and for the back office an address, a role and working hours."""
+    from ..fields import FieldError, email  # the one address check of the platform
+
+    staff_id = str(_need(data, "id", where))
+    if not STAFF_ID.match(staff_id):
+        raise ClinicFileError(f"{where}.id {staff_id!r}: lowercase letters, digits and hyphens")
+    address = data.get("email")
+    if address is not None:
+        try:
+            address = email(address)
+        except FieldError:
+            raise ClinicFileError(f"{where}.email {address!r} is not an e-mail address") from None
+    role = data.get("role", "staff")
+    if role not in ROLES:
+        raise ClinicFileError(f"{where}.role must be one of {list(ROLES)}")
+    hours: dict[int, Hours] | None = None
+    if data.get("hours") is not None:
+        if not isinstance(data["hours"], Mapping):
+            raise ClinicFileError(f"{where}.hours must map weekdays to [starts, ends]")
+        hours = {}
+        for name, value in data["hours"].items():
+            if name not in WEEKDAYS:
+                raise ClinicFileError(f"{where}.hours.{name} is not a weekday")
+            own = _hours(value, f"{where}.hours.{name}")
+            if own is None:
+                continue
+            opening = weekly.get(WEEKDAYS.index(name))
+            if opening is None or own.opens < opening.opens or own.closes > opening.closes:
+                raise ClinicFileError(f"{where}.hours.{name} is outside the opening hours")
+            hours[WEEKDAYS.index(name)] = own
+    return Staff(id=staff_id, name=str(_need(data, "name", where)), title=_text(data.get("title", ""), f"{where}.title"),
+                 legitimation=regulated.legitimation(data.get("legitimation"), f"{where}.legitimation"),
+                 email=address, role=str(role), hours=hours)
 
 
 def _vat(value: Any, where: str) -> int:
@@ -124,18 +164,13 @@ def parse(data: Mapping[str, Any]) -> Clinic:
             value = value.get("hours")
         exceptions[day] = _hours(value, f"exceptions.{key}")
 
-    staff = tuple(
-        Staff(
-            id=str(_need(s, "id", f"staff[{i}]")),
-            name=str(_need(s, "name", f"staff[{i}]")),
-            title=_text(s.get("title", ""), f"staff[{i}].title"),
-            legitimation=regulated.legitimation(s.get("legitimation"), f"staff[{i}].legitimation"),
-        )
-        for i, s in enumerate(_need(data, "staff", ""))
-    )
+    staff = tuple(_staff(s, f"staff[{i}]", weekly) for i, s in enumerate(_need(data, "staff", "")))
     staff_ids = {s.id for s in staff}
     if len(staff_ids) != len(staff):
         raise ClinicFileError("staff: two members share an id")
+    addresses = [s.email for s in staff if s.email]
+    if len(set(addresses)) != len(addresses):
+        raise ClinicFileError("staff: two members share an e-mail address")
 
     services = []
     for i, s in enumerate(_need(data, "services", "")):

@@ -1,16 +1,29 @@
 """Every kind of item in the one table, by concept (the key table is in ``store.table``)."""
 
 from ..table import EXPIRY_PARTITION, Item, customer_pk, live
-from .calendar import Booking, SlotLock
-from .customers import Customer, EmailChange, EmailKey, MarketingConsent, Message
+from .calendar import Block, BlockMarker, Booking, BookingRef, SlotLock
+from .customers import (
+    AccessEntry,
+    Customer,
+    CustomerTerm,
+    EmailChange,
+    EmailKey,
+    MarketingConsent,
+    Message,
+    PhoneKey,
+    identity_key,
+)
 from .payments import LedgerEntry, RefundClaim, WebhookEvent
 from .photos import MAX_PHOTOS_PER_BOOKING, OPEN_COMPLAINTS, Complaint, ComplaintMessage, Photo
 from .receipts import Receipt, ReceiptCounter
 from .records import CookieConsent, DeletionRecord, PageCount, RateLimit, RightsRequest
+from .staff import FeedKey, SignInFailure, SignInLink, StaffAccount, StaffSession, digest, staff_pk
 
 __all__ = [
-    "EXPIRY_PARTITION", "MAX_PHOTOS_PER_BOOKING", "OPEN_COMPLAINTS", "Booking", "Complaint", "ComplaintMessage",
-    "CookieConsent", "Customer", "DeletionRecord", "EmailChange", "EmailKey", "Item", "LedgerEntry",
-    "MarketingConsent", "Message", "PageCount", "Photo", "RateLimit", "Receipt", "ReceiptCounter", "RefundClaim",
-    "RightsRequest", "SlotLock", "WebhookEvent", "customer_pk", "live",
+    "EXPIRY_PARTITION", "MAX_PHOTOS_PER_BOOKING", "OPEN_COMPLAINTS", "AccessEntry", "Block", "BlockMarker", "Booking",
+    "BookingRef", "Complaint", "ComplaintMessage", "CookieConsent", "Customer", "CustomerTerm", "DeletionRecord",
+    "EmailChange", "EmailKey", "FeedKey", "Item", "LedgerEntry", "MarketingConsent", "Message", "PageCount", "PhoneKey",
+    "Photo", "RateLimit", "Receipt", "ReceiptCounter", "RefundClaim", "RightsRequest", "SignInFailure", "SignInLink",
+    "SlotLock", "StaffAccount", "StaffSession", "WebhookEvent", "customer_pk", "digest", "identity_key", "live",
+    "staff_pk",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, UnicodeSetAttribute, UTCDateTimeAttribute
 
 from ..table import Item, customer_pk
 
@@ -17,7 +17,7 @@ class Booking(Item, discriminator="booking"):
     start = UTCDateTimeAttribute()
     end = UTCDateTimeAttribute()
     locked_units = NumberAttribute()      # how many SlotLock items it holds from ``start``
-    status = UnicodeAttribute()           # awaiting_payment | confirmed | cancelled | completed
+    status = UnicodeAttribute()           # awaiting_payment | confirmed | cancelled | completed | no_show
     hold_until = UTCDateTimeAttribute(null=True)
     # Who took an unpaid hold: a keyed hash of the requester's network address (never the address), so that
     # a stranger's holds with somebody's e-mail do not count against that person's own; removed when paid.
@@ -38,6 +38,13 @@ class Booking(Item, discriminator="booking"):
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute(null=True)
     cancelled_at = UTCDateTimeAttribute(null=True)
+    # The back office: who at the clinic booked it (absent: the customer online), how the prepayment
+    # is made (online | at_clinic), and what happened (completed | no_show, by staff after the start).
+    booked_by = UnicodeAttribute(null=True)
+    payment = UnicodeAttribute(null=True)
+    outcome = UnicodeAttribute(null=True)
+    outcome_by = UnicodeAttribute(null=True)
+    outcome_at = UTCDateTimeAttribute(null=True)
     # Treatments under lag (2021:363) (booking.regulated): what allowed the booking (a consultation at least
     # two days before, or a completed treatment of the same kind within six months), checked in its
     # transaction; ``flag`` when a change of that consultation broke the rule (the customer is told).
@@ -57,6 +64,20 @@ class Booking(Item, discriminator="booking"):
         return customer_pk(customer_id), f"BOOKING#{booking_id}"
 
 
+class BookingRef(Item, discriminator="booking_ref"):
+    """Finds a booking by its id alone (the back office's calls name only the booking): in the
+    customer's partition (``REF#<bid>``, so it lives and goes with their data) and in gsi1
+    ``BOOKING#<bid>`` / ``REF``."""
+
+    booking_id = UnicodeAttribute()
+    customer_id = UnicodeAttribute()
+
+    @staticmethod
+    def make(customer_id: str, booking_id: str, expires: dt.datetime | None) -> BookingRef:
+        return BookingRef(customer_pk(customer_id), f"REF#{booking_id}", booking_id=booking_id,
+                          customer_id=customer_id, gsi1pk=f"BOOKING#{booking_id}", gsi1sk="REF", expires_at=expires)
+
+
 class SlotLock(Item, discriminator="slot_lock"):
     """One staff member's time unit taken by one booking (1, 2).
 
@@ -65,8 +86,43 @@ class SlotLock(Item, discriminator="slot_lock"):
     """
 
     booking_id = UnicodeAttribute()
+    customer_id = UnicodeAttribute(null=True)     # so that a block finds the bookings in its time at once
     hold_until = UTCDateTimeAttribute(null=True)  # set while awaiting payment
 
     @staticmethod
     def key(staff_id: str, unit_start: dt.datetime) -> tuple[str, str]:
         return f"LOCK#{staff_id}", unit_start.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%MZ")
+
+
+class BlockMarker(Item, discriminator="block_marker"):
+    """One grid unit of a staff member's blocked time (13): ``LOCK#<staff>`` / ``<unit>#B``, sorted just
+    after the unit's SlotLock, so availability's one Query of ``LOCK#<staff>`` sees both.
+
+    ``blocks`` names every block covering the unit: overlapping blocks share the marker, and deleting
+    one removes only its id (the time stays blocked while another names it). A booking's transaction
+    checks, for each unit of its treatment, that no marker names a block (``unblocked``).
+    """
+
+    blocks = UnicodeSetAttribute(null=True)
+
+    @staticmethod
+    def key(staff_id: str, unit_start: dt.datetime) -> tuple[str, str]:
+        return SlotLock.key(staff_id, unit_start)[0], SlotLock.key(staff_id, unit_start)[1] + "#B"
+
+
+class Block(Item, discriminator="block"):
+    """Blocked time of one staff member (sick day, course, lunch): ``BLOCK#<id>`` / ``BLOCK``, and in
+    gsi1 ``BLOCKS`` / ``<end UTC>#<id>``: the calendar's one Query finds every block ending after its
+    first day. No personal data (the reason is the clinic's own words)."""
+
+    block_id = UnicodeAttribute()
+    staff_id = UnicodeAttribute()
+    start = UTCDateTimeAttribute()
+    end = UTCDateTimeAttribute()
+    reason = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+    @staticmethod
+    def key(block_id: str) -> tuple[str, str]:
+        return f"BLOCK#{block_id}", "BLOCK"

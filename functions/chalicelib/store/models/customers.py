@@ -10,7 +10,7 @@ from ..table import Item, customer_pk
 class Customer(Item, discriminator="customer"):
     customer_id = UnicodeAttribute()
     name = UnicodeAttribute()
-    email = UnicodeAttribute()           # normalised
+    email = UnicodeAttribute(null=True)  # normalised; none for a caller booked by staff with a phone only
     phone = UnicodeAttribute(null=True)  # E.164
     language = UnicodeAttribute(default="sv")
     marketing_email = BooleanAttribute(default=False)
@@ -19,6 +19,7 @@ class Customer(Item, discriminator="customer"):
     # Bumped by each booking a returning customer makes, on the condition that it is the value read with
     # their open holds and bookings of the day: two bookings at once cannot both pass a limit (booking.take).
     booking_version = NumberAttribute(null=True)
+    no_shows = NumberAttribute(null=True)  # bookings marked no_show by staff, shown when staff book again
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute(null=True)
 
@@ -38,6 +39,54 @@ class EmailKey(Item, discriminator="email"):
     @staticmethod
     def key(email: str) -> tuple[str, str]:
         return f"EMAIL#{email}", "EMAIL"
+
+
+class PhoneKey(Item, discriminator="phone_key"):
+    """Finds a customer without an e-mail address (a caller booked by staff) by phone: ``PHONE#<E.164>``.
+    Only such customers have one; everybody else is known by their EmailKey."""
+
+    customer_id = UnicodeAttribute()
+    link_generation = NumberAttribute(null=True)
+
+    @staticmethod
+    def key(phone: str) -> tuple[str, str]:
+        return f"PHONE#{phone}", "PHONE"
+
+
+def identity_key(customer: Customer) -> tuple[str, str] | None:
+    """The key item that makes this customer findable: their EmailKey, or a PhoneKey without e-mail."""
+    if customer.email:
+        return EmailKey.key(customer.email)
+    if customer.phone:
+        return PhoneKey.key(customer.phone)
+    return None
+
+
+class AccessEntry(Item, discriminator="access_log"):
+    """Who at the clinic looked at this customer's data (15): in the customer's partition, so it lives
+    and goes with their data. One item per staff member, kind of look and Stockholm day
+    (``ACCESS#<date>#<staff>#<what>``): the first and last time and how often."""
+
+    staff_id = UnicodeAttribute()
+    staff_name = UnicodeAttribute()
+    what = UnicodeAttribute()        # calendar | booking | customer | search | export | feed
+    first_at = UTCDateTimeAttribute()
+    last_at = UTCDateTimeAttribute()
+    views = NumberAttribute(default=1)
+
+    @staticmethod
+    def prefix() -> str:
+        return "ACCESS#"
+
+
+class CustomerTerm(Item, discriminator="customer_term"):
+    """One search term of a customer (a name word, the whole name, the address, the phone's digits), in
+    the customer's partition (``FIND#<field>#<term>``) and in gsi1 ``FIND#<field>`` / ``<term>#<cid>``:
+    staff search with one bounded Query per field, and the terms go with the customer's data."""
+
+    customer_id = UnicodeAttribute()
+    field = UnicodeAttribute()       # name | email | phone
+    term = UnicodeAttribute()
 
 
 class MarketingConsent(Item, discriminator="marketing_consent"):
