@@ -37,8 +37,8 @@ from ..store.models import (
     LedgerEntry,
     MarketingConsent,
     Message,
-    Photo,
     PhoneKey,
+    Photo,
     RightsRequest,
     identity_key,
 )
