@@ -19,7 +19,7 @@ from chalicelib.store.models import AccessEntry, Complaint, Customer, Item
 from support import photos
 from support.booking_data import answer, at, body, fragment, get, post
 from support.staff import ANNA, SARA, call, sign_in
-from test_complaints import _paid
+from test_receipts import paid_booking
 
 BOOKED = "2027-03-20T12:00:00+01:00"
 VISIT = "2027-03-30"
@@ -61,6 +61,11 @@ def looks(customer_id: str, what: str) -> list[AccessEntry]:
             if isinstance(i, AccessEntry) and i.pk == f"CUST#{customer_id}" and i.what == what]
 
 
+def refunds_of(booking_id: str, moment: str) -> list[int]:
+    rows = ledger.for_booking(booking_id, dt.datetime.fromisoformat(moment))
+    return [row.amount_ore for row in rows if row.entry_type == "refund"]
+
+
 @pytest.fixture()
 def desk(client, outbox, monkeypatch) -> Desk:
     return Desk(client, outbox, monkeypatch)
@@ -68,14 +73,14 @@ def desk(client, outbox, monkeypatch) -> Desk:
 
 @pytest.fixture()
 def visits(client, monkeypatch, outbox, desk, stripe_url):
-    """Astrid (prepaid 500 kr) and Bo booked on 20 March for 30 March; Sara marked both visits completed."""
+    """Astrid (a peel, 300 kr prepaid through Stripe and its webhook: receipted) and Bo (a consultation) booked on
+    20 March for 30 March; Sara marked both visits completed."""
     monkeypatch.setenv("ALLAVIE_NOW", BOOKED)
-    astrid = post(client, "/bookings", body(start=at(VISIT, "10:00")))
+    astrid = paid_booking(client, stripe_url)
     bo = post(client, "/bookings", body(start=at(VISIT, "10:00"), staff="anna", name="Bo Berg", email="bo@example.se",
                                         phone="070-765 43 21"))
-    assert astrid.status_code == 201 and bo.status_code == 201, (astrid.body, bo.body)
-    ids = answer(astrid)["booking"]["id"], answer(bo)["booking"]["id"]
-    _paid(ids[0], 500, stripe_url)
+    assert bo.status_code == 201, bo.body
+    ids = astrid.booking_id, answer(bo)["booking"]["id"]
     sara = desk.at(AFTER_VISIT, SARA)
     for booking_id in ids:
         status, marked = call(client, "POST", f"/staff/bookings/{booking_id}/outcome", {"outcome": "completed"},
@@ -112,7 +117,7 @@ def test_a_complaint_is_listed_answered_replied_to_and_closed_with_a_refund_in_p
         complaint_id, astrid_booking, astrid.customer_id, "open")
     assert shown["text"] == words and [m["author"] for m in shown["messages"]] == ["customer"]
     assert shown["customer_detail"]["name"] == "Astrid Lind"
-    assert shown["booking_detail"]["paid_sek"] == 500 and shown["booking_detail"]["service_name"] == "Hudkonsultation"
+    assert shown["booking_detail"]["paid_sek"] == 300 and shown["booking_detail"]["service_name"] == "Kemisk peeling"
     assert call(client, "GET", "/staff/complaints", session=sara)[1] == listed  # open is the default
     status, closed = call(client, "GET", "/staff/complaints?status=closed", session=sara)
     assert status == 200 and [c["id"] for c in closed["complaints"]] == [other]
@@ -144,7 +149,7 @@ def test_a_complaint_is_listed_answered_replied_to_and_closed_with_a_refund_in_p
     refund = {"text": "Vi betalar tillbaka 200 kr.", "close": {"outcome": "partial_refund", "refund_sek": 200}}
     status, refused = call(client, "POST", f"/staff/complaints/{complaint_id}/reply", refund, session=sara)
     assert status == 403 and refused["error"]["code"] == "forbidden"
-    assert ledger.for_booking(astrid_booking, dt.datetime.fromisoformat(CLOSED)) == []
+    assert refunds_of(astrid_booking, CLOSED) == []
 
     # Anna (admin) closes it with 200 kr back: the payment rules, the ledger, a credit receipt.
     anna = desk.at(CLOSED, ANNA)
@@ -155,11 +160,11 @@ def test_a_complaint_is_listed_answered_replied_to_and_closed_with_a_refund_in_p
         "closed", "partial_refund", 200)
     assert [m["author"] for m in done["complaint"]["messages"]] == ["customer", "staff", "customer", "staff"]
     now = dt.datetime.fromisoformat(CLOSED)
-    assert [row.amount_ore for row in ledger.for_booking(astrid_booking, now)] == [-20000]
+    assert refunds_of(astrid_booking, CLOSED) == [-20000]
     credit = [r for r in receipts.for_booking(astrid_booking, now) if r.receipt_type == "credit"]
-    assert [(r.amount_ore, r.number > 0) for r in credit] == [(-20000, True)]  # numbered in the one series
-    closed_mail = outbox.emails_to("astrid@example.se")[-1]
-    assert closed_mail["Subject"] == "Din reklamation är avslutad"
+    [original] = [r for r in receipts.for_booking(astrid_booking, now) if r.receipt_type == "receipt"]
+    assert [(r.amount_ore, r.credits_number) for r in credit] == [(-20000, original.number)]
+    [closed_mail] = [m for m in outbox.emails_to("astrid@example.se") if m["Subject"] == "Din reklamation är avslutad"]
     assert "Återbetalning: 200 kr" in outbox.text(closed_mail)
     assert call(client, "GET", "/staff/complaints?status=open", session=anna)[1] == {"complaints": []}
 
@@ -172,7 +177,8 @@ def test_a_complaint_is_listed_answered_replied_to_and_closed_with_a_refund_in_p
     # A second click refunds nothing: the complaint is closed.
     status, again = call(client, "POST", f"/staff/complaints/{complaint_id}/reply", refund, session=anna)
     assert status == 409 and again["error"]["code"] == "complaint_changed"
-    assert ledger.booking_balance(astrid_booking, now) == -20000
+    assert refunds_of(astrid_booking, CLOSED) == [-20000]
+    assert ledger.booking_balance(astrid_booking, now) == 30000 - 20000
 
     # The customer's export lists the clinic's looks at the complaint.
     monkeypatch.setenv("ALLAVIE_NOW", CLOSED)
