@@ -127,3 +127,23 @@ def test_staff_answer_and_close_a_complaint_in_the_back_office(page, site_url: s
     assert status == 401 and complaint_id
     assert requests.get(api_url + "/staff/complaints", timeout=10).status_code == 401
     assert errors == [] or all("400" in e for e in errors), errors  # Chromium logs the deliberate 400s
+
+
+def test_the_english_complaints_view(page, site_url: str, api_url: str, outbox: Outbox, trigger) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    errors = console_errors(page)
+    complaint_with_photo(api_url, outbox)
+    sign_in(page, site_url, outbox)
+    page.goto(site_url + "/en/personal/")  # the same tab keeps the session (sessionStorage)
+    page.get_by_role("button", name="Complaints").click()
+    card = page.locator(".staff-complaint").first
+    expect(card.locator("dl")).to_contain_text("Open")
+    assert card.locator(".staff-thread__text").inner_text() == WORDS
+    card.get_by_label("Decision").select_option("rejected")
+    expect(card.get_by_label("Reason (the customer reads it)")).to_be_visible()
+    expect(card.get_by_role("button", name="Send the answer and close")).to_be_visible()
+    card.get_by_role("button", name="Show the customer's photos").click()
+    expect(card.get_by_role("img", name="The customer's photo 1 of 1")).to_be_visible(timeout=10_000)
+    shot(page, "complaints-english-phone")
+    assert axe_violations(page, site_url) == []
+    assert errors == [], errors
