@@ -16,17 +16,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "functions"), str(ROOT / "infra")]
+sys.path.insert(0, str(ROOT / "bench"))
 
-from allavie import site  # noqa: E402
-from allavie.local import servers  # noqa: E402
+from site_stack import served_site  # noqa: E402  (bench/site_stack.py)
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
@@ -68,31 +65,14 @@ def main() -> int:
         print("node_modules/.bin/lighthouse is missing: run `npm ci`", file=sys.stderr)
         return 2
 
-    work = Path(tempfile.mkdtemp(prefix="allavie-lighthouse-"))
-    stack = servers.Stack()
-    site_server = None
-    try:
-        dynamodb = stack.add(servers.start_dynamodb(servers.free_port()))
-        stripe = stack.add(servers.start_stripe(servers.free_port()))
-        api_port, site_port = servers.free_port(), servers.free_port()
-        site_url = f"http://127.0.0.1:{site_port}"
-        env = servers.app_env(dynamodb_url=dynamodb.url, stripe_url=stripe.url, api_url=f"http://127.0.0.1:{api_port}",
-                              site_url=site_url, outbox=work / "outbox", table="allavie_lighthouse")
-        os.environ.update(env)
-        from chalicelib.store import connection as db
-
-        db.ensure_table()
-        api = stack.add(servers.start_api(api_port, env))
-        site.build(work / "site", api_url=api.url, site_url=site_url + "/")
-        site_server = site.serve(work / "site", site_port, site.security_headers(site.api_origin(api.url)))
-
-        reports = args.keep or work
+    with served_site("lighthouse") as served:
+        reports = args.keep or served.work
         reports.mkdir(parents=True, exist_ok=True)
         print(f"{'page':<14}" + "".join(f"{name:>16}" for name in CATEGORIES))
         below: list[str] = []
         for path in args.pages:
             name = path.strip("/").replace("/", "-") or "start"
-            scores, report = run_lighthouse(site_url + path, reports / f"lighthouse-{name}.json")
+            scores, report = run_lighthouse(served.site_url + path, reports / f"lighthouse-{name}.json")
             print(f"{path:<14}" + "".join(f"{'-' if s is None else round(s * 100):>16}" for s in scores.values()), flush=True)
             for category, score in scores.items():
                 if score is not None and score < 0.95:
@@ -101,11 +81,6 @@ def main() -> int:
             print("below 95 ->", line)
         if args.keep:
             print(f"reports in {args.keep}")
-    finally:
-        if site_server:
-            site_server.shutdown()
-        stack.stop()
-        shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

@@ -22,17 +22,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "functions"), str(ROOT / "infra")]
+sys.path.insert(0, str(ROOT / "bench"))
 
-from allavie import servers, site  # noqa: E402
+from site_stack import served_site  # noqa: E402  (bench/site_stack.py)
 
 CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -86,45 +84,23 @@ def main(argv: list[str] | None = None) -> int:
     from playwright.sync_api import sync_playwright
 
     os.environ.pop("ALLAVIE_NOW", None)  # bench/run.py pins the API's clock; the page's days are today's
-    work = Path(tempfile.mkdtemp(prefix="allavie-bytes-"))
-    stack = servers.Stack()
-    site_server = None
-    try:
-        dynamodb = stack.add(servers.start_dynamodb(servers.free_port()))
-        stripe = stack.add(servers.start_stripe(servers.free_port()))
-        api_port, site_port = servers.free_port(), servers.free_port()
-        site_url = f"http://127.0.0.1:{site_port}"
-        env = servers.app_env(dynamodb_url=dynamodb.url, stripe_url=stripe.url, api_url=f"http://127.0.0.1:{api_port}",
-                              site_url=site_url, outbox=work / "outbox", table="allavie_bytes")
-        os.environ.update(env)
-        from chalicelib.store import connection as db
-
-        db.ensure_table()
-        api = stack.add(servers.start_api(api_port, env))
-        site.build(work / "site", api_url=api.url, site_url=site_url + "/")
-        site_server = site.serve(work / "site", site_port, site.security_headers(site.api_origin(api.url)))
-
+    with served_site("bytes") as served:
         print("Bytes of a first visit (empty cache), every request, as served (gzip), headers included\n")
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for path in args.pages:
                 for name, viewport in (("phone 390x844", {"width": 390, "height": 844}),):
-                    found = measure(browser, site_url + path, viewport)
-                    own = sum(n for u, n in found if u.startswith(site_url))
-                    to_api = sum(n for u, n in found if u.startswith(api.url))
+                    found = measure(browser, served.site_url + path, viewport)
+                    own = sum(n for u, n in found if u.startswith(served.site_url))
+                    to_api = sum(n for u, n in found if u.startswith(served.api_url))
                     print(f"{path:<10} {name:<14} {sum(n for _, n in found):>8} bytes in {len(found)} requests"
                           f" (site {own}, API {to_api})")
                     if args.list:
                         for u, n in found:
                             parts = urlsplit(u)
-                            where = "API " if u.startswith(api.url) else ""
+                            where = "API " if u.startswith(served.api_url) else ""
                             print(f"    {n:>8}  {where}{parts.path}{'?' + parts.query if parts.query else ''}")
             browser.close()
-    finally:
-        if site_server:
-            site_server.shutdown()
-        stack.stop()
-        shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

@@ -86,7 +86,7 @@ def test_real_names_of_every_script_book(api, good: str) -> None:
 
 
 @pytest.mark.parametrize("name", HOSTILE_NAMES)
-def test_whatever_a_stored_name_holds_no_header_can_be_added(name: str) -> None:
+def test_whatever_a_stored_name_holds_no_header_can_be_added(stack_env: dict[str, str], name: str) -> None:
     """Below the field check: a name that came in some other way still cannot add a header or a recipient."""
     from chalicelib import messages
 

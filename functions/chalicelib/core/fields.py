@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import Invalid
 
 if TYPE_CHECKING:  # the clinic file's parser checks addresses with email() below
-    from .clinic import Clinic
+    from .clinic.model import Clinic
 
 MAX_NAME = 100
 MAX_NOTE = 1000

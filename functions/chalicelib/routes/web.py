@@ -53,15 +53,21 @@ def _utf8(value: Any) -> bool:
 
 
 def requester(request: Request) -> str:
-    """The caller's network address, for limits only: the first X-Forwarded-For entry (CloudFront and API
-    Gateway append theirs after the viewer's), else the source address API Gateway saw. A caller can
-    put anything first; that only changes the caller's own count, never somebody else's."""
-    forwarded = str(request.headers.get("x-forwarded-for") or "") if request.headers else ""
-    first = forwarded.split(",")[0].strip()
-    if first:
-        return first[:64]
+    """The caller's network address, for limits only. API Gateway's ``sourceIp`` is the connection's peer and
+    cannot be forged; behind CloudFront that peer is an edge server, and the viewer is the X-Forwarded-For
+    entry CloudFront appended last (left of the peer, where API Gateway appends it too). Entries before it are
+    the caller's own text. The key pairs the viewer with the peer, so a caller who sends the API a made-up
+    header gets a key of their own address, never a key that counts somebody else's holds."""
     identity = (request.context or {}).get("identity") or {}
-    return str(identity.get("sourceIp") or "unknown")[:64]
+    peer = str(identity.get("sourceIp") or "").strip()[:64]
+    forwarded = str(request.headers.get("x-forwarded-for") or "") if request.headers else ""
+    hops = [hop.strip()[:64] for hop in forwarded.split(",") if hop.strip()]
+    while hops and hops[-1] == peer:
+        hops.pop()
+    viewer = hops[-1] if hops else ""
+    if viewer and peer:
+        return f"{viewer} via {peer}"
+    return viewer or peer or "unknown"
 
 
 def bearer_token(request: Request, code: str | None = None) -> str:
