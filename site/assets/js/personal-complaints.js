@@ -100,7 +100,7 @@
       data.close = { outcome: outcome };
       var amount = form.elements["close.refund_sek"].value.trim(), reason = form.elements["close.reason"].value;
       if (outcome === "partial_refund") data.close.refund_sek = /^[0-9]+$/.test(amount) ? Number(amount) : amount || null;
-      if (reason.trim()) data.close.reason = reason;
+      if (outcome === "rejected" && reason.trim()) data.close.reason = reason;  // only what the form shows is sent
     }
     var button = form.querySelector("[data-slot=submit]");
     button.disabled = true;  // one click, one answer (the API refuses a second closing too)
