@@ -4,6 +4,9 @@ Each visitor comes from an address of their own (X-Forwarded-For, as CloudFront 
 treatments, browses availability, books a free time with an address of their own, and some cancel
 from the link in their confirmation e-mail (read from the local outbox, as they would click it).
 A 409 is an answer the API gives on purpose (the time was taken meanwhile): counted, never a failure.
+A visitor takes at most the clinic file's ``booking.max_holds_per_requester_hour`` unpaid holds (prepaid
+treatments) in the run, as a person would: more from one address within the hour is answered 429 on
+purpose, and a load that asked for it would count the limit working as an error.
 """
 
 from __future__ import annotations
@@ -18,10 +21,14 @@ import time
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+import yaml
 from locust import HttpUser, between, events, task
 
 OUTBOX = Path(os.environ.get("OUTBOX_DIR", "var/outbox"))
 CONFLICTS = {"count": 0}
+PREPAID = {"kemisk-peeling"}  # of SERVICES: a booking is an unpaid hold until it is paid
+CLINIC = Path(__file__).resolve().parents[1] / "functions" / "chalicelib" / "clinic.yml"
+HOLDS_PER_HOUR = int(yaml.safe_load(CLINIC.read_text(encoding="utf-8"))["booking"]["max_holds_per_requester_hour"])
 SERVICES = (("konsultation", ("sara", "elin")), ("kemisk-peeling", ("sara", "elin")))
 
 
@@ -54,6 +61,7 @@ class Visitor(HttpUser):
         self.client.headers["X-Forwarded-For"] = f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"  # noqa: S311
         self.client.headers["Content-Type"] = "application/json"
         self.slots: list[dict] = []
+        self.holds = 0  # unpaid holds this visitor took (one address, well within the hour)
         self.service = "konsultation"
         self.client.get("/services", name="/services")
 
@@ -71,7 +79,7 @@ class Visitor(HttpUser):
     def book(self) -> None:
         if not self.slots:
             self.browse()
-        if not self.slots:
+        if not self.slots or (self.service in PREPAID and self.holds >= HOLDS_PER_HOUR):
             return
         slot = random.choice(self.slots)  # noqa: S311
         data = {"service": self.service, "start": slot["start"], "staff": slot["staff"][0], "name": "Last Besökare",
@@ -87,6 +95,8 @@ class Visitor(HttpUser):
                 answer.failure(f"{answer.status_code}: {answer.text[:200]}")
                 return
             booking = answer.json()["booking"]
+        if booking["status"] == "awaiting_payment":
+            self.holds += 1
         if booking["status"] == "confirmed" and random.random() < 0.3:  # noqa: S311 - some cancel
             token = manage_token(booking["id"])
             if token is None:

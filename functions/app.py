@@ -7,10 +7,12 @@ from chalicelib.routes import (
     api_doc,
     booking,
     catalogue,
+    complaints,
     cookies,
     messages,
     offers,
     payments,
+    photos,
     retention,
     rights,
     staff,
@@ -39,6 +41,8 @@ app.register_blueprint(rights.bp)      # links, /me, export, erase, channels, un
 app.register_blueprint(cookies.bp)     # cookie consent proofs, aggregate page counts
 app.register_blueprint(retention.bp)   # TTL cascade and the daily sweeper
 app.register_blueprint(messages.bp)    # the outbox: send from the table's stream, retry on a schedule
-app.register_blueprint(staff.bp)       # the back office: sign-in, calendar, callers, blocks, outcomes, customers
+app.register_blueprint(photos.bp)      # a booking's photos; the function that cleans an upload (Pillow)
+app.register_blueprint(complaints.bp)  # complaints about a treatment (reklamation), from a booking's link
+app.register_blueprint(staff.bp)       # the back office: sign-in, calendar, callers, complaints, photos, customers
 app.register_blueprint(offers.bp)      # the back office's offers, their sender (stream) and the follow-ups
 app.register_blueprint(api_doc.bp)     # GET /openapi.json: the contract, one file per blueprint in routes/openapi/

@@ -47,6 +47,15 @@ def stripe_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def s3_url() -> Iterator[str]:
+    from allavie.local import s3_server
+
+    server = s3_server.start_s3(servers.free_port())
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
 def api_port() -> int:
     return servers.free_port()
 
@@ -58,13 +67,17 @@ def site_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def stack_env(dynamodb_url: str, stripe_url: str, api_port: int, site_port: int,
+def stack_env(dynamodb_url: str, stripe_url: str, s3_url: str, api_port: int, site_port: int,
               outbox_dir: Path) -> Iterator[dict[str, str]]:
+    from allavie.local import s3_server
+
     env = servers.app_env(
         dynamodb_url=dynamodb_url, stripe_url=stripe_url,
         api_url=f"http://127.0.0.1:{api_port}", site_url=f"http://127.0.0.1:{site_port}",
         outbox=outbox_dir, table="allavie_test",
+        extra={"S3_ENDPOINT": s3_url, "PHOTO_BUCKET": s3_server.BUCKET},
     )
+    s3_server.create_bucket(s3_url, f"http://127.0.0.1:{site_port}")
     saved = dict(os.environ)
     os.environ.update(env)
     from chalicelib.store import connection as db
@@ -84,6 +97,15 @@ def _empty_table() -> None:
             batch.delete(item)
 
 
+def _empty_bucket(env: dict[str, str]) -> None:
+    from allavie.local import s3_server
+
+    s3 = s3_server.client(env["S3_ENDPOINT"])
+    keys = [{"Key": o["Key"]} for o in s3.list_objects_v2(Bucket=env["PHOTO_BUCKET"]).get("Contents", [])]
+    if keys:
+        s3.delete_objects(Bucket=env["PHOTO_BUCKET"], Delete={"Objects": keys})
+
+
 @pytest.fixture()
 def table(stack_env: dict[str, str], outbox_dir: Path) -> Iterator[None]:
     from chalicelib.store import connection as db
@@ -92,6 +114,7 @@ def table(stack_env: dict[str, str], outbox_dir: Path) -> Iterator[None]:
     db.bind()
     settle()  # what the last test queued has gone out before its files and items are removed
     _empty_table()
+    _empty_bucket(stack_env)
     for file in outbox_dir.glob("*"):
         file.unlink()
     yield
@@ -159,7 +182,8 @@ def site_url(api_url: str, site_port: int, tmp_path_factory: pytest.TempPathFact
     out = tmp_path_factory.mktemp("site")
     site.build(out, api_url=api_url, site_url=url + "/")
     os.environ["SITE_URL"] = url  # links in e-mails point at this site
-    server = site.serve(out, port, site.security_headers(site.api_origin(api_url)))
+    headers = site.security_headers(site.api_origin(api_url), photos_origin=os.environ["S3_ENDPOINT"])
+    server = site.serve(out, port, headers)
     yield url
     server.shutdown()
 

@@ -16,6 +16,7 @@ it; ``LAMBDA_RUNTIME`` pins it, so that the zip's wheels and the runtime agree.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -33,7 +34,7 @@ from . import FUNCTIONS, ROOT, template
 BUILD_DIR = ROOT / "build"
 Progress = Callable[[str], None]
 
-LAMBDA_RUNTIME = "python3.11"
+LAMBDA_RUNTIME = template.LAMBDA_RUNTIME  # also the photo layer's (deploy/photo_layer.py)
 # In every Lambda Python runtime (boto3 and what it needs); the zip leaves them out.
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath")
 ZIP_LIMIT_MB = 10
@@ -109,9 +110,20 @@ def _offline_error(error: BuildError) -> bool:
 def package(options: template.Options, *, region: str, build_dir: Path = BUILD_DIR,
             allow_without_dependencies: bool = False, progress: Progress = print,
             source: Path = FUNCTIONS) -> Package:
-    """Package the app for ``options.stage`` and merge the stack into it."""
+    """Package the app for ``options.stage`` and merge the stack into it.
+
+    Two packagings of one stage at once (two terminals, the tests' workers) take turns: both
+    write the same build/<stage>/ directory."""
     stage = template.check_stage(options.stage)
     base = build_dir / stage
+    base.mkdir(parents=True, exist_ok=True)
+    with (base / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _package(options, stage, base, region, allow_without_dependencies, progress, source)
+
+
+def _package(options: template.Options, stage: str, base: Path, region: str, allow_without_dependencies: bool,
+             progress: Progress, source: Path) -> Package:
     project = base / "project"
     _stage_project(stage, project, source)
     with_dependencies = True

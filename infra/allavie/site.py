@@ -33,10 +33,13 @@ def api_origin(api_url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def security_headers(origin: str, path: Path = SECURITY_HEADERS_FILE) -> dict[str, str]:
-    """The headers defined once in site/security-headers.json, ``{api_origin}`` filled in."""
+def security_headers(origin: str, path: Path = SECURITY_HEADERS_FILE, *, photos_origin: str | None = None) -> dict[str, str]:
+    """The headers defined once in site/security-headers.json, ``{api_origin}`` and ``{photos_origin}``
+    (the photo bucket's origin; left out when not given) filled in."""
     raw = json.loads(path.read_text(encoding="utf-8"))
-    return {name: str(value).replace("{api_origin}", origin) for name, value in raw.items() if not name.startswith("_")}
+    bucket = f" {photos_origin}" if photos_origin else ""
+    return {name: str(value).replace("{api_origin}", origin).replace(" {photos_origin}", bucket)
+            for name, value in raw.items() if not name.startswith("_")}
 
 
 def build(out: Path, *, api_url: str, site_url: str, clean: bool = False) -> int:

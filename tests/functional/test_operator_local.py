@@ -3,8 +3,8 @@ DynamoDB Local, its table, credentials and outbox), and without credentials
 or a reachable table says what is missing in one line, exit 2.
 
 The commands run as an operator runs them next to ``make dev``: a shell with no
-AWS credentials and no endpoint, DYNAMODB_PORT and STRIPE_PORT naming the
-fixtures' DynamoDB Local and localstripe (make dev's would be 8002 and 8420).
+AWS credentials and no endpoint, DYNAMODB_PORT, STRIPE_PORT and S3_PORT naming the
+fixtures' DynamoDB Local, localstripe and moto's S3 (make dev's would be 8002, 8420 and 8003).
 The data is written in-process into make dev's table on that DynamoDB Local.
 """
 
@@ -20,13 +20,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from allavie.local import dev, servers
+from allavie.local import dev, s3_server, servers
 
 NOW = "2027-03-20T12:00:00+01:00"
 ROOT = Path(__file__).resolve().parents[2]
 # What app_env sets for the API; a shell next to make dev has none of it.
 APP_VARIABLES = ("TABLE_NAME", "DYNAMODB_ENDPOINT", "STRIPE_API_BASE", "STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY",
-                 "STRIPE_WEBHOOK_SECRET", "LINK_SIGNING_KEY", "OUTBOX_DIR", "API_URL", "SITE_URL", "STAGE")
+                 "STRIPE_WEBHOOK_SECRET", "LINK_SIGNING_KEY", "OUTBOX_DIR", "API_URL", "SITE_URL", "STAGE",
+                 "S3_ENDPOINT", "PHOTO_BUCKET")
 COMMANDS = {
     "init-table": ["init-table"],
     "ledger": ["ledger", "--year", "2026"],
@@ -38,7 +39,7 @@ COMMANDS = {
 }
 
 
-def shell(tmp_path: Path, dynamodb_port: int, stripe_port: int) -> dict[str, str]:
+def shell(tmp_path: Path, dynamodb_port: int, stripe_port: int, s3_port: int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k not in APP_VARIABLES}
     env.update({
         "HOME": str(tmp_path),
@@ -47,6 +48,7 @@ def shell(tmp_path: Path, dynamodb_port: int, stripe_port: int) -> dict[str, str
         "AWS_EC2_METADATA_DISABLED": "true",  # no instance role to look for
         "DYNAMODB_PORT": str(dynamodb_port),
         "STRIPE_PORT": str(stripe_port),
+        "S3_PORT": str(s3_port),  # make dev's photo bucket: an erasure empties it too
         "OUTBOX_DIR": str(tmp_path / "outbox"),
         "ALLAVIE_NOW": NOW,
     })
@@ -56,8 +58,9 @@ def shell(tmp_path: Path, dynamodb_port: int, stripe_port: int) -> dict[str, str
 class Operator:
     """``allavie ...`` run in that shell."""
 
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], s3_url: str = "") -> None:
         self.env = env
+        self.s3_url = s3_url
 
     def __call__(self, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "allavie.cli", *args], cwd=ROOT, env={**self.env, **extra},
@@ -65,8 +68,9 @@ class Operator:
 
 
 @pytest.fixture()
-def operator(tmp_path: Path, dynamodb_url: str, stripe_url: str) -> Operator:
-    return Operator(shell(tmp_path, urlsplit(dynamodb_url).port or 0, urlsplit(stripe_url).port or 0))
+def operator(tmp_path: Path, dynamodb_url: str, stripe_url: str, s3_url: str) -> Operator:
+    return Operator(shell(tmp_path, urlsplit(dynamodb_url).port or 0, urlsplit(stripe_url).port or 0,
+                          urlsplit(s3_url).port or 0), s3_url)
 
 
 @pytest.fixture()
@@ -104,6 +108,17 @@ def test_without_credentials_each_command_names_what_is_missing_in_one_line(oper
     group = command.split()[0]
     assert line == (f"allavie {group}: no AWS credentials found; run `aws configure`, "
                     "or add --local to use make dev's DynamoDB Local")
+
+
+@pytest.mark.parametrize("command", [["rights", "export", "--email", "nobody@example.se"],
+                                     ["rights", "erase", "--email", "nobody@example.se", "--yes"],
+                                     ["retention", "--as-of", "2027-03-01", "--apply"]])
+def test_in_aws_a_command_that_reaches_the_photo_bucket_wants_its_name_first(operator, command) -> None:
+    """The bucket's name holds the account: guessing it would erase nothing, or in a stranger's bucket."""
+    line = one_line(operator(*command, AWS_ACCESS_KEY_ID="AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY="secret",
+                             AWS_DEFAULT_REGION="eu-north-1", AWS_ENDPOINT_URL="http://127.0.0.1:9"))
+    assert line == (f"allavie {command[0]}: PHOTO_BUCKET is not set: name the stage's photo bucket (the stack's output "
+                    "PhotoBucketName, allavie-<stage>-photos-<account>), or add --local to use make dev's")
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -166,10 +181,28 @@ def test_rights_export_report_and_erase_local_use_make_devs_table_and_outbox(ope
     assert report.returncode == 0, report.stderr
     assert "requests received 2027-03: 1" in report.stdout and "operator" in report.stdout
 
+    bucket = s3_server.client(operator.s3_url)
+    bucket.put_object(Bucket=s3_server.BUCKET, Key=f"photos/{greta.id}/b0/0123456789abcdef.jpg", Body=b"jpeg")
+
     erased = operator("rights", "erase", "--email", "greta@example.se", "--yes", "--local")
     assert erased.returncode == 0, erased.stderr
     assert json.loads(erased.stdout)["cancelled"] == 0
     assert not copy.exists(), "the copy in make dev's outbox went with the customer"
+    assert "Contents" not in bucket.list_objects_v2(Bucket=s3_server.BUCKET), "her photos in make dev's bucket went too"
+    assert not [i for i in Item.scan() if isinstance(i, Customer)]
+
+    # make dev's bucket not answering: said in one line; the erasure stopped after its fence, and the
+    # night's sweep finishes it (the profile is due at once), photos included
+    hugo = make_customer(dt.datetime.fromisoformat(NOW), email="hugo@example.se", visits=((-30, "completed"),))
+    bucket.put_object(Bucket=s3_server.BUCKET, Key=f"uploads/{hugo.id}/b0/1/0123456789abcdef", Body=b"jpeg")
+    dead = servers.free_port()
+    assert one_line(operator("rights", "erase", "--email", "hugo@example.se", "--yes", "--local",
+                             S3_PORT=str(dead))) == (
+        f"allavie rights: make dev's photo bucket (moto's S3) does not answer at http://127.0.0.1:{dead}: "
+        "start `make dev` (or set S3_PORT to the port it uses)")
+    swept = operator("retention", "--as-of", "2027-03-20", "--apply", "--local")
+    assert swept.returncode == 0 and "Deleted: 1 customers" in swept.stdout, swept.stdout + swept.stderr
+    assert "Contents" not in bucket.list_objects_v2(Bucket=s3_server.BUCKET)
     assert not [i for i in Item.scan() if isinstance(i, Customer)]
 
 

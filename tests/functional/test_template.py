@@ -231,7 +231,7 @@ def test_an_unknown_path_is_a_404_in_the_error_shape(cf):
 
 def test_site_bucket_is_private_and_only_cloudfront_reads_it(cf):
     buckets = resources_of(cf, "AWS::S3::Bucket")
-    assert list(buckets) == ["SiteBucket"]
+    assert sorted(buckets) == ["PhotoBucket", "SiteBucket"]  # the photo bucket: see the photo tests below
     props = buckets["SiteBucket"]["Properties"]
     assert props["PublicAccessBlockConfiguration"] == {
         "BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True, "RestrictPublicBuckets": True}
@@ -299,9 +299,15 @@ def _csp_directives(value: str) -> dict[str, list[str]]:
 def test_security_headers_are_the_sites_file(cf):
     raw = json.loads((ROOT / "site" / "security-headers.json").read_text(encoding="utf-8"))
     # The API is same-origin (/api on the site's address): {api_origin} is the site itself.
-    expected = {k: v.replace("{api_origin}", "'self'") for k, v in raw.items() if not k.startswith("_")}
+    # The photo bucket's origin holds the account and region: CloudFormation fills it in (Fn::Sub).
+    bucket = "https://allavie-tmpltest-photos-${AWS::AccountId}.s3.${AWS::Region}.amazonaws.com"
+    expected = {k: v.replace("{api_origin}", "'self'").replace("{photos_origin}", bucket)
+                for k, v in raw.items() if not k.startswith("_")}
     assert expected, "the site defines its headers"
-    config = cf["Resources"]["SecurityHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
+    config = json.loads(json.dumps(cf["Resources"]["SecurityHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]))
+    csp = config["SecurityHeadersConfig"]["ContentSecurityPolicy"]
+    assert set(csp["ContentSecurityPolicy"]) == {"Fn::Sub"}
+    csp["ContentSecurityPolicy"] = csp["ContentSecurityPolicy"]["Fn::Sub"]
     sent = _headers_sent(config)
     assert set(sent) == set(expected)
     for name, value in expected.items():
@@ -343,5 +349,70 @@ def test_emulator_template_leaves_out_only_what_moto_cannot_create(package):
     functions = package.functions
     full = template.merge_template(template.Options(STAGE, SENDER), functions)["Resources"]
     emulated = template.merge_template(template.Options(STAGE, SENDER, emulator=True), functions)["Resources"]
-    assert set(full) - set(emulated) == set(template.EMULATOR_SKIPS)
+    assert set(full) - set(emulated) == set(template.EMULATOR_SKIPS) | set(template.photos.EMULATOR_SKIPS)
     assert emulated["Table"] == full["Table"]
+
+
+# --- the photo bucket and its function (template/photos.py) ---------------------------------------
+
+
+def _policy_of(cf: dict, function: str) -> list[dict]:
+    role = cf["Resources"][function]["Properties"]["Role"]["Fn::GetAtt"][0]
+    return cf["Resources"][role]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+
+
+def test_the_photo_bucket_is_private_encrypted_tls_only_and_cleans_up_unprocessed_uploads(cf):
+    # customers' data, like the table: a destroyed stack keeps it (destroy --delete-data removes it)
+    assert cf["Resources"]["PhotoBucket"]["DeletionPolicy"] == "Retain"
+    assert cf["Resources"]["PhotoBucket"]["UpdateReplacePolicy"] == "Retain"
+    bucket = cf["Resources"]["PhotoBucket"]["Properties"]
+    assert bucket["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True, "RestrictPublicBuckets": True}
+    assert bucket["OwnershipControls"] == {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+    assert "AccessControl" not in bucket and "WebsiteConfiguration" not in bucket and "VersioningConfiguration" not in bucket
+    rule = bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
+    assert rule["SSEAlgorithm"] in ("AES256", "aws:kms")
+    [lifecycle] = bucket["LifecycleConfiguration"]["Rules"]
+    assert lifecycle["Prefix"] == "uploads/" and lifecycle["ExpirationInDays"] == 1 and lifecycle["Status"] == "Enabled"
+    # CORS: only the site's own origin, only the upload's POST (none before the site's address is known)
+    cors = bucket["CorsConfiguration"]["Fn::If"]
+    assert cors[0] == "HasSiteUrl" and cors[2] == {"Ref": "AWS::NoValue"}
+    [allowed] = cors[1]["CorsRules"]
+    assert allowed["AllowedOrigins"] == [{"Ref": "SiteUrl"}] and allowed["AllowedMethods"] == ["POST"]
+    tls = cf["Resources"]["PhotoBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert [(s["Effect"], s["Condition"]) for s in tls] == [("Deny", {"Bool": {"aws:SecureTransport": "false"}})]
+
+
+def test_uploads_trigger_the_processing_function_which_alone_has_the_pillow_layer(cf, package):
+    notification = cf["Resources"]["PhotoBucket"]["Properties"]["NotificationConfiguration"]
+    [target] = notification["LambdaConfigurations"]
+    assert target["Event"] == "s3:ObjectCreated:*"
+    assert target["Filter"] == {"S3Key": {"Rules": [{"Name": "prefix", "Value": "uploads/"}]}}
+    assert target["Function"] == {"Fn::GetAtt": ["ProcessPhoto", "Arn"]}
+    permission = cf["Resources"]["PhotoBucketInvokesProcessing"]["Properties"]
+    assert permission["Principal"] == "s3.amazonaws.com" and permission["SourceAccount"] == {"Ref": "AWS::AccountId"}
+    layers = {name: r["Properties"].get("Layers") for name, r in resources_of(cf, "AWS::Lambda::Function").items()}
+    assert [name for name, layer in layers.items() if layer] == ["ProcessPhoto"]
+    assert cf["Resources"]["ProcessPhoto"]["Properties"]["Handler"] == "chalicelib.routes.photos.process_photo"
+    requirements = (ROOT / "functions" / "requirements.txt").read_text(encoding="utf-8").lower()
+    assert "pillow" not in requirements  # the API's package never carries it
+
+
+def test_the_processing_role_touches_only_uploads_clean_copies_and_items(cf):
+    statements = {s["Sid"]: s for s in _policy_of(cf, "ProcessPhoto")}
+    assert set(statements) == {"ReadAndDropUploads", "WriteCleanCopies", "PhotoItem", "Logs"}
+    assert statements["ReadAndDropUploads"]["Action"] == ["s3:GetObject", "s3:DeleteObject"]
+    assert statements["ReadAndDropUploads"]["Resource"][0]["Fn::Sub"].endswith("-photos-${AWS::AccountId}/uploads/*")
+    assert statements["WriteCleanCopies"]["Resource"][0]["Fn::Sub"].endswith("-photos-${AWS::AccountId}/photos/*")
+    assert statements["PhotoItem"]["Action"] == ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+    assert not any(a.startswith(("ses:", "sns:", "ssm:")) for s in statements.values() for a in s["Action"])
+
+
+def test_the_api_may_presign_and_erase_photos_and_the_sweeper_and_cascade_may_erase(cf):
+    for function in ("APIHandler", "SweepExpired", "CascadeTtlDeletions"):
+        sids = {s.get("Sid"): s for s in _policy_of(cf, function)}
+        assert sids["PhotoUploadsAndCopies"]["Action"] == ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"]
+        assert sids["PhotoPrefixes"]["Condition"] == {"StringLike": {"s3:prefix": ["uploads/*", "photos/*"]}}
+    assert not any(s.get("Sid", "").startswith("Photo") for s in _policy_of(cf, "SendReminders"))
+    env = cf["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert env["PHOTO_BUCKET"] == {"Fn::Sub": "allavie-tmpltest-photos-${AWS::AccountId}"}

@@ -11,11 +11,13 @@ a second that updates it (no duplicate stack, table or bucket), destroy.
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -106,8 +108,8 @@ def test_deploy_refuses_then_creates_then_updates_then_destroys(moto_url, env):
     first = allavie(env, *deploy)
     assert first.returncode == 0, first.stdout + first.stderr
     out = first.stdout
-    for step in range(1, 10):
-        assert f"[{step}/9]" in out
+    for step in range(1, 12):
+        assert f"[{step}/11]" in out
     assert "Add     Table" in out and "Add     APIHandler" in out
     assert "To do: the Stripe webhook secret" in out
 
@@ -140,6 +142,13 @@ def test_deploy_refuses_then_creates_then_updates_then_destroys(moto_url, env):
     assert {f"allavie-{STAGE}-CascadeTtlDeletions", f"allavie-{STAGE}-SendMessages"} <= set(readers), readers
 
     s3 = aws(moto_url, "s3")
+    # The photo function's layer is built and uploaded as on AWS (the emulator's stack leaves the layer out).
+    artifacts = f"allavie-artifacts-{aws(moto_url, 'sts').get_caller_identity()['Account']}-{REGION}"
+    layers = [o["Key"] for o in s3.list_objects_v2(Bucket=artifacts, Prefix=f"{STAGE}/photo-layer-")["Contents"]]
+    assert len(layers) == 1, layers
+    with zipfile.ZipFile(io.BytesIO(s3.get_object(Bucket=artifacts, Key=layers[0])["Body"].read())) as layer:
+        names = layer.namelist()
+    assert any(n.startswith("python/PIL/") for n in names) and any(n.startswith("python/pillow_heif/") for n in names)
     index = s3.head_object(Bucket=physical["SiteBucket"], Key="index.html")
     assert index["ContentType"].startswith("text/html")
     assert s3.head_object(Bucket=physical["SiteBucket"], Key="assets/js/api.js")["ContentType"].startswith("text/javascript")
@@ -158,6 +167,7 @@ def test_deploy_refuses_then_creates_then_updates_then_destroys(moto_url, env):
     assert "Modify  APIHandler" in second.stdout and "Modify  ApiHandlerRole" in second.stdout
     assert "Add " not in second.stdout, "nothing is created twice"
     assert "0 uploaded" in second.stdout, "the unchanged site is not uploaded again"
+    assert f"{layers[0]} (already there)" in second.stdout, "the same wheels make the same layer"
     stacks = [s for s in cf.describe_stacks()["Stacks"] if s["StackName"].startswith("allavie-")]
     assert [(s["StackName"], s["StackStatus"]) for s in stacks] == [(f"allavie-{STAGE}", "UPDATE_COMPLETE")]
     assert dynamodb.list_tables()["TableNames"] == [f"allavie-{STAGE}"]

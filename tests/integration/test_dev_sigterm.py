@@ -23,7 +23,7 @@ from allavie.local import servers
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
-PORTS = ("SITE_PORT", "API_PORT", "DYNAMODB_PORT", "STRIPE_PORT")
+PORTS = ("SITE_PORT", "API_PORT", "DYNAMODB_PORT", "STRIPE_PORT", "S3_PORT")
 
 
 def processes_with(marker: str) -> dict[int, str]:

@@ -104,3 +104,15 @@ def test_an_item_is_live_to_the_last_instant_of_its_last_day() -> None:
     customer = Customer("CUST#x", "PROFILE", expires_at=expires)
     assert customer.is_live(dt.datetime(2029, 3, 25, 23, 59, 59, tzinfo=STOCKHOLM))
     assert not customer.is_live(dt.datetime(2029, 3, 26, 0, 0, tzinfo=STOCKHOLM))
+
+
+def test_a_closed_complaint_keeps_the_data_36_months_after_closing_when_that_is_later() -> None:
+    from chalicelib.core.clock import STOCKHOLM, end_of_day
+    from chalicelib.retention.dates import customer_expiry
+
+    visit = dt.datetime(2027, 3, 30, 10, tzinfo=STOCKHOLM)
+    closed = dt.datetime(2027, 5, 10, 23, 30, tzinfo=STOCKHOLM)  # late evening: still 10 May in Stockholm
+    assert customer_expiry([(visit, False)], visit) == end_of_day(dt.date(2030, 3, 30))
+    assert customer_expiry([(visit, False)], visit, [closed]) == end_of_day(dt.date(2030, 5, 10))
+    earlier = dt.datetime(2026, 1, 5, tzinfo=STOCKHOLM)  # a complaint closed before the last visit changes nothing
+    assert customer_expiry([(visit, False)], visit, [earlier]) == end_of_day(dt.date(2030, 3, 30))

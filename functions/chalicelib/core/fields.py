@@ -180,6 +180,31 @@ def text(value: object, limit: int) -> str:
     return kept
 
 
+MAX_MESSAGE = 4000  # a complaint, or an answer to one
+
+
+def message(value: object, limit: int = MAX_MESSAGE) -> str:
+    """A required text of several lines (a complaint, an answer): kept as written, never rendered as HTML."""
+    if not isinstance(value, str):
+        raise FieldError("type" if value is not None else "required")
+    if not value.strip():
+        raise FieldError("required")
+    if len(value) > limit:
+        raise FieldError("too_long")
+    if _has_control(value, allow_newlines=True):
+        raise FieldError("invalid")
+    return value
+
+
+def whole_kronor(value: object, *, maximum: int = 1_000_000) -> int:
+    """A positive whole amount in kronor (a refund)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise FieldError("type" if value is not None else "required")
+    if value <= 0 or value > maximum:
+        raise FieldError("amount")
+    return value
+
+
 def moment(value: object) -> dt.datetime:
     """An ISO 8601 time with its offset, in UTC."""
     if not isinstance(value, str):

@@ -69,6 +69,47 @@ ERRORS: dict[str, dict[str, str]] = {
     "invalid_signature": {
         "sv": "Webhooken har ingen giltig Stripe-signatur.", "en": "The webhook has no valid Stripe signature.",
     },
+    # photos and complaints
+    "too_many_photos": {
+        "sv": "Du kan lägga till högst 5 bilder per bokning. Ta bort en bild först om du vill byta.",
+        "en": "You can add at most 5 photos per booking. Delete one first if you want to change.",
+    },
+    "photos_closed": {
+        "sv": "Bilder kan bara läggas till en bekräftad eller genomförd bokning.",
+        "en": "Photos can only be added to a confirmed or completed booking.",
+    },
+    "not_taken_place": {
+        "sv": "Du kan lämna en reklamation när behandlingen har ägt rum.",
+        "en": "You can make a complaint once the treatment has taken place.",
+    },
+    "complaint_open": {
+        "sv": "Du har redan en öppen reklamation för den här bokningen. Skriv i den i stället.",
+        "en": "You already have an open complaint about this booking. Write in it instead.",
+    },
+    "complaint_closed": {
+        "sv": "Reklamationen är avslutad. Ring oss på 063-512545 om du har frågor.",
+        "en": "The complaint is closed. Call us on 063-512545 if you have questions.",
+    },
+    "complaint_changed": {
+        "sv": "Reklamationen ändrades samtidigt. Läs in sidan igen och försök på nytt.",
+        "en": "The complaint changed meanwhile. Reload the page and try again.",
+    },
+    "complaint_too_long": {
+        "sv": "Tråden har blivit för lång. Ring oss på 063-512545.",
+        "en": "The thread has become too long. Please call us on 063-512545.",
+    },
+    "refund_too_large": {
+        "sv": "Beloppet är större än det som återstår av betalningen.",
+        "en": "The amount is more than what is left of the payment.",
+    },
+    "nothing_paid": {
+        "sv": "Bokningen har ingen betalning via nätet att återbetala från.",
+        "en": "The booking has no online payment to refund from.",
+    },
+    "refund_failed": {
+        "sv": "Återbetalningen gick inte igenom. Reklamationen är öppen igen; försök senare.",
+        "en": "The refund did not go through. The complaint is open again; try later.",
+    },
     # the back office (staff)
     "staff_unauthorized": {
         "sv": "Du är inte inloggad, eller så har inloggningen gått ut. Logga in igen.",
@@ -131,6 +172,13 @@ FIELD_MESSAGES: dict[str, dict[str, str]] = {
     "page_path": {"sv": "Ogiltig sidadress.", "en": "Invalid page path."},
     "email_taken": {"sv": "Adressen används redan.", "en": "That address is already in use."},
     "signature": {"sv": "Ogiltig eller saknad signatur.", "en": "Invalid or missing signature."},
+    # photos and complaints
+    "photo_type": {"sv": "Välj en bild i JPEG, PNG eller HEIC.", "en": "Choose a JPEG, PNG or HEIC image."},
+    "photo_too_large": {"sv": "Bilden är större än 10 MB.", "en": "The image is larger than 10 MB."},
+    "complaint_outcome": {"sv": "Välj ett beslut.", "en": "Choose a decision."},
+    "amount": {"sv": "Ange ett belopp i hela kronor.", "en": "Give an amount in whole kronor."},
+    "refund_too_large": {"sv": "Mer än det som återstår att betala tillbaka.", "en": "More than is left to refund."},
+    "nothing_paid": {"sv": "Ingen betalning via nätet.", "en": "No online payment."},
     # the back office
     "staff_not_working": {"sv": "Behandlaren arbetar inte då.", "en": "The staff member does not work then."},
     "outcome": {"sv": "Välj completed eller no_show.", "en": "Choose completed or no_show."},

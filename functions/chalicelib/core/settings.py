@@ -17,6 +17,8 @@ class Settings:
     outbox_dir: str | None         # set: write messages as files; unset: send with SES
     stripe_api_base: str | None    # None in AWS; the localstripe URL locally
     stage: str
+    photo_bucket: str = "allavie-photos"  # the private bucket of customers' photos
+    s3_endpoint: str | None = None        # None in AWS; moto's server locally
 
     @property
     def local(self) -> bool:
@@ -34,4 +36,6 @@ def get() -> Settings:
         outbox_dir=env.get("OUTBOX_DIR") or None,
         stripe_api_base=env.get("STRIPE_API_BASE") or None,
         stage=env.get("STAGE", "dev"),
+        photo_bucket=env.get("PHOTO_BUCKET") or "allavie-photos",
+        s3_endpoint=env.get("S3_ENDPOINT") or None,
     )

@@ -44,7 +44,7 @@ def own_booking(holder: LinkHolder, booking_id: str, now: dt.datetime) -> Bookin
     customer's. Looking in the holder's own partition means another
     customer's booking id is simply not found there.
     """
-    if holder.claims.purpose == "booking" and holder.claims.booking_id != booking_id:
+    if holder.claims.purpose in ("booking", "photos") and holder.claims.booking_id != booking_id:
         raise NotFound()
     if not BOOKING_ID.match(booking_id or ""):
         raise NotFound()
@@ -54,8 +54,9 @@ def own_booking(holder: LinkHolder, booking_id: str, now: dt.datetime) -> Bookin
     return found
 
 
-def open_booking(token: str, booking_id: str, now: dt.datetime) -> tuple[LinkHolder, Booking]:
+def open_booking(token: str, booking_id: str, now: dt.datetime,
+                 purposes: tuple[str, ...] = BOOKING_PAGES) -> tuple[LinkHolder, Booking]:
     """The booking a link opens. The token is checked first: a bad token is 401 whatever the id
     or body, and only a valid holder learns that an id is not theirs (404)."""
-    holder = authenticate(token, BOOKING_PAGES, now)
+    holder = authenticate(token, purposes, now)
     return holder, own_booking(holder, booking_id, now)

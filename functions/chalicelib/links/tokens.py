@@ -10,7 +10,8 @@ in ``Authorization: Bearer``. A token is
 - scoped to a purpose (``booking`` for one booking, ``data`` for the
   customer's preferences and data, ``unsubscribe`` for one-click opt-out,
   ``email`` to confirm a new e-mail address, ``ref`` naming the pending change; ``marketing``
-  to confirm the offers ticked on the booking form, ``ref`` naming the channels),
+  to confirm the offers ticked on the booking form, ``ref`` naming the channels; ``photos`` for
+  adding photos to one booking from the booking page right after booking, two hours),
 - expiring (``exp``, never further ahead than ``MAX_LIFETIME``: a larger one is refused, not an
   overflow), and
 - revocable: it carries the customer's ``link_generation``; bumping that
@@ -33,7 +34,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from ..core import secret_store
 from ..core.errors import Unauthorized
 
-PURPOSES = ("booking", "data", "unsubscribe", "email", "marketing")
+PURPOSES = ("booking", "data", "unsubscribe", "email", "marketing", "photos")
 _SALT = "allavie.link.v1"
 MAX_LIFETIME = dt.timedelta(days=3660)  # no link of ours lives ten years (the longest, unsubscribe, two)
 
@@ -69,7 +70,7 @@ def issue(
 ) -> str:
     if purpose not in PURPOSES:
         raise ValueError(f"unknown link purpose {purpose!r}")
-    if purpose == "booking" and not booking_id:
+    if purpose in ("booking", "photos") and not booking_id:
         raise ValueError("a booking link names its booking")
     payload: dict[str, object] = {
         "c": customer_id, "p": purpose, "g": int(generation), "e": int(expires.timestamp()),

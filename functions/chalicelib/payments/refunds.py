@@ -4,6 +4,9 @@
   is cancelled in time, at most once and never more than was paid.
 - ``refund_unbooked(paid, ...)`` gives a payment back that found no booking to
   pay (the hold had lapsed and somebody else took the slot).
+- ``refund_part(booking, amount_sek, now, reason)`` gives part of a payment back
+  (a complaint closed with a partial refund), through the same claim: never more
+  than was paid minus what was refunded before.
 
 Why a claim before Stripe is asked: Stripe deduplicates a retried request by
 its idempotency key, but two *different* cancel requests at once would each
@@ -70,33 +73,78 @@ def refund_unbooked(paid: Paid, booking_id: str, now: dt.datetime) -> RefundResu
     return _refund(paid, booking_id, now, reason="hold_lost")
 
 
-def _refund(paid: Paid, booking_id: str, now: dt.datetime, reason: str) -> RefundResult:
-    assert paid.charge_id is not None
+class RefundTooLarge(ValueError):
+    """A partial refund asked for more than is left of the payment; ``remaining_sek`` is what is left."""
+
+    def __init__(self, remaining_sek: int) -> None:
+        super().__init__(f"at most {remaining_sek} SEK is left to refund")
+        self.remaining_sek = remaining_sek
+
+
+class NothingPaid(ValueError):
+    """The booking has no online payment to refund from (paid at the clinic, or not at all)."""
+
+
+def refund_part(booking: Booking, amount_sek: int, now: dt.datetime, reason: str) -> RefundResult:
+    """Give ``amount_sek`` of the booking's payment back, whatever the booking's status or date.
+
+    Capped by the payment's claim like every refund: RefundTooLarge when more is asked than
+    was paid minus what was refunded (and claimed) before; a concurrent refund that takes
+    the claim first makes this one ask again with what is left.
+    """
+    if amount_sek <= 0:
+        raise ValueError("a refund is a positive amount")
+    paid = gateway.retrieve(booking.payment_intent_id) if booking.payment_intent_id else None
+    if paid is None or not paid.succeeded:
+        raise NothingPaid(booking.booking_id)
+    result = _refund(paid, booking.booking_id, now, reason=reason, amount_ore=gateway.to_ore(amount_sek))
+    if result.status == "already_refunded":
+        raise RefundTooLarge(0)
+    _note_on_booking(booking, to_sek(_claimed(paid, booking.booking_id, now)), now)
+    return result
+
+
+def _claimed(paid: Paid, booking_id: str, now: dt.datetime) -> int:
     claim = _claim_item(paid, booking_id, now)
-    seen = int(claim.claimed_ore)
-    already = max(seen, paid.amount_refunded_ore)  # also what was refunded outside the app
-    remaining = paid.amount_ore - already
-    if remaining <= 0:
-        return RefundResult(amount_sek=to_sek(already), status="already_refunded", refund_id=None)
-    try:
-        tx.update(claim, [RefundClaim.claimed_ore.set(paid.amount_ore), RefundClaim.updated_at.set(now)],
-                  RefundClaim.claimed_ore == seen)
-    except ConditionFailed:
-        # Another cancel claimed it between our read and our write: it refunds, we do not.
-        return RefundResult(amount_sek=to_sek(paid.amount_ore), status="already_refunded", refund_id=None)
-    try:
-        # Same claim, same key: a retry after a lost answer gets the same refund from Stripe.
-        made = gateway.refund(paid.payment_intent_id, remaining, {"booking_id": booking_id, "allavie_reason": reason},
-                              f"allavie-refund-{paid.payment_intent_id}-{seen}")
-    except PaymentError:
-        # Give the claim back so that a later cancel or retry can try again.
+    return max(int(claim.claimed_ore), paid.amount_refunded_ore)
+
+
+def _refund(paid: Paid, booking_id: str, now: dt.datetime, reason: str, amount_ore: int | None = None) -> RefundResult:
+    """Refund what is left of a payment (``amount_ore`` None) or that much of it, under the claim."""
+    assert paid.charge_id is not None
+    for _ in range(4):  # a partial refund that lost the claim to another asks again with what is left
+        claim = _claim_item(paid, booking_id, now)
+        seen = int(claim.claimed_ore)
+        already = max(seen, paid.amount_refunded_ore)  # also what was refunded outside the app
+        remaining = paid.amount_ore - already
+        if remaining <= 0:
+            return RefundResult(amount_sek=to_sek(already), status="already_refunded", refund_id=None)
+        if amount_ore is not None and amount_ore > remaining:
+            raise RefundTooLarge(to_sek(remaining))
+        amount = remaining if amount_ore is None else amount_ore
+        claimed = already + amount
         try:
-            tx.update(claim, [RefundClaim.claimed_ore.set(seen)], RefundClaim.claimed_ore == paid.amount_ore)
+            tx.update(claim, [RefundClaim.claimed_ore.set(claimed), RefundClaim.updated_at.set(now)],
+                      RefundClaim.claimed_ore == seen)
         except ConditionFailed:
-            log.exception("refund claim for %s could not be released", paid.payment_intent_id)
-        raise
-    receipts.refunded(paid, booking_id, made.refund_id, remaining, now)  # the ledger row and the credit receipt
-    return RefundResult(amount_sek=to_sek(remaining), status=made.status, refund_id=made.refund_id)
+            if amount_ore is None:
+                # Another cancel claimed it between our read and our write: it refunds, we do not.
+                return RefundResult(amount_sek=to_sek(paid.amount_ore), status="already_refunded", refund_id=None)
+            continue
+        try:
+            # Same claim, same key: a retry after a lost answer gets the same refund from Stripe.
+            made = gateway.refund(paid.payment_intent_id, amount, {"booking_id": booking_id, "allavie_reason": reason},
+                                  f"allavie-refund-{paid.payment_intent_id}-{seen}")
+        except PaymentError:
+            # Give the claim back so that a later cancel or retry can try again.
+            try:
+                tx.update(claim, [RefundClaim.claimed_ore.set(seen)], RefundClaim.claimed_ore == claimed)
+            except ConditionFailed:
+                log.exception("refund claim for %s could not be released", paid.payment_intent_id)
+            raise
+        receipts.refunded(paid, booking_id, made.refund_id, amount, now)  # the ledger row and the credit receipt
+        return RefundResult(amount_sek=to_sek(amount), status=made.status, refund_id=made.refund_id)
+    raise PaymentError(f"the refund claim of {paid.payment_intent_id} kept changing")
 
 
 def _claim_item(paid: Paid, booking_id: str, now: dt.datetime) -> RefundClaim:

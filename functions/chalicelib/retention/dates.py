@@ -4,6 +4,9 @@ senaste besök" (36 months after the last visit).
 Pure: no storage, no clock of its own. The last visit is the latest
 appointment that was not cancelled (one booked ahead counts: it becomes the
 last visit); a customer with none counts from their latest booking activity.
+A complaint (reklamation) is kept "i syfte att kunna hantera eventuella reklamations- och
+garantiärenden": 36 months after it is closed, if that is later (an open one counts from
+its latest message, so it is never due while the clinic still handles it).
 Calendar months in Stockholm, clamped at month ends (2028-02-29 -> 2031-02-28);
 the data is gone after the end of that day in Stockholm.
 """
@@ -38,10 +41,15 @@ def last_visit(appointments: Iterable[tuple[dt.datetime, bool]]) -> dt.date | No
 def customer_expiry(
     appointments: Iterable[tuple[dt.datetime, bool]],
     last_activity: dt.datetime,
+    complaints: Iterable[dt.datetime] = (),
 ) -> dt.datetime:
-    """When a customer's personal data must be gone (UTC, for the TTL attribute)."""
+    """When a customer's personal data must be gone (UTC, for the TTL attribute).
+
+    ``complaints``: when each complaint was closed (or, if open, last written to).
+    """
     anchor = last_visit(appointments) or last_activity.astimezone(STOCKHOLM).date()
-    return end_of_day(retention_day(anchor))
+    handled = [moment.astimezone(STOCKHOLM).date() for moment in complaints]
+    return end_of_day(retention_day(max([anchor, *handled])))
 
 
 def bookkeeping_expiry(booked_on: dt.date) -> dt.datetime:

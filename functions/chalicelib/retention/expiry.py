@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 from ..core import clock
 from ..store import lookups
-from ..store.models import Booking, Customer, EmailKey, Item, PhoneKey, identity_key
+from ..store.models import Booking, Complaint, Customer, EmailKey, Item, PhoneKey, identity_key
 from ..store.table import Condition
 from ..store.tx import Write, write_all
 from . import dates as retention
@@ -48,7 +48,8 @@ ATTEMPTS = 4             # re-reads after a lost race before giving up
 # partition (e.g. a pending e-mail change that expires after a day) keeps its
 # own expiry when that is shorter: a new visit never lengthens it.
 CUSTOMER_LIFETIME_KINDS = frozenset({"customer", "booking", "marketing_consent", "message", "access_log",
-                                     "customer_term", "booking_ref", "optin", "offer_delivery"})
+                                     "customer_term", "booking_ref", "photo", "complaint", "optin",
+                                     "offer_delivery"})
 
 
 def kind_of(item: Item) -> str:
@@ -76,10 +77,12 @@ def compute(items: Iterable[Item], now: dt.datetime) -> dt.datetime:
     The last visit is the latest booking that was not cancelled (one booked
     ahead counts); an unpaid hold that has lapsed never became a visit.
     Without visits, the latest booking activity counts, else the profile's
-    creation.
+    creation. A complaint counts from its closing (an open one from its latest
+    message), when that is later.
     """
     appointments: list[tuple[dt.datetime, bool]] = []
     activity: list[dt.datetime] = []
+    complaints: list[dt.datetime] = []
     for item in items:
         if isinstance(item, Booking):
             lapsed = item.status == "awaiting_payment" and item.hold_until is not None and item.hold_until <= now
@@ -87,7 +90,9 @@ def compute(items: Iterable[Item], now: dt.datetime) -> dt.datetime:
             activity.extend(t for t in (item.created_at, item.updated_at, item.cancelled_at) if t is not None)
         elif isinstance(item, Customer) and item.created_at is not None:
             activity.append(item.created_at)
-    return retention.customer_expiry(appointments, max(activity, default=now))
+        elif isinstance(item, Complaint):
+            complaints.append(item.closed_at or item.updated_at or item.created_at)
+    return retention.customer_expiry(appointments, max(activity, default=now), complaints)
 
 
 def _same(a: dt.datetime | None, b: dt.datetime | None) -> bool:

@@ -5,8 +5,8 @@ DynamoDB's TTL deletes expired items within about two days and DynamoDB
 Local never does; the sweeper does the same on purpose, one Query on the
 expiry index (gsi2) instead of a Scan. A customer is one root there (their
 profile); deleting a customer deletes their whole partition, their EmailKey,
-the local copies of their messages and the time locks of bookings still
-ahead, and writes a ``DeletionRecord`` without personal data. Other roots
+the local copies of their messages, their photos in the bucket and the time
+locks of bookings still ahead, and writes a ``DeletionRecord`` without personal data. Other roots
 (ledger rows, cookie consents, rights requests, page counts, webhook events,
 deletion records) are single items with their own retention.
 
@@ -28,6 +28,7 @@ from typing import Any
 
 from .. import messages
 from ..core import clock
+from ..photos import bucket as photo_bucket
 from ..store import lookups
 from ..store.models import EXPIRY_PARTITION, Booking, Customer, DeletionRecord, EmailKey, Item, PhoneKey, SlotLock
 from ..store.table import Condition
@@ -220,8 +221,10 @@ def _release_locks(bookings: list[Booking], now: dt.datetime) -> int:
 
 
 def _erase_copies(customer_id: str) -> None:
-    """Remove the local outbox files of the customer's messages (none in AWS: SES keeps no copy here)."""
+    """Remove what of the customer lies outside the table: the local outbox files of their messages
+    (none in AWS: SES keeps no copy here) and their photos in the bucket (uploads and clean copies)."""
     messages.erase_copies(customer_id)
+    photo_bucket.erase_customer(customer_id)
 
 
 # --- the TTL stream ------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """Erasure (GDPR art. 17): the customer's personal data goes everywhere at once.
 
 What goes: the profile, the EmailKey, every item in the customer's partition
-(bookings with their notes, consents, messages, pending address changes),
-the rate-limit counters of their address, and the outbox copies of their
-messages (``messages.erase_copies``). Future bookings are cancelled first
+(bookings with their notes, consents, messages, pending address changes,
+photos, complaints), the rate-limit counters of their address, the outbox
+copies of their messages (``messages.erase_copies``) and their photos in the
+bucket, uploads and clean copies (``photos.uploads.erase_objects``). Future bookings are cancelled first
 through the booking capability's own cancel path, which frees their time and
 refunds by the payment rules. What stays: the accounting ledger (no name,
 e-mail or phone; Bokföringslagen 7 kap. 2 §) and the record that the request
@@ -23,10 +24,12 @@ from typing import Any
 from .. import messages
 from ..booking.change import release
 from ..core.clock import local
+from ..photos import uploads as photo_uploads
 from ..store import lookups, ratelimit, tx
 from ..store.models import (
     AccessEntry,
     Booking,
+    Complaint,
     Customer,
     EmailChange,
     EmailKey,
@@ -35,6 +38,7 @@ from ..store.models import (
     MarketingConsent,
     Message,
     PhoneKey,
+    Photo,
     RightsRequest,
     identity_key,
 )
@@ -56,6 +60,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "messages": {"sv": "Förteckning över meddelanden vi skickat, och kopiorna av dem",
                  "en": "The list of messages we sent you, and their copies"},
     "pending_email_changes": {"sv": "Obekräftade nya e-postadresser", "en": "Unconfirmed new e-mail addresses"},
+    "photos": {"sv": "Bilder du lämnat till dina bokningar", "en": "Photos you gave with your bookings"},
+    "complaints": {"sv": "Reklamationer och våra svar", "en": "Complaints and our answers"},
     "access_log": {"sv": "Loggen över vem på kliniken som tittat på dina uppgifter",
                    "en": "The log of who at the clinic looked at your data"},
     "links": {"sv": "Alla länkar vi skickat till dig (de fungerar inte längre)",
@@ -116,6 +122,8 @@ def erase(customer: Customer, now: dt.datetime, *, channel: str = "web", languag
     booking_ids = [i.booking_id for i in items if isinstance(i, Booking)]
     ledger_until = _ledger_until(booking_ids)
 
+    # The photos' objects before their items: a retry after a failure here still knows the customer.
+    photo_uploads.erase_objects(customer_id)
     write_all([Write(item) for item in items if not isinstance(item, Customer)])
     _delete_root(customer, email)
     for straggler in lookups.partition(customer_id):  # none after the fence; should one appear, its time is freed too
@@ -125,10 +133,14 @@ def erase(customer: Customer, now: dt.datetime, *, channel: str = "web", languag
     if email:
         ratelimit.forget("links", email)
     messages.erase_copies(customer_id)
+    # Once more, now that no Photo item is left: an upload cleaned between the first pass and the items'
+    # deletion wrote its copy then (the processing finds no item from here on and keeps nothing).
+    photo_uploads.erase_objects(customer_id)
     record = rights_log.record("erasure", channel, "erased", now, received_at=received_at)
 
     result.erased = [text("profile", language), text("links", language)]
-    for key in ("bookings", "marketing_consents", "messages", "pending_email_changes", "access_log"):
+    for key in ("bookings", "marketing_consents", "messages", "pending_email_changes", "photos", "complaints",
+                "access_log"):
         if counts.get(key) or key == "messages":
             result.erased.append(text(key, language))
     if result.cancelled:
@@ -173,7 +185,7 @@ def _until(record: RightsRequest) -> str:
 
 def _count(items: list[Item]) -> dict[str, int]:
     kinds = {Booking: "bookings", MarketingConsent: "marketing_consents", Message: "messages",
-             EmailChange: "pending_email_changes", AccessEntry: "access_log"}
+             EmailChange: "pending_email_changes", Photo: "photos", Complaint: "complaints", AccessEntry: "access_log"}
     counts: dict[str, int] = {}
     for item in items:
         for model, key in kinds.items():

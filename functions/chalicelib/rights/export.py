@@ -3,7 +3,9 @@
 Every attribute of every item stored about the customer is written out, by
 its name in the model, so an attribute another capability adds later is
 exported without a change here. Only the table's own plumbing (keys, index
-keys, the item kind) is left out; the TTL becomes ``kept_until``.
+keys, the item kind) is left out; the TTL becomes ``kept_until``. Each photo
+comes with a link to its cleaned copy that works for ``PHOTO_LINK_HOURS``
+(the bytes are not in the file; the link is how to fetch them).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from ..store import lookups, tx
 from ..store.models import (
     AccessEntry,
     Booking,
+    Complaint,
     Customer,
     EmailChange,
     EmailKey,
@@ -28,6 +31,7 @@ from ..store.models import (
     Message,
     OfferDelivery,
     OptIn,
+    Photo,
     live,
 )
 
@@ -37,9 +41,11 @@ SECTIONS: tuple[tuple[type[Item], str], ...] = (
     (MarketingConsent, "marketing_consents"),
     (Message, "messages"),
     (EmailChange, "pending_email_changes"),
+    (Complaint, "complaints"),
     (OptIn, "offer_lists"),             # the channels whose list of offers they are on
     (OfferDelivery, "offers_received"),  # which offer or follow-up went to them, by which channel
 )
+PHOTO_LINK_HOURS = 24
 FORMAT = "allavie.registerutdrag.v1"
 
 
@@ -105,12 +111,24 @@ def export(customer_id: str, now: dt.datetime) -> dict[str, Any] | None:
     document["notices_to_clinic"] = [facts(i) for i in items if _to_clinic(i)]
     # Who at the clinic looked at the data, and when (every look by staff is logged: the back office).
     document["access_log"] = [access_entry(i) for i in items if isinstance(i, AccessEntry)]
-    known = tuple(m for m, _ in SECTIONS) + (Customer, AccessEntry)
+    document["photos"] = [_photo(i, now) for i in items if isinstance(i, Photo) and i.status != "rejected"]
+    known = tuple(m for m, _ in SECTIONS) + (Customer, AccessEntry, Photo)
     document["other"] = [{"kind": type(i).__name__, **facts(i)} for i in items if not isinstance(i, known)]
     booking_ids = [i.booking_id for i in items if isinstance(i, Booking)]
     document["payments"] = _ledger(booking_ids, now)
     document["receipts"] = _receipts(booking_ids, now)
     return document
+
+
+def _photo(photo: Photo, now: dt.datetime) -> dict[str, Any]:
+    """A photo's facts (where it is kept, when it came) and, once cleaned, a link to fetch it."""
+    shown = {k: v for k, v in facts(photo).items() if k not in ("upload_key", "clean_key", "slot")}
+    if photo.status == "ready" and photo.clean_key:
+        from ..photos import bucket  # boto3, only when there is a photo to link
+
+        shown["url"] = bucket.presign_get(photo.clean_key, photo.clean_type or "image/jpeg", PHOTO_LINK_HOURS * 3600)
+        shown["url_valid_until"] = iso_local(now + dt.timedelta(hours=PHOTO_LINK_HOURS))
+    return shown
 
 
 def _to_clinic(item: Item) -> bool:

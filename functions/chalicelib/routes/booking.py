@@ -54,7 +54,18 @@ def post_booking() -> Response:
     wanted = booking_request(clinic.current(), data, web.language(request))
     booked = take.book(wanted, clock.now(), requester=web.requester(request))
     payment: Any = booked.payment.public() if booked.payment is not None else None
-    return web.ok({"booking": view.public(booked.booking, wanted.language), "payment": payment}, status=201)
+    return web.ok({"booking": view.public(booked.booking, wanted.language), "payment": payment,
+                   "photos": {"token": _photos_token(booked.booking, booked.customer)}}, status=201)
+
+
+def _photos_token(booking: Any, customer: Any) -> str:
+    """For the booking page's optional photos right after booking: this booking's photos only, two hours."""
+    import datetime as dt
+
+    from ..links import tokens
+
+    return tokens.issue(customer.customer_id, "photos", int(customer.link_generation),
+                        clock.now() + dt.timedelta(hours=2), booking_id=booking.booking_id)
 
 
 @bp.route("/bookings/{booking_id}", methods=["GET"], cors=True)

@@ -1,5 +1,5 @@
-"""Routes of the back office (``/staff/``): sign-in, the calendar, bookings for callers, blocked time,
-outcomes, customers, the access log and the calendar feed. Thin: parse, check the session
+"""Routes of the back office (``/staff/``): sign-in, the calendar, bookings for callers (and their photos),
+complaints, blocked time, outcomes, customers, the access log and the calendar feed. Thin: parse, check the session
 (``staff.sessions.require``: 401 without a live one, 403 when the role does not allow), call the
 domain (``chalicelib/staff/``), answer. Each handler imports the domain it calls (cold start).
 """
@@ -188,6 +188,38 @@ def post_confirmations(booking_id: str) -> Response:
 
     user = _user()
     return web.ok(bookings.confirm(user, booking_id, web.json_body(bp.current_request), clock.now()))
+
+
+@bp.route("/staff/bookings/{booking_id}/photos", methods=["GET"], cors=True)
+def get_booking_photos(booking_id: str) -> Response:
+    """The customer's photos of the booking, with five-minute links; every call is in the access log."""
+    from ..staff import bookings
+
+    return web.ok({"photos": bookings.photos(_user(), booking_id, clock.now())})
+
+
+# --- complaints (reklamation) ----------------------------------------------------------------------
+
+
+@bp.route("/staff/complaints", methods=["GET"], cors=True)
+def get_complaints() -> Response:
+    from ..core import fields
+    from ..staff import complaints
+
+    user = _user()
+    checks = fields.Fields(_params({"status"}))
+    wanted = checks.take("status", complaints.status)
+    checks.raise_if_any()
+    return web.ok({"complaints": complaints.listing(user, wanted, clock.now())})
+
+
+@bp.route("/staff/complaints/{complaint_id}/reply", methods=["POST"], cors=True)
+def post_complaint_reply(complaint_id: str) -> Response:
+    """An answer, e-mailed to the customer; ``close`` ends the complaint with an outcome (a refund: admin)."""
+    from ..staff import complaints
+
+    user = _user()
+    return web.ok(complaints.answer(user, complaint_id, web.json_body(bp.current_request), clock.now()))
 
 
 # --- blocked time -------------------------------------------------------------------------------

@@ -20,7 +20,8 @@ from ..store.models import AccessEntry, customer_pk, live
 from ..store.tx import Write, write_all
 from .sessions import StaffUser
 
-WHAT = ("calendar", "booking", "customer", "search", "export", "feed")
+WHAT = ("calendar", "booking", "customer", "search", "export", "feed",
+        "photos", "complaints")  # the clinic's side of photos and complaints (photos.uploads, complaints.clinic)
 
 
 def record(user: StaffUser, seen: Iterable[tuple[str, dt.datetime | None]], what: str, now: dt.datetime) -> int:

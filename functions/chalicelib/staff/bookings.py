@@ -16,8 +16,9 @@ from ..core import clinic as clinic_module
 from ..core import fields
 from ..core.clock import iso_local
 from ..core.errors import NotFound
+from ..photos import uploads
 from ..store import lookups
-from ..store.models import Booking, Customer
+from ..store.models import Booking, Customer, Photo
 from . import access, views
 from .sessions import StaffUser
 
@@ -48,11 +49,23 @@ def book(user: StaffUser, data: dict[str, Any], language: str, now: dt.datetime)
 def show(user: StaffUser, booking_id: str, now: dt.datetime) -> dict[str, Any]:
     """One booking with the customer's other bookings (their history), logged as a look."""
     found, customer = open_booking(booking_id, now)
-    history = sorted((i for i in lookups.partition(customer.customer_id, now) if isinstance(i, Booking)),
-                     key=lambda b: b.start, reverse=True)
+    items = lookups.partition(customer.customer_id, now)
+    history = sorted((i for i in items if isinstance(i, Booking)), key=lambda b: b.start, reverse=True)
+    # How many cleaned photos the customer added (from the same read); opening them is its own, logged look.
+    ready = sum(1 for i in items if isinstance(i, Photo) and i.booking_id == found.booking_id and i.status == "ready")
     access.record(user, [(customer.customer_id, customer.expires_at)], "booking", now)
-    return {"booking": views.booking(found, customer),
+    return {"booking": {**views.booking(found, customer), "photos": ready},
             "history": [views.booking(b, customer) for b in history if b.booking_id != found.booking_id]}
+
+
+def photos(user: StaffUser, booking_id: str, now: dt.datetime) -> list[dict[str, Any]]:
+    """``GET /staff/bookings/{id}/photos``: the photos with five-minute links; each call is in the access log."""
+    found, customer = open_booking(booking_id, now)
+
+    def record(customer_id: str, what: str) -> None:
+        access.record(user, [(customer_id, customer.expires_at)], what, now)
+
+    return uploads.staff_listing(customer.customer_id, found.booking_id, user.id, now, record)
 
 
 def reschedule(user: StaffUser, booking_id: str, data: dict[str, Any], now: dt.datetime) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 plan     offline: package, merge, cfn-lint, translate; prints what would be deployed.
 deploy   checks prerequisites, then plan, uploads, deploys (change set), uploads the
          site, invalidates the CDN and prints the URLs and what changed.
-destroy  removes a test stage's stack (never prod); the table is kept unless asked.
+destroy  removes a test stage's stack (never prod); the table and the photo bucket are kept unless asked.
 
 The steps are ``allavie.deploy.pipeline``'s; this module turns the command line
 into a ``Run`` and prints what the operator needs afterwards.
@@ -112,7 +112,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     deploy = sub.add_parser("deploy", help="deploy a stage to AWS (one CloudFormation stack), site included")
     common(deploy)
     deploy.set_defaults(func=_guarded(run_deploy))
-    destroy = sub.add_parser("destroy", help="remove a test stage's stack (refuses prod; keeps the table)")
+    destroy = sub.add_parser("destroy", help="remove a test stage's stack (refuses prod; keeps the table and photos)")
     common(destroy)
-    destroy.add_argument("--delete-data", action="store_true", help="also delete the stage's table and its data")
+    destroy.add_argument("--delete-data", action="store_true",
+                         help="also delete the stage's table and photo bucket, with their data")
     destroy.set_defaults(func=_guarded(run_destroy))

@@ -45,7 +45,7 @@ def run_test_pay(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = sub.add_parser("dev", help="run the whole system locally (site, API, DynamoDB Local, localstripe)")
+    parser = sub.add_parser("dev", help="run the whole system locally (site, API, DynamoDB Local, localstripe, the photo bucket)")
     parser.set_defaults(func=run_dev)
     init = sub.add_parser("init-table", help="create the table with TTL if it is missing (uses TABLE_NAME, DYNAMODB_ENDPOINT)")
     table.add_local_switch(init)

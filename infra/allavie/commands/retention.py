@@ -70,4 +70,4 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                         help="the last day to include, in Stockholm time")
     parser.add_argument("--apply", action="store_true", help="delete it (otherwise only list)")
     table.add_local_switch(parser)
-    parser.set_defaults(func=table.reads_the_table(run))
+    parser.set_defaults(func=table.reads_the_table(run, photos=lambda args: bool(args.apply)))  # the sweep erases photos

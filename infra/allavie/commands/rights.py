@@ -149,14 +149,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     export_parser.add_argument("--out", help="write to this file instead of standard output")
     export_parser.add_argument("--received", type=_day, help=received_help)
     table.add_local_switch(export_parser)
-    export_parser.set_defaults(func=table.reads_the_table(run_export))
+    export_parser.set_defaults(func=table.reads_the_table(run_export, photos=lambda args: True))  # its photos' links
 
     erase_parser = commands.add_parser("erase", help="erase a customer by e-mail address (keeps the ledger, says what and why)")
     erase_parser.add_argument("--email", required=True)
     erase_parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     erase_parser.add_argument("--received", type=_day, help=received_help)
     table.add_local_switch(erase_parser)
-    erase_parser.set_defaults(func=table.reads_the_table(run_erase))
+    erase_parser.set_defaults(func=table.reads_the_table(run_erase, photos=lambda args: True))
 
     report_parser = commands.add_parser("report", help="list one month's requests and whether each was answered in time")
     report_parser.add_argument("--month", type=_month, required=True, help="e.g. 2026-12")

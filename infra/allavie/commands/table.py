@@ -5,8 +5,9 @@ Without ``--local`` a command reads the table named by ``TABLE_NAME`` with the
 AWS credentials and region of the shell (``DYNAMODB_ENDPOINT`` for another
 endpoint). With it, the command runs in the environment of ``make dev``'s
 API: DynamoDB Local on 127.0.0.1:$DYNAMODB_PORT (default 8002) with the local
-credentials, its table, localstripe on $STRIPE_PORT and the outbox
-($OUTBOX_DIR, default var/outbox), so what it sends lands where make dev's does.
+credentials, its table, localstripe on $STRIPE_PORT, the photo bucket on
+moto's S3 at $S3_PORT and the outbox ($OUTBOX_DIR, default var/outbox), so what
+it sends lands where make dev's does and an erasure empties make dev's bucket.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ from ..local import dev, servers
 
 Command = Callable[[argparse.Namespace], int]
 
-LOCAL_HELP = ("use `make dev`'s DynamoDB Local (127.0.0.1:$DYNAMODB_PORT, default 8002), its localstripe and outbox, "
-              "with the local credentials")
+LOCAL_HELP = ("use `make dev`'s DynamoDB Local (127.0.0.1:$DYNAMODB_PORT, default 8002), its localstripe, photo bucket "
+              "and outbox, with the local credentials")
 REFUSED_CREDENTIALS = {"UnrecognizedClientException", "InvalidSignatureException", "ExpiredTokenException",
                        "InvalidClientTokenId", "ExpiredToken", "SignatureDoesNotMatch"}
 
@@ -82,6 +83,10 @@ def explain(error: BaseException, *, local: bool) -> str:
         if isinstance(cause, NoCredentialsError | PartialCredentialsError):
             return no_credentials()
         if isinstance(cause, EndpointConnectionError | ConnectTimeoutError):
+            url = str(getattr(cause, "kwargs", {}).get("endpoint_url") or "")
+            if settings.s3_endpoint and url.startswith(settings.s3_endpoint):  # the photo bucket, not the table
+                return (f"make dev's photo bucket (moto's S3) does not answer at {settings.s3_endpoint}: start "
+                        "`make dev` (or set S3_PORT to the port it uses)")
             if local:
                 return (f"make dev's DynamoDB Local does not answer at {settings.dynamodb_endpoint}: start `make dev` "
                         "(or set DYNAMODB_PORT to the port it uses)")
@@ -101,8 +106,16 @@ def explain(error: BaseException, *, local: bool) -> str:
     return f"the table did not answer: {error}"
 
 
-def reads_the_table(run: Command) -> Command:
-    """``run`` with ``--local`` applied, and its failures to reach the table as one line, exit 2."""
+def require_photo_bucket() -> None:
+    """In AWS the photo bucket's name holds the account: the shell must name it (the Lambdas get it from the stack)."""
+    if not os.environ.get("PHOTO_BUCKET"):
+        raise Unavailable("PHOTO_BUCKET is not set: name the stage's photo bucket (the stack's output PhotoBucketName, "
+                          "allavie-<stage>-photos-<account>), or add --local to use make dev's")
+
+
+def reads_the_table(run: Command, *, photos: Callable[[argparse.Namespace], bool] | None = None) -> Command:
+    """``run`` with ``--local`` applied, and its failures to reach the table as one line, exit 2.
+    ``photos(args)``: whether this run reaches the photo bucket too (erasure, export, the sweep)."""
     def call(args: argparse.Namespace) -> int:
         from pynamodb.exceptions import PynamoDBException
 
@@ -113,6 +126,8 @@ def reads_the_table(run: Command) -> Command:
                 use_local()
             else:
                 require_credentials()
+                if photos is not None and photos(args):
+                    require_photo_bucket()
             return int(run(args))
         except (Unavailable, servers.StackError) as error:
             print(f"{name}: {error}", file=sys.stderr)

@@ -5,6 +5,7 @@
     options.py        stage, EU region, sender, --emulator: checked before anything runs
     prerequisites.py  credentials, SES sender, Stripe secrets, stack and table state
     artifacts.py      the private artifacts bucket, content-addressed uploads
+    photo_layer.py    the photo function's own layer (Pillow, pillow-heif), built for the functions' runtime
     stack.py          change sets, following events, stack policy, outputs and URLs
     site_upload.py    the site into its bucket, CloudFront invalidation
     checks.py         the deployed table's TTL and PITR

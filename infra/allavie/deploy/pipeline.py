@@ -17,7 +17,7 @@ from pathlib import Path
 from botocore.exceptions import ClientError
 
 from .. import cfn, template
-from . import artifacts, checks, plan, prerequisites, site_upload, stack
+from . import artifacts, checks, photo_layer, plan, prerequisites, site_upload, stack
 from .context import Context, Progress, describe_stack
 from .plan import Plan
 
@@ -31,6 +31,8 @@ class Run:
     ctx: Context | None = None          # deploy and destroy; the plan sends nothing
     delete_data: bool = False           # destroy: the table goes too
     plan: Plan | None = None
+    layer_zip: Path | None = None       # the photo function's libraries (photo_layer.py)
+    layer_key: str | None = None        # ... and where they were uploaded
     template_url: str = ""
     outputs: dict[str, str] = field(default_factory=dict)
     site_url: str = ""
@@ -56,12 +58,12 @@ class Run:
     def values(self) -> dict[str, str]:
         """What step titles may name."""
         return {"stage": self.options.stage, "region": self.region, "stack": template.stack_name(self.options.stage),
-                "site_bucket": self.outputs.get("SiteBucketName", "")}
+                "site_bucket": self.outputs.get("SiteBucketName", ""), "runtime": template.LAMBDA_RUNTIME}
 
 
 @dataclass(frozen=True)
 class Step:
-    title: str                                 # {stage}, {region}, {stack}, {site_bucket}: see Run.values
+    title: str                                 # {stage}, {region}, {stack}, {site_bucket}, {runtime}: see Run.values
     action: Callable[[Run, Progress], None]
 
 
@@ -113,13 +115,33 @@ def _prerequisites(run: Run, progress: Progress) -> None:
         progress.note("warning: " + warning.split("\n")[0].replace("{api_url}", "<API URL>"))
 
 
+def _build_layer(run: Run, progress: Progress) -> None:
+    if not photo_layer.needed(run.packaged.package.functions):
+        progress.note("skipped: the package has no photo function")
+        return
+    run.layer_zip = photo_layer.build_layer(photo_layer.layer_path(run.options.stage))
+    progress.note(photo_layer.size_line(run.layer_zip))
+
+
+def _upload_layer(run: Run, progress: Progress) -> None:
+    if run.layer_zip is None:
+        progress.note("skipped: no layer was built")
+        return
+    ctx, bucket = run.aws, artifacts.artifacts_bucket(run.aws)
+    layer = run.layer_zip.read_bytes()
+    run.layer_key = f"{run.options.stage}/photo-layer-{artifacts.digest(layer)}.zip"
+    sent = artifacts.upload(ctx, bucket, run.layer_key, layer)
+    progress.note(f"s3://{bucket}/{run.layer_key} ({'uploaded' if sent else 'already there'})"
+                  + ("; the emulator's stack leaves the layer out" if run.options.emulator else ""))
+
+
 def _upload_artifacts(run: Run, progress: Progress) -> None:
     ctx, options = run.aws, run.options
     bucket = artifacts.artifacts_bucket(ctx)
     code = run.packaged.package.zip_path.read_bytes()
     code_key = f"{options.stage}/code-{artifacts.digest(code)}.zip"
     sent = artifacts.upload(ctx, bucket, code_key, code)
-    translated = run.packaged.cloudformation(bucket, code_key)
+    translated = run.packaged.cloudformation(bucket, code_key, run.layer_key)
     if options.emulator:
         translated, left_out = cfn.for_emulator(translated)
         progress.note("emulator: left out " + ", ".join(list(template.EMULATOR_SKIPS) + left_out))
@@ -183,6 +205,8 @@ DEPLOY: tuple[Step, ...] = (
     Step("Checking prerequisites (account, region {region}, SES sender, Stripe secrets)", _prerequisites),
     Step(PACKAGE, _package(offline_ok=False)),
     Step(VALIDATE, _validate),
+    Step("Building the photo function's layer (Pillow, pillow-heif; Linux wheels for {runtime})", _build_layer),
+    Step("Uploading the photo function's layer", _upload_layer),
     Step("Uploading artifacts", _upload_artifacts),
     Step("Deploying stack {stack} (CloudFormation change set)", _deploy_stack),
     Step("Building the site with the stage's API URL", _build_site),
@@ -221,6 +245,21 @@ def _delete_stack(run: Run, progress: Progress) -> None:
     progress.note("deleted")
 
 
+def _photo_bucket(run: Run, progress: Progress) -> None:
+    bucket = template.photos.physical_name(run.options.stage, run.aws.account)
+    if not run.delete_data:
+        progress.note(f"{bucket} kept (retained: customers' photos). Remove it too with --delete-data.")
+        return
+    try:
+        removed = site_upload.empty_bucket(run.aws, bucket)
+        run.aws.client("s3").delete_bucket(Bucket=bucket)
+        progress.note(f"{bucket} deleted with its {removed} objects")
+    except ClientError as error:
+        if error.response["Error"]["Code"] not in ("NoSuchBucket", "404", "NotFound"):
+            raise
+        progress.note(f"{bucket} does not exist")
+
+
 def _table(run: Run, progress: Progress) -> None:
     table = template.table_name(run.options.stage)
     if not run.delete_data:
@@ -241,5 +280,6 @@ DESTROY: tuple[Step, ...] = (
     Step("Checking credentials", _credentials),
     Step("Emptying the site bucket of {stack}", _empty_site_bucket),
     Step("Deleting stack {stack}", _delete_stack),
+    Step("The photo bucket", _photo_bucket),
     Step("The table", _table),
 )

@@ -18,8 +18,12 @@ class Plan:
     package: build.Package
     region: str
 
-    def cloudformation(self, bucket: str, key: str) -> dict[str, Any]:
-        return cfn.translate(cfn.with_code(self.package.sam, bucket, key), self.region)
+    def cloudformation(self, bucket: str, key: str, layer_key: str | None = None) -> dict[str, Any]:
+        """Plain CloudFormation with the code at s3://bucket/key (and the photo layer's at ``layer_key``)."""
+        sam = cfn.with_code(self.package.sam, bucket, key)
+        if layer_key is not None:
+            sam = template.photos.with_layer(sam, bucket, layer_key)
+        return cfn.translate(sam, self.region)
 
     @property
     def template_path(self) -> Path:

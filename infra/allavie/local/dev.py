@@ -21,7 +21,7 @@ from pathlib import Path
 from types import FrameType, TracebackType
 
 from .. import ROOT
-from . import servers, stream_pump
+from . import s3_server, servers, stream_pump
 
 HANDLED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)  # Ctrl-C, kill / make, the terminal closing
 
@@ -41,6 +41,7 @@ class Settings:
     api_port: int
     dynamodb_port: int
     stripe_port: int
+    s3_port: int
     var: Path
     outbox: Path
 
@@ -49,7 +50,7 @@ class Settings:
         var = Path(os.environ.get("VAR_DIR") or ROOT / "var")
         return cls(site_port=_port("SITE_PORT", 8000), api_port=_port("API_PORT", 8001),
                    dynamodb_port=_port("DYNAMODB_PORT", 8002), stripe_port=_port("STRIPE_PORT", 8420),
-                   var=var, outbox=Path(os.environ.get("OUTBOX_DIR") or var / "outbox"))
+                   s3_port=_port("S3_PORT", 8003), var=var, outbox=Path(os.environ.get("OUTBOX_DIR") or var / "outbox"))
 
     @property
     def dynamodb_url(self) -> str:
@@ -60,6 +61,10 @@ class Settings:
         return f"http://127.0.0.1:{self.stripe_port}"
 
     @property
+    def s3_url(self) -> str:
+        return f"http://127.0.0.1:{self.s3_port}"
+
+    @property
     def api_url(self) -> str:
         return f"http://127.0.0.1:{self.api_port}"
 
@@ -68,9 +73,10 @@ class Settings:
         return f"http://127.0.0.1:{self.site_port}"
 
     def app_env(self) -> dict[str, str]:
-        """The environment of ``make dev``'s API: its table, localstripe, outbox and URLs."""
+        """The environment of ``make dev``'s API: its table, localstripe, photo bucket, outbox and URLs."""
         return servers.app_env(dynamodb_url=self.dynamodb_url, stripe_url=self.stripe_url, api_url=self.api_url,
-                               site_url=self.site_url, outbox=self.outbox)
+                               site_url=self.site_url, outbox=self.outbox,
+                               extra={"S3_ENDPOINT": self.s3_url, "PHOTO_BUCKET": s3_server.BUCKET})
 
 
 class Signals:
@@ -120,7 +126,8 @@ def run(settings: Settings) -> int:
         # A second `make dev` must fail cleanly before it starts anything (the caller reports it).
         for port, name, variable in ((settings.site_port, "site", "SITE_PORT"), (settings.api_port, "API", "API_PORT"),
                                      (settings.dynamodb_port, "DynamoDB Local", "DYNAMODB_PORT"),
-                                     (settings.stripe_port, "localstripe", "STRIPE_PORT")):
+                                     (settings.stripe_port, "localstripe", "STRIPE_PORT"),
+                                     (settings.s3_port, "S3 (moto)", "S3_PORT")):
             servers.require_free(port, name, variable)
         settings.outbox.mkdir(parents=True, exist_ok=True)
         stack = servers.Stack()
@@ -145,12 +152,16 @@ def _serve(settings: Settings, stack: servers.Stack, stopping: Signals) -> int:
                                               stopping=stopping))
     step("Starting localstripe (in memory) ...")
     stripe = stack.add(servers.start_stripe(settings.stripe_port, stopping=stopping))
+    step("Starting the photo bucket (moto's S3 server, in memory) ...")
+    s3 = stack.add(s3_server.start_s3(settings.s3_port, stopping=stopping))
+    s3_server.create_bucket(s3.url, settings.site_url)
     env = settings.app_env()
     created = init_table(env)
     step("Table created." if created else "Table exists; kept its data.")
     step("Starting the API (chalice local) ...")
     stack.add(servers.start_api(settings.api_port, env, quiet=False, stopping=stopping))
     stack.add(stream_pump.start(env, quiet=False))  # sends the outbox's messages, as the stream's Lambda does
+    stack.add(s3_server.start_trigger(env, quiet=False))  # cleans each upload, as the bucket's notification does
     servers.register_stripe_webhook(stripe.url, settings.api_url)
     step("Starting the site (mkdocs serve) ...")
     stack.add(servers.start_site(settings.site_port, env, quiet=True, stopping=stopping))
@@ -160,6 +171,7 @@ def _serve(settings: Settings, stack: servers.Stack, stopping: Signals) -> int:
         f"  API         {settings.api_url}/services\n"
         f"  DynamoDB    {dynamo.url} (DynamoDB Local listens on all interfaces: development machines only)\n"
         f"  localstripe {stripe.url}\n"
+        f"  photos      {s3.url}/{s3_server.BUCKET} (moto, in memory; each upload cleaned by the upload trigger)\n"
         f"  outbox      {settings.outbox}/ (every e-mail and SMS as a file)\n"
         "Press Ctrl-C to stop everything."
     )

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .stage import API_PATH, SECRETS, Json, Options, parameter_name
+from .stage import API_PATH, SECRETS, Json, Options, parameter_name, photo_bucket_name
 from .table import index_names
 
 LOG_RETENTION_DAYS = 30  # logs may hold request details: keep them briefly
@@ -47,6 +47,8 @@ def environment(options: Options) -> Json:
         "API_URL": {"Fn::Sub": "${SiteUrl}" + API_PATH},
         "SENDER_EMAIL": options.sender,
         "STAGE": options.stage,
+        # The photo bucket (template/photos.py): the API presigns for it, the sweeper and the cascade erase in it.
+        "PHOTO_BUCKET": photo_bucket_name(options.stage),
     }
     for name in SECRETS:
         env[f"{name}_PARAM"] = parameter_name(options.stage, name)
@@ -62,6 +64,16 @@ def _arn(service: str, resource: str) -> Json:
 
 def function_name(stage: str, logical_id: str) -> str:
     return f"allavie-{stage}-{logical_id}"[:64]
+
+
+def logs_statement(stage: str, logical_id: str) -> Json:
+    """A function writes to its own log group, no other."""
+    return {
+        "Sid": "Logs",
+        "Effect": "Allow",
+        "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+        "Resource": [_arn("logs", f"log-group:/aws/lambda/{function_name(stage, logical_id)}:*")],
+    }
 
 
 def function_policy(stage: str, sender: str, logical_id: str, reads_stream: bool) -> Json:
@@ -109,12 +121,7 @@ def function_policy(stage: str, sender: str, logical_id: str, reads_stream: bool
             "Action": ["sns:Publish"],
             "Resource": [{"Fn::Sub": "arn:${AWS::Partition}:sns:*:*:*"}],
         },
-        {
-            "Sid": "Logs",
-            "Effect": "Allow",
-            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-            "Resource": [_arn("logs", f"log-group:/aws/lambda/{function_name(stage, logical_id)}:*")],
-        },
+        logs_statement(stage, logical_id),
     ]
     if reads_stream:
         statements.append({

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from . import photos
 from .functions import Function, function_resources
 from .site import site_resources
 from .stage import API_PATH, Json, Options, check_stage
@@ -42,14 +43,19 @@ def merge_template(options: Options, functions: Iterable[Function]) -> Json:
         "ResourcePath": "/*", "HttpMethod": "*",
         "ThrottlingRateLimit": API_THROTTLE_RATE, "ThrottlingBurstLimit": API_THROTTLE_BURST,
     }], "GatewayResponses": gateway_responses()}}
+    functions = list(functions)
     for function in functions:
         resources.update(function_resources(options, function))
+    photos.merge(resources, options, functions)  # the photo bucket, its function's layer and role
 
     outputs: Json = {
         "TableName": {"Value": {"Ref": "Table"}},
         "TableStreamArn": {"Value": {"Fn::GetAtt": ["Table", "StreamArn"]}},
         "SiteBucketName": {"Value": {"Ref": "SiteBucket"}},
     }
+    if "PhotoBucket" in resources:
+        outputs["PhotoBucketName"] = {"Value": {"Ref": "PhotoBucket"}}
+    conditions = photos.conditions(resources)
     if not options.emulator:
         outputs["DistributionId"] = {"Value": {"Ref": "Distribution"}}
         outputs["SiteUrl"] = {"Value": {"Fn::Sub": "https://${Distribution.DomainName}"}}
@@ -63,6 +69,7 @@ def merge_template(options: Options, functions: Iterable[Function]) -> Json:
                 "Description": "The site's public https URL (CloudFront); set by allavie deploy",
             },
         },
+        **({"Conditions": conditions} if conditions else {}),
         "Resources": resources,
         "Outputs": outputs,
     }

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .. import site as static_site
+from . import photos
 from .stage import API_PATH, EMULATOR_SKIPS, Json, Options
 
 SECURITY_HEADERS_FILE = static_site.SECURITY_HEADERS_FILE
@@ -31,8 +32,9 @@ def _unique_sources(csp: str) -> str:
 
 
 def security_headers(path: Path = SECURITY_HEADERS_FILE) -> dict[str, str]:
-    """The site's headers; the API is same-origin, so ``{api_origin}`` is ``'self'``."""
-    headers = static_site.security_headers("'self'", path)
+    """The site's headers; the API is same-origin, so ``{api_origin}`` is ``'self'`` (``{photos_origin}``
+    stays for ``photos.csp_with_bucket``: the bucket's name holds the account)."""
+    headers = static_site.security_headers("'self'", path, photos_origin="{photos_origin}")
     return {name: _unique_sources(value) if name.lower() == "content-security-policy" else value
             for name, value in headers.items()}
 
@@ -174,8 +176,8 @@ def site_resources(options: Options) -> Json:
         },
         "SecurityHeadersPolicy": {
             "Type": "AWS::CloudFront::ResponseHeadersPolicy",
-            "Properties": {"ResponseHeadersPolicyConfig": response_headers_policy(
-                security_headers(), f"allavie-{stage}-security-headers")},
+            "Properties": photos.csp_with_bucket({"ResponseHeadersPolicyConfig": response_headers_policy(
+                security_headers(), f"allavie-{stage}-security-headers")}, stage),
         },
         "ApiCachePolicy": {
             "Type": "AWS::CloudFront::CachePolicy",

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 DEFAULT_REGION = "eu-north-1"
+# The functions' runtime (build.py refuses a package for another) and the photo layer's.
+LAMBDA_RUNTIME = "python3.11"
 API_PATH = "/api"  # chalice's api_gateway_stage; CloudFront forwards /api/* unchanged to the stage
 
 # The secrets the functions read (chalicelib/core/secret_store.py): env var NAME_PARAM names the SSM parameter.
@@ -32,6 +34,11 @@ def stack_name(stage: str) -> str:
 
 def table_name(stage: str) -> str:
     return f"allavie-{stage}"
+
+
+def photo_bucket_name(stage: str) -> Json:
+    """The photo bucket's name, fixed from stage and account (template/photos.py says why)."""
+    return {"Fn::Sub": f"allavie-{stage}-photos-${{AWS::AccountId}}"}
 
 
 def parameter_name(stage: str, secret: str) -> str:

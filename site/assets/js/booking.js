@@ -550,7 +550,9 @@
     save();
     history.replaceState({ step: "done" }, "", window.location.pathname);
     showDone(true);
-    document.dispatchEvent(new CustomEvent("allavie:booked", { detail: { booking: booking } }));
+    // injections.js and the optional photos after booking (photos.js, with the answer's two-hour photo link,
+    // never stored) listen for this.
+    document.dispatchEvent(new CustomEvent("allavie:booked", { detail: { booking: booking, photos: answer.photos || null } }));
   }
 
   function showDone(focus) {

@@ -1,5 +1,6 @@
 // The back office (/personal/): sign in with the e-mailed link and an authenticator code, then the day
-// and week calendars, bookings for callers, blocked time, outcomes, customers and the calendar feed.
+// and week calendars, bookings for callers, blocked time, outcomes, customers and the calendar feed
+// (complaints and a booking's photos are personal-complaints.js, on the hooks at the end).
 // Every text is in the page; data is filled in with textContent, never HTML. The session id is kept in
 // sessionStorage (this tab only, 8 hours at most) and sent to the API in a header.
 (function () {
@@ -160,6 +161,7 @@
     if (view === "day") loadDay();
     if (view === "week") loadWeek();
     if (view === "feed") api("GET", "/staff/feed").then(function (a) { if (a.status === 200) one("[data-feed-url]").value = a.body.url; });
+    root.dispatchEvent(new CustomEvent("allavie:staff-view", { detail: { view: view } }));  // personal-complaints.js
   }
 
   function bookingLine(b, withStaff) {
@@ -253,6 +255,7 @@
       var history = clear(one("[data-history]"));
       a.body.history.forEach(function (h) { history.appendChild(el("li", { text: dayOf(h.start) + " " + hm(h.start) + " · " + h.service_name + " · " + label("status", h.status) })); });
       if (!a.body.history.length) history.appendChild(el("li", { text: t("none") }));
+      root.dispatchEvent(new CustomEvent("allavie:staff-booking", { detail: { booking: b } }));
       one("#staff-booking-heading").focus();
       if (message) status(message);
     });
@@ -476,6 +479,10 @@
       api("POST", "/staff/feed/renew").then(function (a) { if (a.status === 200) { one("[data-feed-url]").value = a.body.url; status(t("renewed")); } });
     }
   });
+
+  // What personal-complaints.js (complaints and photos) builds on: the same session, texts and elements.
+  A.staff = { api: api, el: el, clear: clear, one: one, all: all, t: t, label: label, status: status, errorOf: errorOf,
+    facts: facts, hm: hm, dayOf: dayOf, weekday: weekday, me: function () { return me; } };
 
   function route() {
     var token = fragment().get("t");

@@ -1,0 +1,83 @@
+"""What customers give us with a booking: photos, and complaints about a treatment (pattern 18).
+
+Both live in the customer's partition and carry the customer's expiry, so that TTL,
+the sweeper and an erasure take them with the rest (the S3 objects of a photo go in
+the same step: ``photos.bucket``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+
+from ..table import Item, customer_pk
+
+MAX_PHOTOS_PER_BOOKING = 5
+OPEN_COMPLAINTS = "COMPLAINTS#open"  # gsi1: the clinic's open complaints, oldest first (sparse: only open ones)
+
+
+class Photo(Item, discriminator="photo"):
+    """One photo of a booking, in one of the booking's five slots (sk ``PHOTO#<bid>#<slot>``).
+
+    The slot makes "at most five" a condition DynamoDB checks (a slot is taken with
+    ``attribute_not_exists``), so five uploads asked for at once cannot become six.
+    The id is random and is what the API shows; the slot number is plumbing.
+    """
+
+    photo_id = UnicodeAttribute()
+    booking_id = UnicodeAttribute()
+    customer_id = UnicodeAttribute()
+    slot = NumberAttribute()
+    status = UnicodeAttribute()             # pending (upload allowed) | ready (cleaned) | rejected
+    content_type = UnicodeAttribute()       # as declared; the processing decodes and decides
+    declared_size = NumberAttribute()
+    upload_key = UnicodeAttribute()         # where the browser may POST the original (deleted once processed)
+    upload_until = UTCDateTimeAttribute()   # the presigned POST's end; a pending slot after it is free again
+    clean_key = UnicodeAttribute(null=True)  # the re-encoded copy without metadata
+    clean_type = UnicodeAttribute(null=True)
+    width = NumberAttribute(null=True)
+    height = NumberAttribute(null=True)
+    clean_bytes = NumberAttribute(null=True)
+    rejected_because = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    uploaded_at = UTCDateTimeAttribute(null=True)
+
+    @staticmethod
+    def key(customer_id: str, booking_id: str, slot: int) -> tuple[str, str]:
+        return customer_pk(customer_id), f"PHOTO#{booking_id}#{slot}"
+
+    @staticmethod
+    def booking_prefix(booking_id: str) -> str:
+        return f"PHOTO#{booking_id}#"
+
+
+class ComplaintMessage(MapAttribute[str, Any]):
+    """One message of a complaint: the customer's or the clinic's words, as written."""
+
+    author = UnicodeAttribute()            # customer | staff
+    staff_id = UnicodeAttribute(null=True)
+    text = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+
+
+class Complaint(Item, discriminator="complaint"):
+    """A reklamation about one booking (sk ``COMPLAINT#<id>``); open ones are in gsi1 ``COMPLAINTS#open``."""
+
+    complaint_id = UnicodeAttribute()
+    booking_id = UnicodeAttribute()
+    customer_id = UnicodeAttribute()
+    status = UnicodeAttribute()            # open | closed
+    messages = ListAttribute(of=ComplaintMessage, default=list)
+    outcome = UnicodeAttribute(null=True)  # redone | partial_refund | refunded | rejected | resolved
+    outcome_note = UnicodeAttribute(null=True)
+    refund_sek = NumberAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    closed_at = UTCDateTimeAttribute(null=True)
+    closed_by = UnicodeAttribute(null=True)
+    version = NumberAttribute(default=1)   # each change is conditional on the version read
+
+    @staticmethod
+    def key(customer_id: str, complaint_id: str) -> tuple[str, str]:
+        return customer_pk(customer_id), f"COMPLAINT#{complaint_id}"
