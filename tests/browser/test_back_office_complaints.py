@@ -79,7 +79,8 @@ def test_staff_answer_and_close_a_complaint_in_the_back_office(page, site_url: s
     card.get_by_role("button", name="Visa kundens bilder").click()
     image = card.get_by_role("img", name="Kundens bild 1 av 1")
     expect(image).to_be_visible(timeout=10_000)
-    assert image.evaluate("img => img.complete && img.naturalWidth") > 0  # the CSP allows the bucket
+    # Loaded, not only laid out: the CSP allows the bucket (wait: visible comes before the bytes have arrived)
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle(), timeout=10_000)
     shot(page, f"complaints-{size}")
     assert axe_violations(page, site_url) == []
 
