@@ -26,7 +26,7 @@ from typing import Any
 from ..core import clinic as clinic_module
 from ..core import clock
 from ..messages import add
-from ..store import tx
+from ..store import stream, tx
 from ..store.errors import ConditionFailed
 from ..store.models import Customer, Item, Offer, OfferDelivery
 from ..store.tx import Tx
@@ -131,19 +131,16 @@ def handle_records(records: Iterable[Mapping[str, Any]], now: dt.datetime | None
     """The stream handler: each offer that has just come to a new step while sending gets that step."""
     now = now or clock.now()
     counts: dict[str, int] = {}
-    for record in records:
-        if record.get("eventName") not in ("INSERT", "MODIFY"):
+    for change in stream.written(records):
+        new, old = change.new, change.old
+        if stream.text(new, "kind") != "offer" or stream.text(new, "status") != offers.SENDING:
             continue
-        stream = record.get("dynamodb") or {}
-        new, old = stream.get("NewImage") or {}, stream.get("OldImage") or {}
-        if _s(new, "kind") != "offer" or _s(new, "status") != offers.SENDING:
-            continue
-        if _s(old, "status") == offers.SENDING and _n(old, "step") == _n(new, "step"):
+        if stream.text(old, "status") == offers.SENDING and stream.number(old, "step") == stream.number(new, "step"):
             continue  # a count went up, not the step
         try:
-            outcome = step(_s(new, "offer_id"), _n(new, "step"), now)
+            outcome = step(stream.text(new, "offer_id"), stream.number(new, "step"), now)
         except Exception:  # noqa: BLE001 - the schedule resumes it; one offer never holds the stream up
-            log.exception("offer %s: step %s failed", _s(new, "offer_id"), _n(new, "step"))
+            log.exception("offer %s: step %s failed", stream.text(new, "offer_id"), stream.number(new, "step"))
             outcome = "failed"
         counts[outcome] = counts.get(outcome, 0) + 1
     return counts
@@ -166,12 +163,3 @@ def resume(now: dt.datetime) -> dict[str, int]:
     return counts
 
 
-def _s(image: Mapping[str, Any], name: str) -> str:
-    return str((image.get(name) or {}).get("S") or "")
-
-
-def _n(image: Mapping[str, Any], name: str) -> int:
-    try:
-        return int((image.get(name) or {}).get("N") or 0)
-    except ValueError:
-        return 0

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..core import clinic, clock, settings
-from ..store import tx
+from ..store import stream, tx
 from ..store.errors import ConditionFailed
 from ..store.models import Customer, Item, Message
 from ..store.tx import Tx
@@ -155,20 +155,13 @@ def handle_records(records: Iterable[Mapping[str, Any]], now: dt.datetime | None
     """The stream handler's work: send each message that has just become queued (new, or resent)."""
     now = now or clock.now()
     counts: dict[str, int] = {}
-    for record in records:
-        if record.get("eventName") not in ("INSERT", "MODIFY"):
+    for change in stream.written(records):
+        new, old = change.new, change.old
+        if stream.text(new, "kind") != "message" or stream.text(new, "status") != QUEUED or stream.text(old, "status") == QUEUED:
             continue
-        stream = record.get("dynamodb") or {}
-        new, old = stream.get("NewImage") or {}, stream.get("OldImage") or {}
-        if _s(new, "kind") != "message" or _s(new, "status") != QUEUED or _s(old, "status") == QUEUED:
-            continue
-        outcome = deliver(_s(new, "pk"), _s(new, "sk"), now)
+        outcome = deliver(stream.text(new, "pk"), stream.text(new, "sk"), now)
         counts[outcome] = counts.get(outcome, 0) + 1
     return counts
-
-
-def _s(image: Mapping[str, Any], name: str) -> str:
-    return str((image.get(name) or {}).get("S") or "")
 
 
 def send_due(now: dt.datetime, limit: int = DUE_BATCH) -> dict[str, int]:
