@@ -92,6 +92,7 @@ def test_staff_answer_and_close_a_complaint_in_the_back_office(page, site_url: s
     expect(page.locator("[data-app-status]")).to_have_text("Svaret är skickat till kunden.")
     card = page.locator(".staff-complaint").first
     expect(card.locator(".staff-thread__text")).to_have_count(2)
+    expect(card.locator(".staff-thread")).to_contain_text("Kliniken (Sara Berg)")  # the colleague's name, not an id
     answer = [m for m in outbox.emails_to(EMAIL) if m["Subject"] == "Svar på din reklamation"]
     assert answer and "Vi beklagar! Kom in så tittar vi på huden." in outbox.text(answer[-1])
 

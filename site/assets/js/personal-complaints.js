@@ -67,7 +67,7 @@
       [t("refund"), c.refund_sek ? kr(c.refund_sek) : null], [t("closed-at"), c.closed_at ? stamp(c.closed_at) : null],
     ]);
     c.messages.forEach(function (m) {
-      var from = m.author === "staff" ? t("from-staff", { name: m.staff || "" }) : t("from-customer");
+      var from = m.author === "staff" ? t("from-staff", { name: m.staff ? S.nameOf(m.staff) : "" }) : t("from-customer");
       slot("thread").appendChild(el("li", { "class": "staff-thread__" + m.author }, [
         el("p", { "class": "staff-thread__from", text: from + ", " + stamp(m.at) }),
         el("p", { "class": "staff-thread__text", text: m.text })]));

@@ -482,7 +482,8 @@
 
   // What personal-complaints.js (complaints and photos) builds on: the same session, texts and elements.
   A.staff = { api: api, el: el, clear: clear, one: one, all: all, t: t, label: label, status: status, errorOf: errorOf,
-    facts: facts, hm: hm, dayOf: dayOf, weekday: weekday, me: function () { return me; } };
+    facts: facts, hm: hm, dayOf: dayOf, weekday: weekday, me: function () { return me; },
+    nameOf: function (id) { var c = colleagues.filter(function (x) { return x.id === id; })[0]; return c ? c.name : id; } };
 
   function route() {
     var token = fragment().get("t");
