@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import datetime as dt
+import io
 import json
 import os
 import statistics
@@ -142,7 +144,8 @@ def run(runs: int, outbox: Path) -> int:
     counter = Counter()
     results: dict[str, tuple[list[collections.Counter[str]], list[float]]] = {}
 
-    with Client(app, stage_name="local") as client:
+    # The local outbox prints each message and its links (for make dev); here they would bury the figures.
+    with Client(app, stage_name="local") as client, contextlib.redirect_stdout(io.StringIO()):
         headers = {"Content-Type": "application/json"}
 
         def call(method: str, path: str, body: Any = None, token: str | None = None) -> Any:

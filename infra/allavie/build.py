@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import FUNCTIONS, ROOT, template
+from . import FUNCTIONS, ROOT, bytecode, template
 
 BUILD_DIR = ROOT / "build"
 Progress = Callable[[str], None]
@@ -149,6 +149,8 @@ def _package(options: template.Options, stage: str, base: Path, region: str, all
     _chalice_package(project, stage, out, region, merge=merge_file)
     sam = json.loads((out / "sam.json").read_text(encoding="utf-8"))
     slim(out / "deployment.zip")
+    if with_dependencies and bytecode.matches_runtime(LAMBDA_RUNTIME):
+        bytecode.add_bytecode(out / "deployment.zip", slim)  # a cold start then compiles nothing it loads
     return Package(stage, out, sam, out / "deployment.zip", functions, with_dependencies)
 
 

@@ -8,6 +8,7 @@ nothing goes to AWS). The offline plan is tests/functional/test_deploy_plan.py.
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import shutil
 import subprocess
@@ -85,3 +86,27 @@ def test_slimming_is_deterministic(package: build.Package, tmp_path: Path) -> No
     first, second = made(files, (2026, 1, 2, 3, 4, 6)), made(files[::-1], (2027, 6, 5, 4, 3, 2))
     assert first.read_bytes() == second.read_bytes()
     assert names(first) == ["app.py", "chalicelib/db.py", "six.py"]
+
+
+def test_a_cold_start_compiles_nothing_the_app_loads(package: build.Package, tmp_path: Path) -> None:
+    """Lambda's /var/task is read-only: the zip carries the bytecode (PEP 552 unchecked hashes), else every new
+    container compiles each module again. Proof that it is used: sources broken after packaging still import."""
+    entries = set(names(package.zip_path))
+    own = sorted(n for n in entries if n.endswith(".py") and (n == "app.py" or n.startswith("chalicelib/")))
+    assert own and all(importlib.util.cache_from_source(n) in entries for n in own), "every module of the app"
+    for library in ("pynamodb/models.py", "yaml/__init__.py", "stripe/__init__.py", "chalice/app.py"):
+        assert importlib.util.cache_from_source(library) in entries, library
+    with zipfile.ZipFile(package.zip_path) as archive:
+        pyc = archive.read(importlib.util.cache_from_source("chalicelib/core/clock.py"))
+    assert pyc[:4] == importlib.util.MAGIC_NUMBER and int.from_bytes(pyc[4:8], "little") == 0b01  # hash, unchecked
+
+    task = tmp_path / "task"
+    with zipfile.ZipFile(package.zip_path) as archive:
+        archive.extractall(task)
+    for source in ("app.py", "chalicelib/core/clock.py", "pynamodb/models.py"):
+        (task / source).write_text("this is not python (\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-c", "import app; print(len(app.app.routes))"], cwd=task,
+                            env={"PYTHONPATH": str(task), "PATH": "/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1"},
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) > 10
