@@ -7,13 +7,6 @@
 
   var root = document.getElementById("allavie-offers");
   if (!root || !window.Allavie) return;
-  var here = document.currentScript && document.currentScript.src;
-  if (here) {  // the back office's stylesheet, beside this script
-    var sheet = document.createElement("link");
-    sheet.rel = "stylesheet";
-    sheet.href = here.replace(/js\/offers\.js(\?.*)?$/, "css/personal.css");
-    document.head.appendChild(sheet);
-  }
   var A = window.Allavie;
   var KEY = "allavie.staff";
   var me = null, shown = null, polling = null, editing = null;

@@ -8,14 +8,6 @@
 
   var root = document.getElementById("allavie-staff");
   if (!root || !window.Allavie) return;
-  // The back office's own stylesheet, beside this script (the template links only the site's one).
-  var here = document.currentScript && document.currentScript.src;
-  if (here) {
-    var sheet = document.createElement("link");
-    sheet.rel = "stylesheet";
-    sheet.href = here.replace(/js\/personal\.js(\?.*)?$/, "css/personal.css");
-    document.head.appendChild(sheet);
-  }
   var A = window.Allavie;
   var KEY = "allavie.staff";
   var me = null, colleagues = [], services = [], current = { view: "day", booking: null, customer: null };
