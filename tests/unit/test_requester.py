@@ -1,5 +1,5 @@
-"""The caller's address for the hold limits: what API Gateway saw cannot be forged, and a made-up
-X-Forwarded-For never gives a key that is somebody else's."""
+"""The caller as the API sees it: the address for the hold limits (what API Gateway saw cannot be forged, and a
+made-up X-Forwarded-For never gives a key that is somebody else's), and answers that take the same time for all."""
 
 from __future__ import annotations
 
@@ -48,3 +48,18 @@ def test_without_a_header_the_peer_alone_and_without_either_one_key_for_all() ->
     assert requester(request("192.0.2.1", "192.0.2.1")) == "192.0.2.1"
     assert requester(request(None, None)) == "unknown"
     assert len(requester(request("9" * 500, "1" * 500))) <= 64 * 2 + 5
+
+
+def test_an_answer_takes_at_least_its_time_and_a_slow_one_no_longer() -> None:
+    import time
+
+    from chalicelib.routes.web import taking_at_least
+
+    started = time.monotonic()
+    with taking_at_least(0.05):
+        pass
+    assert time.monotonic() - started >= 0.05
+    started = time.monotonic()
+    with taking_at_least(0.01):
+        time.sleep(0.03)
+    assert time.monotonic() - started < 0.03 + 0.02  # no second wait on top

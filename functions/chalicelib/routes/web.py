@@ -4,6 +4,9 @@ errors as ``{"error": {"code", "message", "fields"}}`` in the asked language."""
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from chalice import Response
@@ -68,6 +71,17 @@ def requester(request: Request) -> str:
     if viewer and peer:
         return f"{viewer} via {peer}"
     return viewer or peer or "unknown"
+
+
+@contextmanager
+def taking_at_least(seconds: float) -> Iterator[None]:
+    """An answer that takes the same time whoever asks, so that its timing does not tell a known address
+    (a customer's, a staff member's) from an unknown one."""
+    started = time.monotonic()
+    yield
+    remaining = seconds - (time.monotonic() - started)
+    if remaining > 0:
+        time.sleep(remaining)
 
 
 def bearer_token(request: Request, code: str | None = None) -> str:
