@@ -14,7 +14,7 @@ import datetime as dt
 
 from .. import messages
 from ..core import clinic as clinic_module
-from ..core import settings
+from ..core import i18n, settings
 from ..core.clinic import Clinic, Service
 from ..core.clinic.injections import CLINIC_POINTS, TREATMENT_POINTS
 from ..messages import layout
@@ -110,8 +110,7 @@ T = {
 
 
 
-def _t(lang: str, key: str, **values: object) -> str:
-    return T[lang][key].format(**values)
+_t = i18n.phrases(T)
 
 
 def day_text(day: dt.date, lang: str) -> str:

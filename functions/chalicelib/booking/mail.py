@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..core import clinic as clinic_module
+from ..core import i18n
 from ..messages import Attachment, layout
 from ..messages.calendar import booking_ics
 from ..messages.dates import when
@@ -112,8 +113,7 @@ T = {
 }
 
 
-def _t(language: str, key: str, **values: object) -> str:
-    return T["en" if language == "en" else "sv"][key].format(**values)
+_t = i18n.phrases(T)
 
 
 def _kronor(language: str, amount: int) -> str:

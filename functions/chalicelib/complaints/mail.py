@@ -16,6 +16,7 @@ from typing import Any
 
 from .. import messages
 from ..core import clinic as clinic_module
+from ..core import i18n
 from ..links import urls
 from ..messages import layout
 from ..messages.dates import when
@@ -64,8 +65,7 @@ T = {
 }
 
 
-def _t(language: str, key: str, **values: object) -> str:
-    return T["en" if language == "en" else "sv"][key].format(**values)
+_t = i18n.phrases(T)
 
 
 def quietly(action: Callable[..., Any], *args: Any) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 LANGUAGES = ("sv", "en")
 
 # Error codes -> message. Capabilities add their own codes here.
@@ -192,6 +194,16 @@ FIELD_MESSAGES: dict[str, dict[str, str]] = {
     "channels": {"sv": "Välj e-post, sms eller båda.", "en": "Choose e-mail, SMS or both."},
     "sms_too_long": {"sv": "För lång text för sms (högst 480 tecken).", "en": "Too long for an SMS (480 characters at most)."},
 }
+
+
+def phrases(table: Mapping[str, Mapping[str, str]]) -> Callable[..., str]:
+    """A message's phrase book (``{"sv": {key: text}, "en": {...}}``) as ``text(language, key, **values)``:
+    English when asked for, Swedish otherwise (a customer's stored language may be anything)."""
+
+    def text(language: str, key: str, **values: object) -> str:
+        return table["en" if language == "en" else "sv"][key].format(**values)
+
+    return text
 
 
 def pick_language(accept_language: str | None) -> str:

@@ -13,6 +13,7 @@ import datetime as dt
 
 from .. import messages
 from ..core import clinic as clinic_module
+from ..core import i18n
 from ..core.clock import local
 from ..messages import layout
 from ..store.models import Customer, Message, Receipt
@@ -52,8 +53,7 @@ T = {
 }
 
 
-def _t(language: str, key: str, **values: object) -> str:
-    return T["en" if language == "en" else "sv"][key].format(**values)
+_t = i18n.phrases(T)
 
 
 def money(amount_ore: int, language: str) -> str:
