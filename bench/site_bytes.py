@@ -2,7 +2,7 @@
 
 Builds the site, starts the API it talks to (DynamoDB Local in memory,
 localstripe, chalice local), serves the build on 127.0.0.1 the way the tests
-and CloudFront do (infra/allavie/site.py: gzip, the security headers), opens
+and CloudFront do (infra/allavie/site_build.py: gzip, the security headers), opens
 /boka/ in a fresh Chromium profile (empty cache, no stored choice) and adds up
 what came over the wire for each request, a worker's too (compressed body and
 response headers, as Chrome counts them), until the network is quiet.

@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "functions"), str(ROOT / "infra")]
 
-from allavie import site  # noqa: E402
+from allavie import site_build as site  # noqa: E402
 from allavie.local import servers  # noqa: E402
 
 

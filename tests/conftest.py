@@ -175,7 +175,7 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def site_url(api_url: str, site_port: int, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The built site, served on 127.0.0.1 with its security headers, talking to ``api_url``."""
-    from allavie import site
+    from allavie import site_build as site
 
     port = site_port
     url = f"http://127.0.0.1:{port}"

@@ -9,7 +9,7 @@ Nothing here is deployed to Lambda; the runtime lives in ``functions/``.
     local/        the local servers and ``allavie dev``
     build.py      chalice package, the slimmed deployment.zip
     cfn.py        cfn-lint and the SAM translation, offline
-    site.py       the MkDocs build and the local server of a build
+    site_build.py the MkDocs build and the local server of a build
     aws.py        every boto3 client of the commands
     domain.py     the one import of the Lambda's domain (chalicelib)
 """

@@ -154,7 +154,7 @@ def test_ledger_local(operator, dev_table) -> None:
 def test_receipts_local(operator, dev_table) -> None:
     from chalicelib.core.clock import STOCKHOLM
     from chalicelib.payments import receipts
-    from chalicelib.payments.types import Paid
+    from chalicelib.payments.values import Paid
 
     paid = Paid("pi_0", "succeeded", 30000, "sek", "ch_0", 0, "b0", None, "kemisk-peeling")
     receipts.paid(paid, dt.datetime(2026, 3, 1, 12, 0, tzinfo=STOCKHOLM))

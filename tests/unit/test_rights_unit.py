@@ -10,7 +10,7 @@ from chalicelib.core.errors import Invalid
 from chalicelib.rights import erasure
 from chalicelib.rights import export as rights_export
 from chalicelib.rights import log as rights_log
-from chalicelib.rights import profile as rights
+from chalicelib.rights import details as rights
 from chalicelib.store import ratelimit
 from chalicelib.store.models import Booking, Customer
 

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from allavie import site
+from allavie import site_build as site
 from chalicelib.core import clinic
 
 ROOT = Path(__file__).resolve().parents[2]

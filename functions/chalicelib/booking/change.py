@@ -14,7 +14,7 @@ from ..core import clinic as clinic_module
 from ..core.clinic import Clinic
 from ..core.errors import Conflict, Invalid
 from ..messages import add as add_message
-from ..payments.types import RefundResult
+from ..payments.values import RefundResult
 from ..retention import dates as retention
 from ..retention.expiry import refresh as refresh_expiry
 from ..store import lookups

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from ..core import clinic as clinic_module
 from ..core import i18n
 from ..messages import Attachment, layout
-from ..messages.calendar import booking_ics
 from ..messages.dates import when
+from ..messages.ics import booking_ics
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import logging
 from ..core import clinic as clinic_module
 from ..messages import add as add_message
 from ..payments import gateway, receipts, refunds, webhooks
-from ..payments.types import Paid
+from ..payments.values import Paid
 from ..retention.expiry import refresh as refresh_expiry
 from ..store import lookups
 from ..store.errors import ConditionFailed

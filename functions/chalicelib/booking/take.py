@@ -35,7 +35,7 @@ from ..core.errors import Conflict, Invalid, TooMany
 from ..core.ids import new_id
 from ..marketing import double_opt_in
 from ..messages import add as add_message
-from ..payments.types import PaymentStart
+from ..payments.values import PaymentStart
 from ..retention import dates as retention
 from ..retention.expiry import refresh as refresh_expiry
 from ..store import lookups, ratelimit, search

@@ -1,6 +1,6 @@
 """Stripe: the only module that imports ``stripe`` (and the aiohttp under it).
 
-Everything it answers is plain data from ``payments.types``. In AWS the keys
+Everything it answers is plain data from ``payments.values``. In AWS the keys
 come from SSM, locally localstripe plays Stripe (``STRIPE_API_BASE``). Kept
 off the Lambda's cold start: importers load it where a payment happens.
 """
@@ -15,7 +15,7 @@ import stripe
 
 from ..core import secret_store
 from ..core import settings as settings_module
-from .types import Intent, Paid, Payable, PaymentStart, Refunded, StripeEvent
+from .values import Intent, Paid, Payable, PaymentStart, Refunded, StripeEvent
 
 CURRENCY = "sek"
 ORE_PER_SEK = 100

@@ -34,7 +34,7 @@ from ..store.models import Item, LedgerEntry, Receipt, ReceiptCounter, live
 from ..store.models.receipts import CREDIT, RECEIPT
 from ..store.tx import Tx, backoff
 from . import ledger
-from .types import Paid
+from .values import Paid
 
 log = logging.getLogger(__name__)
 

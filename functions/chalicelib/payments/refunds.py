@@ -32,7 +32,7 @@ from ..store.errors import ConditionFailed
 from ..store.models import Booking, RefundClaim
 from . import gateway, ledger, receipts
 from .gateway import PaymentError, to_sek
-from .types import Paid, RefundResult
+from .values import Paid, RefundResult
 
 log = logging.getLogger(__name__)
 

@@ -51,7 +51,7 @@ from ..store import tx
 from ..store.errors import ConditionFailed
 from ..store.models import WebhookEvent
 from . import gateway
-from .types import StripeEvent
+from .values import StripeEvent
 
 Handler = Callable[[str, dt.datetime], str]  # (the event's object id, now) -> what it did
 HANDLERS: dict[str, Handler] = {}

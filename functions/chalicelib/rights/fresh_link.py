@@ -12,7 +12,7 @@ from ..store import lookups, ratelimit
 from ..store.models import Booking
 from . import log as rights_log
 from . import mail as rights_mail
-from .profile import normalise_email
+from .details import normalise_email
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from ..store.models import Customer
 from ..store.table import Action
 from ..store.tx import Tx
 from . import log as rights_log
-from .profile import marketing_json
+from .details import marketing_json
 
 
 def _only(body: Mapping[str, Any], allowed: tuple[str, ...]) -> None:

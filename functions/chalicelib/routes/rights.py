@@ -50,28 +50,28 @@ def post_links() -> Response:
 
 @bp.route("/me", methods=["GET"], cors=True)
 def get_me() -> Response:
-    from ..rights import profile
+    from ..rights import details
 
     holder = _holder()
-    return web.ok(profile.me(holder.customer, clock.now(), web.language(bp.current_request)))
+    return web.ok(details.me(holder.customer, clock.now(), web.language(bp.current_request)))
 
 
 @bp.route("/me", methods=["PATCH"], cors=True)
 def patch_me() -> Response:
-    from ..rights import profile
+    from ..rights import details
 
     holder = _holder()
     body = web.json_body(bp.current_request)
-    return web.ok(profile.correct(holder.customer, body, clock.now()))
+    return web.ok(details.correct(holder.customer, body, clock.now()))
 
 
 @bp.route("/me/email/confirm", methods=["POST"], cors=True)
 def confirm_email() -> Response:
-    from ..rights import email_change, profile
+    from ..rights import details, email_change
 
     token = web.bearer_token(bp.current_request)
     customer, data_token = email_change.confirm_email(token, clock.now())
-    return web.ok({"customer": profile.customer_json(customer), "token": data_token})
+    return web.ok({"customer": details.customer_json(customer), "token": data_token})
 
 
 @bp.route("/me/marketing", methods=["PUT"], cors=True)

@@ -92,7 +92,7 @@ def get_me() -> Response:
 @bp.route("/staff/calendar", methods=["GET"], cors=True)
 def get_calendar() -> Response:
     from ..core import clinic, fields
-    from ..staff import calendar
+    from ..staff import schedule
 
     user = _user()
     params = _params({"from", "to", "staff"})
@@ -100,7 +100,7 @@ def get_calendar() -> Response:
     first, last = checks.take("from", fields.date), checks.take("to", fields.date)
     staff_id = checks.take("staff", lambda v: fields.staff_for(clinic.current(), None, v))
     checks.raise_if_any()
-    return web.ok(calendar.calendar(user, first, last, staff_id, clock.now()))
+    return web.ok(schedule.calendar(user, first, last, staff_id, clock.now()))
 
 
 @bp.route("/staff/availability", methods=["GET"], cors=True)
@@ -108,7 +108,7 @@ def get_availability() -> Response:
     """Free times as ``GET /availability``, without the online notice (a caller may come in an hour)."""
     from ..booking import locks
     from ..core import clinic, fields
-    from ..staff import calendar
+    from ..staff import schedule
 
     _user()
     params = _params({"service", "from", "to", "staff"})
@@ -118,7 +118,7 @@ def get_availability() -> Response:
     first, last = checks.take("from", fields.date), checks.take("to", fields.date)
     staff_id = checks.take("staff", lambda v: fields.staff_for(current, service_id, v))
     checks.raise_if_any()
-    calendar.check_range(first, last)
+    schedule.check_range(first, last)
     service = current.service(service_id)
     assert service is not None
     slots = locks.free_slots(current, service, first, last, staff_id, clock.now(), notice=False)

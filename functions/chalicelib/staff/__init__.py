@@ -1,5 +1,5 @@
 """The clinic's back office: staff sign in (``signin``: an e-mailed link and a TOTP code, ``totp``),
-hold sessions (``sessions``: who, which role), see the calendar (``calendar``), book, move and cancel
+hold sessions (``sessions``: who, which role), see the calendar (``schedule``), book, move and cancel
 for callers (``bookings``), block time (``blocks``), record outcomes (``outcomes``), find and open
 customers (``customers``), work complaints (``complaints``, over ``complaints.clinic``) and show a
 booking's photos (``bookings.photos``), and every look at a customer's data is logged (``access``). Their own

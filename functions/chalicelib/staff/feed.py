@@ -18,11 +18,11 @@ from ..booking.locks import bookings_between
 from ..core import clinic as clinic_module
 from ..core import secret_store, settings
 from ..core.errors import NotFound
-from ..messages.calendar import TZID, vtimezone
+from ..messages.ics import TZID, vtimezone
 from ..store import tx
 from ..store.models import Booking, FeedKey, StaffAccount
 from ..store.tx import Tx
-from . import access, calendar, sessions, views
+from . import access, schedule, sessions, views
 
 BACK = dt.timedelta(days=7)
 AHEAD = dt.timedelta(days=62)
@@ -90,7 +90,7 @@ def ics(key: str, now: dt.datetime) -> bytes:
     clinic = clinic_module.current()
     begin, end = now - BACK, now + AHEAD
     found = [b for b in bookings_between(clinic, begin, end, now)
-             if isinstance(b, Booking) and b.staff_id == user.id and calendar.active(b, now)]
+             if isinstance(b, Booking) and b.staff_id == user.id and schedule.active(b, now)]
     people = views.profiles((b.customer_id for b in found), now)
     access.record(user, ((b.customer_id, b.expires_at) for b in found), "feed", now)
     feed = Calendar()
@@ -112,7 +112,7 @@ def ics(key: str, now: dt.datetime) -> bytes:
         event.add("dtend", booking.end.astimezone(zone))
         event.add("summary", f"{service.name.sv if service else booking.service_id} – {first}")
         feed.add_component(event)
-    for block in calendar.blocks(begin, end, user.id, now):
+    for block in schedule.blocks(begin, end, user.id, now):
         event = Event()
         event.add("uid", f"{block.block_id}@allavie-personal")
         event.add("dtstamp", now)

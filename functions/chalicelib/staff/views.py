@@ -9,7 +9,7 @@ from typing import Any
 
 from ..core import clinic as clinic_module
 from ..core.clock import iso_local
-from ..rights.profile import phone_display
+from ..rights.details import phone_display
 from ..store.models import Block, Booking, Customer
 
 BATCH = 100

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import build, cfn, site, template
+from .. import build, cfn, site_build, template
 from .context import Progress, Refused
 
 
@@ -49,8 +49,8 @@ def validate(plan: Plan, progress: Progress) -> None:
 
 def build_site(out: Path, site_url: str, api_url: str) -> int:
     try:
-        return site.build(out, api_url=api_url, site_url=site_url, clean=True)
-    except site.SiteBuildError as error:
+        return site_build.build(out, api_url=api_url, site_url=site_url, clean=True)
+    except site_build.SiteBuildError as error:
         raise Refused(f"mkdocs build failed:\n{error}") from None
 
 

@@ -22,9 +22,7 @@ cycle (the deploy sets the parameter after the first stack creation).
 from __future__ import annotations
 
 from . import photos
-from .functions import LOG_RETENTION_DAYS, Function, environment, function_name, function_policy, functions_of
-from .merge import API_THROTTLE_BURST, API_THROTTLE_RATE, merge_template, stack_policy
-from .site import (
+from .cdn import (
     ALL_VIEWER_EXCEPT_HOST,
     CACHING_OPTIMIZED,
     SECURITY_HEADERS_FILE,
@@ -32,6 +30,8 @@ from .site import (
     security_headers,
     site_resources,
 )
+from .functions import LOG_RETENTION_DAYS, Function, environment, function_name, function_policy, functions_of
+from .merge import API_THROTTLE_BURST, API_THROTTLE_RATE, merge_template, stack_policy
 from .stage import (
     API_PATH,
     DEFAULT_REGION,

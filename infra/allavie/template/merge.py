@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from . import photos
+from .cdn import site_resources
 from .functions import Function, function_resources
-from .site import site_resources
 from .stage import API_PATH, Json, Options, check_stage
 from .table import table_resource
 

@@ -1,7 +1,7 @@
 """Every kind of item in the one table, by concept (the key table is in ``store.table``)."""
 
 from ..table import EXPIRY_PARTITION, Item, customer_pk, live
-from .calendar import Block, BlockMarker, Booking, BookingRef, SlotLock
+from .bookings import Block, BlockMarker, Booking, BookingRef, SlotLock
 from .customers import (
     AccessEntry,
     Customer,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from .. import site as static_site
+from .. import site_build as static_site
 from . import photos
 from .stage import API_PATH, EMULATOR_SKIPS, Json, Options
 
