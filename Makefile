@@ -8,12 +8,13 @@ BIN := $(VENV)/bin
 STAGE ?= dev
 PYTEST_ARGS ?=
 
-.PHONY: help install dev test check lint imports types unit browser bench lighthouse clean plan deploy destroy
+.PHONY: help install dev test static check lint imports types unit browser bench lighthouse clean plan deploy destroy
 
 help:
 	@echo "make dev     run the whole system locally (site :8000, API :8001)"
 	@echo "make test    install what is missing and run every test"
-	@echo "make check   ruff, the import contracts, mypy and the tests"
+	@echo "make static  the static checks alone: ruff, the import contracts, mypy (make test runs them first)"
+	@echo "make check   the quick check before a commit: the static checks and the unit tests (no servers)"
 	@echo "make bench   print DynamoDB request counts and latencies"
 	@echo "make lighthouse  Lighthouse scores of the start and booking pages (mobile)"
 	@echo "make plan    STAGE=prod: package and check the AWS stack offline, print what would be deployed"
@@ -51,8 +52,12 @@ install: $(VENV)/.installed node_modules/.installed java-check
 dev: install
 	$(BIN)/allavie dev
 
-test: install chromium-check
+# The static checks first (a minute), then every test. PYTEST_ARGS adds options, e.g. PYTEST_ARGS="-n 0 -x".
+test: static chromium-check
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Everything that needs no server: lint, the import contracts, types (CI runs it through `make test`)
+static: lint imports types
 
 unit: install
 	$(BIN)/pytest tests/unit $(PYTEST_ARGS)
@@ -68,7 +73,7 @@ types: install
 	cd functions && ../$(BIN)/mypy app.py chalicelib
 	$(BIN)/mypy infra/allavie
 
-check: lint imports types test
+check: static unit
 
 bench: install
 	$(BIN)/python bench/run.py

@@ -50,7 +50,6 @@ def run(api_url: str, outbox: Path, *, users: int = 50, seconds: int = 60, env: 
 
 def report(*, users: int = 50, seconds: int = 60) -> int:
     """Start DynamoDB Local, localstripe, chalice local and the stream pump; run the load; print it."""
-    sys.path.insert(0, str(ROOT / "infra"))
     from allavie.local import servers, stream_pump
 
     outbox = Path(tempfile.mkdtemp(prefix="allavie-load-outbox-"))
@@ -63,7 +62,6 @@ def report(*, users: int = 50, seconds: int = 60) -> int:
                               site_url="http://127.0.0.1:8000", outbox=outbox, table="allavie_load")
         saved = dict(os.environ)
         os.environ.update(env)
-        sys.path.insert(0, str(ROOT / "functions"))
         from chalicelib.store import connection
 
         connection.ensure_table()

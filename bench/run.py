@@ -28,11 +28,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "functions"))
-sys.path.insert(0, str(ROOT / "infra"))
+from allavie.local import servers  # installed with the project (pyproject.toml)
 
-from allavie.local import servers  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 NOW = "2027-03-01T08:00:00+01:00"  # a Monday; the bookings below are in the weeks after
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -32,7 +33,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from site_stack import served_site  # noqa: E402  (bench/site_stack.py)
 
-CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
+CHROMIUM = os.environ.get("CHROME_PATH") or shutil.which("chromium") or "chromium"  # Debian's, on PATH
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 

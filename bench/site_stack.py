@@ -6,18 +6,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "functions"), str(ROOT / "infra")]
+from allavie import site_build as site  # installed with the project (pyproject.toml)
+from allavie.local import servers
 
-from allavie import site_build as site  # noqa: E402
-from allavie.local import servers  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)

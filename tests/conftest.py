@@ -8,23 +8,23 @@ asks for them: unit tests start nothing.
 - ``api_url``: ``chalice local`` as a real HTTP server (concurrency, browser), with the stream pump
   that sends the outbox's messages.
 - ``outbox``: the messages the API sent, newest last (it drains the table's stream first).
+
+``ALLAVIE_TEST_NOW`` (ISO 8601) runs the tests as if it were then: the app gets it as ``ALLAVIE_NOW``
+(in process and in ``chalice local``), Chromium's clock is set to it, and ``support.clock`` answers
+"today" from it (tests/unit/test_any_day.py runs the date-sensitive tests at ten such moments).
+Under pytest-xdist every worker is its own process with its own servers (free ports), table and outbox.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "functions"))
-sys.path.insert(0, str(ROOT / "infra"))
-sys.path.insert(0, str(ROOT / "tests"))
-
-from allavie.local import servers  # noqa: E402
+from allavie.local import servers
+from support import clock
+from support.browser import launch_chromium
 
 
 @pytest.fixture(scope="session")
@@ -75,7 +75,8 @@ def stack_env(dynamodb_url: str, stripe_url: str, s3_url: str, api_port: int, si
         dynamodb_url=dynamodb_url, stripe_url=stripe_url,
         api_url=f"http://127.0.0.1:{api_port}", site_url=f"http://127.0.0.1:{site_port}",
         outbox=outbox_dir, table="allavie_test",
-        extra={"S3_ENDPOINT": s3_url, "PHOTO_BUCKET": s3_server.BUCKET},
+        extra={"S3_ENDPOINT": s3_url, "PHOTO_BUCKET": s3_server.BUCKET,
+               **({"ALLAVIE_NOW": pinned} if (pinned := clock.pinned()) else {})},
     )
     s3_server.create_bucket(s3_url, f"http://127.0.0.1:{site_port}")
     saved = dict(os.environ)
@@ -166,12 +167,6 @@ def outbox(outbox_dir: Path) -> object:
 
 # --- the site and the browser -------------------------------------------------------------
 
-CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
-]
-
-
 @pytest.fixture(scope="session")
 def site_url(api_url: str, site_port: int, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The built site, served on 127.0.0.1 with its security headers, talking to ``api_url``."""
@@ -193,7 +188,7 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
 
@@ -201,6 +196,8 @@ def browser() -> Iterator[object]:
 @pytest.fixture()
 def page(browser, table: None) -> Iterator[object]:
     context = browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm", accept_downloads=True)
+    if pinned := clock.pinned():
+        context.clock.set_fixed_time(pinned)  # the site's "today" is the app's
     new_page = context.new_page()
     yield new_page
     context.close()

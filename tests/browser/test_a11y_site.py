@@ -5,25 +5,15 @@ phone (390x844) and on a desktop (1280x800); and on each step of the booking."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from browser.site_pages import every_page
+from support.axe import AXE, AXE_PATH, run_axe
+from support.site_pages import every_page
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-AXE_PATH = "/__axe-core.js"  # served to the page from its own origin, so the CSP stays on
 
 
-def run_axe(page) -> list[dict]:
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(url=AXE_PATH)
-    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-    return [
-        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
-    ]
 
 
 @pytest.fixture()

@@ -7,29 +7,25 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import pyotp
 import pytest
-from browser.test_rights_flow import axe_violations, call
 from chalicelib.core.clock import STOCKHOLM
 from chalicelib.staff import upgrade
 from chalicelib.store.models import BookingRef
 from playwright.sync_api import expect
+from support.axe import axe_violations
+from support.back_office import shot, sign_in
 from support.browser import answer_cookie_banner
 from support.outbox import Outbox
 from support.rights_customers import make_customer
+from support.site import call
 from support.staff import SARA, link_token
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 VIEWS = ("day", "week", "book", "block", "customers", "feed")
 
 
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"personal-{name}.png"), full_page=True)
 
 
 def visitor_booking(api_url: str) -> dict:
@@ -63,21 +59,6 @@ def past_visit() -> str:
     return booking.booking_id
 
 
-def sign_in(page, site_url: str, outbox: Outbox) -> None:
-    page.goto(site_url + "/personal/")
-    answer_cookie_banner(page)
-    page.get_by_label("E-post", exact=True).fill(SARA)
-    page.get_by_role("button", name="Skicka inloggningslänk").click()
-    page.get_by_text("Om adressen hör till någon i personalen").wait_for()
-    token = link_token(outbox, SARA)
-    page.goto(f"{site_url}/personal/#t={token}")
-    page.locator("[data-qr] path").wait_for(state="attached")
-    secret = page.locator("[data-field=secret]").inner_text().strip()
-    assert secret and page.locator("[data-qr] path").get_attribute("d").count("M") > 100  # the QR code is drawn
-    page.get_by_label("Kod (6 siffror)").fill(pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="Logga in").click()
-    page.get_by_text("Inloggad som").wait_for()
-    assert urlsplit(page.url).fragment == ""  # the link's token is gone from the address bar
 
 
 def test_a_day_at_the_desk(page, site_url: str, api_url: str, outbox: Outbox) -> None:

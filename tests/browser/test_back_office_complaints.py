@@ -13,13 +13,14 @@ import time
 import pytest
 import requests
 from allavie.local import s3_server
-from browser.test_back_office import shot, sign_in
-from browser.test_photos_page import EMAIL, _book, _in_the_past
-from browser.test_rights_flow import axe_violations, call
 from playwright.sync_api import expect
 from support import photos
+from support.axe import axe_violations
+from support.back_office import shot, sign_in
 from support.browser import console_errors
 from support.outbox import Outbox
+from support.photo_visits import EMAIL, book_visit, visit_in_the_past
+from support.site import call
 
 pytestmark = pytest.mark.browser
 WORDS = "Huden fjällar fortfarande efter peelingen.\n<b>Det svider</b> på kvällen."
@@ -35,7 +36,7 @@ def trigger(api_url: str):
 
 def complaint_with_photo(api_url: str, outbox: Outbox) -> tuple[str, str]:
     """The customer booked, added a photo, had the visit and filed a complaint from the booking's link."""
-    _book(api_url)
+    book_visit(api_url)
     [mail] = outbox.emails_to(EMAIL)
     link = next(url for url in outbox.links(mail) if "/hantera/#" in url)
     token, booking_id = link.split("#t=")[1].split("&b=")[0], link.split("&b=")[1]
@@ -49,7 +50,7 @@ def complaint_with_photo(api_url: str, outbox: Outbox) -> tuple[str, str]:
         if call(api_url, "GET", f"/bookings/{booking_id}/photos", token=token)[1]["photos"][0]["status"] == "ready":
             break
         time.sleep(0.2)
-    _in_the_past(EMAIL)
+    visit_in_the_past(EMAIL)
     status, filed = call(api_url, "POST", f"/bookings/{booking_id}/complaints", {"text": WORDS}, token)
     assert status == 201, filed
     return booking_id, filed["complaint"]["id"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from browser.booking_steps import choose_day_from, choose_first_time, choose_treatment, open_folded
 from chalicelib.store.models import Booking, Item, SlotLock
 from playwright.sync_api import expect
+from support.booking_steps import choose_day_from, choose_first_time, choose_treatment, open_folded
 from support.browser import answer_cookie_banner, console_errors
 
 EMAIL = "webb.kund@example.se"

@@ -16,9 +16,9 @@ from urllib.parse import urlencode
 import pytest
 import stripe
 from allavie.local import servers
-from browser.booking_steps import TIMES, choose_day_from, choose_first_time
 from chalicelib.store.models import Booking, Item
 from playwright.sync_api import expect
+from support.booking_steps import TIMES, choose_day_from, choose_first_time
 from support.browser import answer_cookie_banner, console_errors
 
 pytestmark = pytest.mark.browser

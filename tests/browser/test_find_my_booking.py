@@ -9,9 +9,10 @@ import datetime as dt
 
 import pytest
 from playwright.sync_api import expect
+from support.axe import axe_violations
 from support.browser import answer_cookie_banner, console_errors
 from support.outbox import Outbox
-from test_rights_flow import axe_violations, call, fragment_token, on_site
+from support.site import call, fragment_token, on_site
 
 pytestmark = pytest.mark.browser
 

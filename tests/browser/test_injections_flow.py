@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from browser.booking_steps import choose_first_time, choose_treatment
-from browser.test_a11y_site import AXE, AXE_PATH, run_axe
 from chalicelib.store.models import Booking, Item
 from playwright.sync_api import expect
+from support.axe import AXE, AXE_PATH, run_axe
+from support.booking_steps import choose_first_time, choose_treatment
 from support.browser import answer_cookie_banner, console_errors
 
 EMAIL = "filler.kund@example.se"

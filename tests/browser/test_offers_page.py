@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pyotp
 import pytest
-from browser.test_rights_flow import axe_violations
 from chalicelib.marketing import optin
 from playwright.sync_api import expect
+from support.axe import axe_violations
 from support.browser import answer_cookie_banner, console_errors
 from support.outbox import Outbox
 from support.rights_customers import make_customer

@@ -11,9 +11,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from browser.booking_steps import choose_day_from, choose_first_time, choose_treatment
 from chalicelib.store.models import Booking, Item, LedgerEntry
 from playwright.sync_api import expect
+from support.booking_steps import choose_day_from, choose_first_time, choose_treatment
 from support.browser import answer_cookie_banner, console_errors
 
 EMAIL = "betalande.kund@example.se"

@@ -5,30 +5,16 @@ what comes back has no metadata; axe finds nothing, at desktop and phone size.""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
-import urllib.request
 
 import pytest
 import requests
 from allavie.local import s3_server
 from playwright.sync_api import expect
 from support import photos
-from support.booking_data import body
+from support.axe import AXE, AXE_PATH, run_axe
 from support.browser import answer_cookie_banner, console_errors
-from test_a11y_site import AXE, AXE_PATH, run_axe
-
-EMAIL = "bild.kund@example.se"
-
-
-def _book(api_url: str) -> None:
-    first = dt.date.today() + dt.timedelta(days=3)
-    query = f"/availability?service=konsultation&from={first}&to={first + dt.timedelta(days=20)}"
-    with urllib.request.urlopen(api_url + query, timeout=30) as answer:
-        slot = json.loads(answer.read())["slots"][0]
-    made = requests.post(api_url + "/bookings", json=body(email=EMAIL, start=slot["start"], staff=slot["staff"][0]),
-                         timeout=30)
-    assert made.status_code == 201, made.text
+from support.photo_visits import EMAIL, book_visit, visit_in_the_past
 
 
 @pytest.fixture()
@@ -46,7 +32,7 @@ def test_a_photo_added_on_the_manage_page_is_listed_without_its_metadata(
     page.set_viewport_size(viewport)
     page.route(f"{site_url}{AXE_PATH}", lambda route: route.fulfill(path=str(AXE), content_type="text/javascript"))
     errors = console_errors(page)
-    _book(api_url)
+    book_visit(api_url)
     [mail] = outbox.emails_to(EMAIL)
     link = next(url for url in outbox.links(mail) if "/hantera/#t=" in url)
     page.goto(link)
@@ -83,7 +69,7 @@ def test_a_photo_added_on_the_manage_page_is_listed_without_its_metadata(
 def test_photos_right_after_booking_sit_in_the_confirmation(page, site_url: str, outbox, trigger, viewport,
                                                              tmp_path) -> None:
     """The booking page's optional photos: the two-hour photo link of POST /bookings, in the new booking flow."""
-    from browser.booking_steps import choose_day_from, choose_first_time, choose_treatment
+    from support.booking_steps import choose_day_from, choose_first_time, choose_treatment
 
     page.set_viewport_size(viewport)
     page.route(f"{site_url}{AXE_PATH}", lambda route: route.fulfill(path=str(AXE), content_type="text/javascript"))
@@ -123,16 +109,6 @@ def test_photos_right_after_booking_sit_in_the_confirmation(page, site_url: str,
     assert errors == []
 
 
-def _in_the_past(email: str) -> None:
-    """The visit has taken place: the booking's time moved to yesterday in the table (its link still works)."""
-    from chalicelib.store import tx
-    from chalicelib.store.models import Booking, Customer, Item
-
-    customer = next(i for i in Item.scan(consistent_read=True) if isinstance(i, Customer) and i.email == email)
-    booking = next(i for i in Item.scan(consistent_read=True)
-                   if isinstance(i, Booking) and i.customer_id == customer.customer_id)
-    start = dt.datetime.now(dt.timezone.utc).replace(microsecond=0) - dt.timedelta(days=1)
-    tx.update(booking, [Booking.start.set(start), Booking.end.set(start + dt.timedelta(minutes=30))])
 
 
 @pytest.mark.browser
@@ -142,10 +118,10 @@ def test_a_complaint_is_filed_and_shown_as_a_thread_on_the_manage_page(page, sit
     page.set_viewport_size(viewport)
     page.route(f"{site_url}{AXE_PATH}", lambda route: route.fulfill(path=str(AXE), content_type="text/javascript"))
     errors = console_errors(page)
-    _book(api_url)
+    book_visit(api_url)
     [mail] = outbox.emails_to(EMAIL)
     link = next(url for url in outbox.links(mail) if "/hantera/#t=" in url)
-    _in_the_past(EMAIL)
+    visit_in_the_past(EMAIL)
     page.goto(link)
     answer_cookie_banner(page)
     complaint = page.locator("#allavie-complaint")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser.booking_steps import TIMES, choose_first_time, choose_treatment
 from playwright.sync_api import expect
+from support.booking_steps import TIMES, choose_first_time, choose_treatment
 
 
 @pytest.mark.browser
@@ -89,7 +89,7 @@ def test_confirmation_mail_says_free_and_its_calendar_file_is_utf8(page, site_ur
 
 @pytest.mark.browser
 def test_new_link_mail_and_data_page_read_like_people_write(page, site_url: str, api_url: str, outbox) -> None:
-    from test_rights_flow import book, on_site
+    from support.site import book, on_site
 
     book(api_url)  # Karin, with one booking
     page.goto(site_url + "/ny-lank/")
@@ -137,7 +137,7 @@ def test_the_notice_and_cookie_tables_fit_a_phone(page, site_url: str, path: str
 
 @pytest.mark.browser
 def test_switching_language_keeps_the_e_mailed_link(page, site_url: str, api_url: str, outbox) -> None:
-    from test_rights_flow import book, on_site
+    from support.site import book, on_site
 
     book(api_url)
     [mail] = outbox.emails_to("karin.browser@example.se")

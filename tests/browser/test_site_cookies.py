@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-from browser.booking_steps import choose_first_time, choose_treatment
-from browser.site_pages import every_page
+from support.booking_steps import choose_first_time, choose_treatment
+from support.site_pages import every_page
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]

@@ -17,7 +17,7 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 def unsubscribe_link(api_url: str, outbox, email: str) -> str:
     import datetime as dt
 
-    from test_rights_flow import call
+    from support.site import call
 
     first = dt.date.today() + dt.timedelta(days=2)
     status, free = call(api_url, "GET", f"/availability?service=konsultation&from={first}&to={first + dt.timedelta(days=14)}")

@@ -15,7 +15,7 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 def _data_and_manage_links(api_url: str, site_url: str, outbox) -> tuple[str, str]:
-    from test_rights_flow import EMAIL, book, on_site
+    from support.site import EMAIL, book, on_site
 
     book(api_url)  # Karin, mobile 070-111 22 33, stored as +46701112233
     [mail] = outbox.emails_to(EMAIL)

@@ -17,7 +17,7 @@ from chalicelib.payments import gateway, ledger, refunds
 from chalicelib.store import tx
 from chalicelib.store.models import Booking, Complaint, Customer, Item, Message
 from support.booking_data import answer, at, body, fragment, get, post
-from test_payments import pay
+from support.payments import pay
 
 BOOKED = "2027-03-20T12:00:00+01:00"
 VISIT = "2027-03-30"

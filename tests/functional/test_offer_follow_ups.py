@@ -16,10 +16,10 @@ from chalicelib.booking.locks import day_keys
 from chalicelib.core import clinic as clinic_module
 from chalicelib.marketing import optin
 from chalicelib.store.models import Booking, Item, OfferDelivery, OptIn
+from support.offers import finish
 from support.outbox import Outbox
 from support.rights_customers import make_customer
 from support.staff import ANNA, call, sign_in
-from test_offers import finish
 
 NOW = dt.datetime(2027, 5, 10, 7, 0, tzinfo=dt.timezone.utc)   # Monday 09:00 in Stockholm
 VISIT = NOW - dt.timedelta(days=42)                            # a peel six weeks ago

@@ -19,6 +19,7 @@ from chalicelib.marketing import optin
 from chalicelib.store.models import Customer, Item, OfferDelivery, OptIn
 from support import rights_customers
 from support.booking_data import at, body, post
+from support.offers import finish
 from support.outbox import Outbox, settle
 from support.rights_customers import make_customer
 from support.staff import ANNA, SARA, call, sign_in
@@ -48,18 +49,6 @@ def person(i: int, marketing: tuple[bool, bool], name: str) -> rights_customers.
     return made
 
 
-def finish(api, session: str, offer_id: str, timeout: float = 60.0) -> dict[str, Any]:
-    """Hand the stream to the app's handlers until the offer is sent (bounded); then its last messages go."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        settle()
-        status, got = call(api, "GET", f"/staff/offers/{offer_id}", session=session)
-        assert status == 200, got
-        if got["offer"]["status"] == "sent":
-            settle()
-            return got["offer"]
-        time.sleep(0.1)
-    raise AssertionError(f"offer {offer_id} not sent within {timeout} s")
 
 
 def offer_mails(outbox: Outbox, subject: str = OFFER["subject"]) -> list[EmailMessage]:

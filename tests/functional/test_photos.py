@@ -219,7 +219,7 @@ def test_the_retention_sweep_leaves_nothing_of_the_customer_in_the_bucket(client
 
 def test_the_ttl_cascade_leaves_nothing_of_the_customer_in_the_bucket(client, booked) -> None:
     """DynamoDB's TTL deleted the profile: the stream's cascade takes the rest, the bucket's objects too."""
-    from test_retention_stream import TTL_IDENTITY, stream_record
+    from support.streams import TTL_IDENTITY, stream_record
 
     token, booking_id = booked
     add_photo(client, token, booking_id, photos.jpeg_with_gps())

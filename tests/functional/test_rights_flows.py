@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -189,7 +188,6 @@ def test_erasure_removes_everything_personal_keeps_a_balanced_ledger_and_revokes
         assert get(client, path, token=token).status_code == 401
     assert get(client, f"/bookings/{paid_id}", token=booking_link).status_code == 401
     assert post(client, "/me/erase", None, token=token).status_code == 401
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "infra"))
     from allavie.commands import rights as rights_cmd
 
     out = io.StringIO()

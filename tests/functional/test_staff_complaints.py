@@ -18,8 +18,8 @@ from chalicelib.payments import ledger, receipts
 from chalicelib.store.models import AccessEntry, Complaint, Customer, Item
 from support import photos
 from support.booking_data import answer, at, body, fragment, get, post
+from support.receipts import paid_booking
 from support.staff import ANNA, SARA, call, sign_in
-from test_receipts import paid_booking
 
 BOOKED = "2027-03-20T12:00:00+01:00"
 VISIT = "2027-03-30"

@@ -10,8 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pyotp
 from chalicelib.store.models import Booking, Item, SlotLock
 from support.outbox import Outbox
+from support.races import TIMEOUT, WORKERS, call, future_slots, person
 from support.staff import SARA, link_token
-from test_booking_concurrency import TIMEOUT, WORKERS, call, future_slots, person
 
 
 def staff_session(api_url: str, outbox: Outbox) -> str:

@@ -254,9 +254,9 @@ def test_the_private_feed_carries_treatment_and_first_name_only(api, sara) -> No
 
 def test_a_regulated_treatment_is_completed_only_after_a_licensed_practitioner_confirms(api, outbox, monkeypatch,
                                                                                          stripe_url) -> None:
-    from test_injections_api import CONSULTATION, FILLER, pay
-    from test_injections_api import NOW as INJECTIONS_NOW
-    from test_injections_api import book as book_regulated
+    from support.injections import CONSULTATION, FILLER, pay
+    from support.injections import NOW as INJECTIONS_NOW
+    from support.injections import book as book_regulated
 
     monkeypatch.setenv("ALLAVIE_NOW", INJECTIONS_NOW)
     book_regulated(api, CONSULTATION, "2027-04-05", "10:00")

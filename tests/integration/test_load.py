@@ -4,20 +4,19 @@ no time booked twice, and no time lock without its booking (bench/load.py; ``mak
 from __future__ import annotations
 
 import os
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from chalicelib.store.models import Booking, Item, SlotLock
+from support import bench
 
 pytestmark = pytest.mark.integration
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 
 def test_fifty_visitors_for_a_minute_book_nothing_twice_and_leave_no_orphan_lock(api_url: str, table: None,
                                                                                  outbox_dir: Path) -> None:
-    import load
+    load = bench.script("load")
 
     figures = load.run(api_url, outbox_dir, users=50, seconds=60, env=dict(os.environ))
     assert figures["failures"] == 0, figures["failed"]

@@ -85,9 +85,7 @@ def s3_event(bucket: str, key: str, size: int, etag: str = "", now: dt.datetime 
 
 def invoke_in_process(event: dict[str, Any]) -> Any:
     """Call the packaged app's ``process_photo`` function in this process, through Chalice's Lambda wrapper."""
-    if str(FUNCTIONS) not in sys.path:
-        sys.path.insert(0, str(FUNCTIONS))
-    from app import app  # functions/app.py
+    from app import app  # functions/app.py, installed as the module `app` (pyproject's py-modules)
     from chalice.test import Client
 
     with Client(app, stage_name="local", project_dir=str(FUNCTIONS)) as test_client:

@@ -45,9 +45,7 @@ def lambda_record(raw: Mapping[str, Any], stream_arn: str, region: str) -> dict[
 
 def app_handlers() -> Handler:
     """Every DynamoDB stream handler of the Chalice app, called in turn with one event."""
-    if str(FUNCTIONS) not in sys.path:
-        sys.path.insert(0, str(FUNCTIONS))  # app.py itself is no package: chalice runs it from functions/
-    from app import app  # functions/app.py
+    from app import app  # functions/app.py, installed as the module `app` (pyproject's py-modules)
     from chalice.app import DynamoDBEventConfig
 
     names = [source.name for source in app.event_sources if isinstance(source, DynamoDBEventConfig)]
