@@ -26,6 +26,50 @@ from allavie.local import servers
 from support import clock
 from support.browser import launch_chromium
 
+# --- any day and hour ---------------------------------------------------------------------------------
+# Tests marked ``any_day`` run at each of these moments as well as on the real clock: every weekday of one
+# week (Ascension Day, a closed Thursday, in it), late in the evening, and both daylight-saving Sundays.
+INSTANTS = {
+    "mon": "2027-05-03T08:00:00+02:00",
+    "tue": "2027-05-04T12:00:00+02:00",
+    "wed": "2027-05-05T17:30:00+02:00",
+    "thu-holiday": "2027-05-06T09:00:00+02:00",
+    "fri": "2027-05-07T15:00:00+02:00",
+    "sat": "2027-05-08T10:00:00+02:00",
+    "sun": "2027-05-09T20:00:00+02:00",
+    "23:50": "2027-05-11T23:50:00+02:00",
+    "dst-spring": "2027-03-28T03:30:00+02:00",  # half an hour after 02:00 became 03:00
+    "dst-autumn": "2027-10-31T02:30:00+01:00",  # the second 02:30 of the night
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "any_day: runs at each of conftest.INSTANTS too (the clock pinned)")
+    if pinned := clock.pinned():  # the whole run at one moment: the app's clock in this process too
+        os.environ["ALLAVIE_NOW"] = pinned
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.definition.get_closest_marker("any_day"):
+        # session scope: pytest runs the tests of one instant together (one pinned chalice local at a time)
+        metafunc.parametrize("instant", [pytest.param(None, id="now"),
+                                         *(pytest.param(moment, id=name) for name, moment in INSTANTS.items())],
+                             indirect=True, scope="session")
+
+
+@pytest.fixture()
+def instant(request: pytest.FixtureRequest) -> str | None:
+    """The moment an any-day test runs at (None: the run's clock, real or ALLAVIE_TEST_NOW)."""
+    return getattr(request, "param", None)
+
+
+@pytest.fixture(autouse=True)
+def _at_instant(instant: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An any-day test's instant is "now" for the test (support.clock) and for the app in this process."""
+    if instant is not None:
+        monkeypatch.setenv(clock.ENV, instant)
+        monkeypatch.setenv("ALLAVIE_NOW", instant)
+
 
 @pytest.fixture(scope="session")
 def outbox_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -131,7 +175,7 @@ def client(table: None) -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
-def api_url(stack_env: dict[str, str], api_port: int) -> Iterator[str]:
+def api_server(stack_env: dict[str, str], api_port: int) -> Iterator[str]:
     """``chalice local``, and beside it the stream pump that sends the outbox's messages (as in AWS)."""
     from allavie.local import stream_pump
 
@@ -140,6 +184,42 @@ def api_url(stack_env: dict[str, str], api_port: int) -> Iterator[str]:
     yield server.url
     pump.stop()
     server.stop()
+
+
+class _PinnedApi:
+    """``chalice local`` on the clock of one instant of the any-day runs; one at a time (pytest groups the
+    tests of an instant together). No pump: the tests' ``outbox`` drains the stream in their own process."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env, self.instant, self.server = env, "", None
+
+    def url(self, instant: str) -> str:
+        if self.instant != instant or self.server is None:
+            self.stop()
+            port = servers.free_port()
+            env = {**self.env, "ALLAVIE_NOW": instant, "API_URL": f"http://127.0.0.1:{port}"}
+            self.server, self.instant = servers.start_api(port, env), instant
+        return self.server.url
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+
+
+@pytest.fixture(scope="session")
+def _pinned_api(stack_env: dict[str, str]) -> Iterator[_PinnedApi]:
+    pinned = _PinnedApi(stack_env)
+    yield pinned
+    pinned.stop()
+
+
+@pytest.fixture()
+def api_url(request: pytest.FixtureRequest, instant: str | None) -> str:
+    """The API over HTTP: the session's ``chalice local``, or for an any-day test one on that test's instant."""
+    if instant is None:
+        return str(request.getfixturevalue("api_server"))
+    return str(request.getfixturevalue("_pinned_api").url(instant))
 
 
 NOWHERE = "http://127.0.0.1:9"  # the discard port: nothing listens
@@ -168,16 +248,16 @@ def outbox(outbox_dir: Path) -> object:
 # --- the site and the browser -------------------------------------------------------------
 
 @pytest.fixture(scope="session")
-def site_url(api_url: str, site_port: int, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def site_url(api_server: str, site_port: int, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The built site, served on 127.0.0.1 with its security headers, talking to ``api_url``."""
     from allavie import site_build as site
 
     port = site_port
     url = f"http://127.0.0.1:{port}"
     out = tmp_path_factory.mktemp("site")
-    site.build(out, api_url=api_url, site_url=url + "/")
+    site.build(out, api_url=api_server, site_url=url + "/")
     os.environ["SITE_URL"] = url  # links in e-mails point at this site
-    headers = site.security_headers(site.api_origin(api_url), photos_origin=os.environ["S3_ENDPOINT"])
+    headers = site.security_headers(site.api_origin(api_server), photos_origin=os.environ["S3_ENDPOINT"])
     server = site.serve(out, port, headers)
     yield url
     server.shutdown()

@@ -14,6 +14,7 @@ from chalicelib.core.clock import STOCKHOLM
 from chalicelib.staff import upgrade
 from chalicelib.store.models import BookingRef
 from playwright.sync_api import expect
+from support import clock as run_clock
 from support.axe import axe_violations
 from support.back_office import shot, sign_in
 from support.browser import answer_cookie_banner
@@ -29,7 +30,7 @@ VIEWS = ("day", "week", "book", "block", "customers", "feed")
 
 
 def visitor_booking(api_url: str) -> dict:
-    first = dt.date.today() + dt.timedelta(days=2)
+    first = run_clock.open_day(2)
     last = first + dt.timedelta(days=14)
     status, free = call(api_url, "GET", f"/availability?service=konsultation&staff=sara&from={first}&to={last}")
     assert status == 200 and free["slots"], free
@@ -46,7 +47,7 @@ def visitor_booking(api_url: str) -> dict:
 
 def past_visit() -> str:
     """A visit that began an hour ago (the API books nothing in the past), with its booking ref."""
-    now = dt.datetime.now(dt.timezone.utc)
+    now = run_clock.now()
     made = make_customer(now, name="Pia Passerad", email="pia@example.se", visits=((0, "confirmed"),), note=None)
     booking = made.bookings[0]
     booking.start = (now - dt.timedelta(hours=1)).astimezone(STOCKHOLM).replace(second=0, microsecond=0)
@@ -84,12 +85,12 @@ def test_a_day_at_the_desk(page, site_url: str, api_url: str, outbox: Outbox) ->
     shot(page, "day")
     assert axe_violations(page, site_url) == []
 
-    # Block Sara's afternoon.
+    # Block Sara's afternoon, until she stops working that day (the clinic's hours differ by weekday).
     page.get_by_role("button", name="Spärra tid").click()
     form = page.locator("[data-form=block]")
     form.get_by_label("Datum", exact=True).fill(day)
     form.get_by_label("Från").fill("13:00")
-    form.get_by_label("Till").fill("18:00")
+    form.get_by_label("Till").fill(run_clock.closes(dt.date.fromisoformat(day), "sara"))
     form.get_by_role("button", name="Spärra").click()
     summary = page.locator("[data-block-summary]")
     summary.wait_for()
@@ -170,7 +171,8 @@ def test_every_back_office_view_is_axe_clean_on_a_phone(page, site_url: str, api
     if violations := axe_violations(page, site_url):
         found["code"] = violations
     shot(page, "code-phone")
-    page.get_by_label("Kod (6 siffror)").fill(pyotp.TOTP(page.locator("[data-field=secret]").inner_text().strip()).now())
+    secret = page.locator("[data-field=secret]").inner_text().strip()
+    page.get_by_label("Kod (6 siffror)").fill(pyotp.TOTP(secret).at(run_clock.now()))
     page.get_by_role("button", name="Logga in").click()
     page.get_by_text("Inloggad som").wait_for()
     page.get_by_label("Datum", exact=True).first.fill(booked["start"][:10])

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from chalicelib.store.models import Booking, Item, SlotLock
 from playwright.sync_api import expect
+from support import clock as run_clock
 from support.booking_steps import choose_day_from, choose_first_time, choose_treatment, open_folded
 from support.browser import answer_cookie_banner, console_errors
 
@@ -22,7 +23,7 @@ def test_book_a_consultation_and_cancel_it_from_the_e_mail(page, site_url: str, 
     assert "Kostnadsfri" in page.locator('[data-field="service-summary"]').inner_text()
 
     # A day at least two days ahead, so that cancelling online is still allowed.
-    choose_day_from(page, (dt.date.today() + dt.timedelta(days=2)).isoformat())
+    choose_day_from(page, run_clock.open_day(2).isoformat())
     chosen = choose_first_time(page)
     expect(page.locator("[data-late]")).to_be_hidden()  # outside the change deadline: no warning
 

@@ -18,6 +18,7 @@ import stripe
 from allavie.local import servers
 from chalicelib.store.models import Booking, Item
 from playwright.sync_api import expect
+from support import clock as run_clock
 from support.booking_steps import TIMES, choose_day_from, choose_first_time
 from support.browser import answer_cookie_banner, console_errors
 
@@ -69,7 +70,7 @@ def test_a_free_consultation_in_four_taps_from_the_start_page_with_the_state_kep
     expect(page.locator('[data-step="time"]')).to_be_visible()
 
     # Two days ahead at the earliest: outside the change deadline.
-    soon = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    soon = run_clock.open_day(2).isoformat()
     day = next(b for b in days.all() if not b.is_disabled() and b.get_attribute("data-day") >= soon)
     day.click()  # choosing another day than the first free one is a tap more than the 4 needed
     chosen = page.locator(TIMES).first.get_attribute("data-start")
@@ -120,7 +121,7 @@ def test_each_step_fits_a_phone_screen_with_an_age_limit_too(page, site_url: str
     step_fits_the_screen(page, "treatment")
     page.locator('a[data-service="laser-pigment"]').click()  # the age tick shows
     page.locator(TIMES).first.wait_for()
-    choose_day_from(page, (dt.date.today() + dt.timedelta(days=2)).isoformat())  # outside the deadline
+    choose_day_from(page, run_clock.open_day(2).isoformat())  # outside the deadline
     choose_first_time(page)
     expect(page.locator("[data-late]")).to_be_hidden()
     step_fits_the_screen(page, "details")
@@ -194,7 +195,7 @@ def test_a_booking_inside_the_change_deadline_says_so_before_it_is_made(page, si
     start = dt.datetime.fromisoformat(first.get_attribute("data-start"))
     first.click()
     late = page.locator("[data-late]")
-    if start - dt.datetime.now(dt.timezone.utc) < dt.timedelta(hours=24):
+    if start - run_clock.now() < dt.timedelta(hours=24):
         expect(late).to_be_visible()
         expect(late).to_contain_text("går inte att ändra eller avboka på nätet")
         expect(late).to_contain_text("063-512545")
@@ -262,7 +263,7 @@ def call(api_url: str, method: str, path: str, body: dict | None = None) -> tupl
 
 def book_prepaid(api_url: str, email: str, nth: int) -> dict:
     """A kemisk peeling (300 kr prepayment) through the API, held while it is paid."""
-    first = dt.date.today() + dt.timedelta(days=3)
+    first = run_clock.open_day(3)
     status, free = call(api_url, "GET", f"/availability?service=kemisk-peeling&from={first}&to={first + dt.timedelta(days=10)}")
     assert status == 200 and len(free["slots"]) > nth, free
     status, made = call(api_url, "POST", "/bookings", {
@@ -341,7 +342,7 @@ def test_holidays_by_name_terms_from_the_rules_and_no_empty_organisation_number(
     page.goto(site_url + "/kontakt/")
     answer_cookie_banner(page)
     text = page.locator("article").inner_text()
-    upcoming = [d for d in data.exception_names if d >= dt.date.today()]
+    upcoming = [d for d in data.exception_names if d >= run_clock.today()]
     if dt.date(2027, 12, 24) in upcoming:
         assert "Julafton, fredag 24 december 2027: stängt" in text
     if dt.date(2026, 12, 31) in upcoming:

@@ -3,11 +3,11 @@ against chalice local and DynamoDB Local."""
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlsplit
 
 import pytest
 from chalicelib.cookies import analytics, consent
+from support import clock as run_clock
 
 pytestmark = pytest.mark.browser
 
@@ -71,7 +71,7 @@ def test_reject_is_stored_proved_and_remembered_without_statistics(page, site_ur
     choice = click_and_wait_for_proof(page, "Avvisa alla")
     assert choice["choices"] == {"necessary": True, "analytics": False}
     assert choice["policy_version"] == page.get_attribute('meta[name="allavie-policy-version"]', "content")
-    (proof,) = consent.history(choice["id"], dt.datetime.now(dt.timezone.utc))
+    (proof,) = consent.history(choice["id"], run_clock.now())
     assert proof.choices.as_dict() == {"necessary": True, "analytics": False}
     assert proof.policy_version == choice["policy_version"]
     assert page.locator(BANNER).is_hidden()
@@ -91,14 +91,14 @@ def test_accept_is_stored_proved_and_counts_pages_afterwards(page, site_url: str
         choice = click_and_wait_for_proof(page, "Godkänn alla")
     assert counted.value.status == 204
     assert choice["choices"] == {"necessary": True, "analytics": True}
-    (proof,) = consent.history(choice["id"], dt.datetime.now(dt.timezone.utc))
+    (proof,) = consent.history(choice["id"], run_clock.now())
     assert proof.choices.as_dict()["analytics"] is True
 
     with page.expect_response(lambda r: r.url.endswith("/analytics/pageview")):
         page.goto(site_url + "/kontakt/")
     assert page.locator(BANNER).is_hidden()
-    today = analytics.day_of(dt.datetime.now(dt.timezone.utc))
-    assert analytics.counts(today, dt.datetime.now(dt.timezone.utc)) == {"/": 1, "/kontakt/": 1}
+    today = analytics.day_of(run_clock.now())
+    assert analytics.counts(today, run_clock.now()) == {"/": 1, "/kontakt/": 1}
     to_api = [(method, urlsplit(url).path) for method, url in seen if origin(url) == api_url]
     assert to_api == [("POST", "/consent"), ("POST", "/analytics/pageview"), ("POST", "/analytics/pageview")]
     assert page.context.cookies() == []
@@ -114,7 +114,7 @@ def test_the_footer_link_reopens_the_banner_and_withdrawing_is_as_easy(page, sit
     assert page.evaluate("document.activeElement.id") == "allavie-consent-title"
     second = click_and_wait_for_proof(page, "Avvisa alla")
     assert second["id"] == first["id"] and second["choices"]["analytics"] is False
-    history = consent.history(first["id"], dt.datetime.now(dt.timezone.utc))
+    history = consent.history(first["id"], run_clock.now())
     assert [p.choices.as_dict()["analytics"] for p in history] == [True, False]
     assert page.evaluate("document.activeElement.textContent") == "Cookie-inställningar"  # focus goes back
 

@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 from playwright.sync_api import expect
+from support import clock as run_clock
 from support.axe import axe_violations
 from support.browser import answer_cookie_banner, console_errors
 from support.outbox import Outbox
@@ -31,7 +32,7 @@ def book(api_url: str, start: str, staff: str) -> str:
 
 def two_bookings(api_url: str) -> tuple[str, str]:
     """Two consultations with Sara, on two days from the day after tomorrow (the real clock)."""
-    first = dt.date.today() + dt.timedelta(days=2)
+    first = run_clock.open_day(2)
     status, free = call(api_url, "GET", f"/availability?service=konsultation&staff=sara&from={first}"
                                         f"&to={first + dt.timedelta(days=14)}")
     assert status == 200 and free["slots"], free

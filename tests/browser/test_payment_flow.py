@@ -5,7 +5,6 @@ and the page must turn to confirmed by itself."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import subprocess
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 from chalicelib.store.models import Booking, Item, LedgerEntry
 from playwright.sync_api import expect
+from support import clock as run_clock
 from support.booking_steps import choose_day_from, choose_first_time, choose_treatment
 from support.browser import answer_cookie_banner, console_errors
 
@@ -29,7 +29,7 @@ def test_the_page_turns_to_confirmed_when_stripe_reports_the_payment(
     answer_cookie_banner(page)
     choose_treatment(page, "kemisk-peeling")
     assert "förskott 300 kr" in page.locator('[data-field="service-summary"]').inner_text()
-    choose_day_from(page, (dt.date.today() + dt.timedelta(days=2)).isoformat())
+    choose_day_from(page, run_clock.open_day(2).isoformat())
     choose_first_time(page)
     page.get_by_label("Namn *").fill("Betalande Kund")
     page.get_by_label("E-post *").fill(EMAIL)

@@ -4,13 +4,13 @@ what comes back has no metadata; axe finds nothing, at desktop and phone size.""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 
 import pytest
 import requests
 from allavie.local import s3_server
 from playwright.sync_api import expect
+from support import clock as run_clock
 from support import photos
 from support.axe import AXE, AXE_PATH, run_axe
 from support.browser import answer_cookie_banner, console_errors
@@ -78,7 +78,7 @@ def test_photos_right_after_booking_sit_in_the_confirmation(page, site_url: str,
     answer_cookie_banner(page)
     assert page.locator("#allavie-booking-photos").is_hidden()
     choose_treatment(page, "konsultation")
-    choose_day_from(page, (dt.date.today() + dt.timedelta(days=2)).isoformat())
+    choose_day_from(page, run_clock.open_day(2).isoformat())
     choose_first_time(page)
     page.get_by_label("Namn *").fill("Bild Bokare")
     page.get_by_label("E-post *").fill("bild.bokare@example.se")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from support import clock as run_clock
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +20,7 @@ def unsubscribe_link(api_url: str, outbox, email: str) -> str:
 
     from support.site import call
 
-    first = dt.date.today() + dt.timedelta(days=2)
+    first = run_clock.open_day(2)
     status, free = call(api_url, "GET", f"/availability?service=konsultation&from={first}&to={first + dt.timedelta(days=14)}")
     assert status == 200 and free["slots"]
     status, made = call(api_url, "POST", "/bookings", {

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
+from support import clock as run_clock
 from support.browser import answer_cookie_banner
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -55,7 +56,7 @@ def _leave_one_time(service_id: str, staff_id: str) -> dt.datetime:
 
     data = clinic.load()
     service = next(s for s in data.services if s.id == service_id)
-    today = dt.datetime.now(STOCKHOLM).date()
+    today = run_clock.today()
     free_day = next(day for day in (today + dt.timedelta(days=n) for n in range(2, 12))
                     if availability.opening(data, day))
     free_start = dt.datetime.combine(free_day, dt.time(10), STOCKHOLM)

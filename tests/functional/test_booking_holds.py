@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from chalicelib.store.models import Booking, Item
+from support import clock as run_clock
 from support.booking_data import answer, at, body, post
 
 NOW = "2027-03-20T12:00:00+01:00"
@@ -69,7 +70,7 @@ def call(url: str, data: dict) -> tuple[int, dict]:
 
 
 def test_holds_asked_for_at_once_still_stop_at_two(api_url: str, table: None) -> None:
-    first = dt.date.today() + dt.timedelta(days=3)
+    first = run_clock.open_day(3)
     with urllib.request.urlopen(f"{api_url}/availability?service=laser-pigment&staff=anna&from={first}"
                                 f"&to={first + dt.timedelta(days=14)}", timeout=30) as response:
         starts = [s["start"] for s in json.loads(response.read())["slots"]][::4][:5]  # five that do not overlap

@@ -21,6 +21,7 @@ from chalicelib.core import clock
 from chalicelib.links import tokens
 from chalicelib.store.models import Booking, Customer, Item, Message, SlotLock
 from itsdangerous import URLSafeSerializer
+from support import clock as run_clock
 from support import stripe_events
 from support.booking_data import answer, at, body, fragment, get, post
 
@@ -281,7 +282,7 @@ def orphan_locks() -> list[SlotLock]:
 
 
 def test_erasure_racing_five_bookings_leaves_no_orphan_lock(api_url: str, table: None, outbox) -> None:
-    first = dt.date.today() + dt.timedelta(days=3)
+    first = run_clock.open_day(3)
     status, slots = call(api_url, "GET", f"/availability?service=konsultation&staff=sara&from={first}"
                                          f"&to={first + dt.timedelta(days=7)}")
     by_day: dict[str, list[str]] = {}

@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qsl, urlsplit
 
 from chalicelib.store.models import Booking, Item
+from support import clock as run_clock
 
 TIMEOUT = 30
 ROUNDS = 5
@@ -52,7 +53,7 @@ def manage_token(outbox, email: str, booking_id: str) -> str:
 def test_a_consultation_cancelled_while_its_treatment_is_booked_never_leaves_it_unflagged(api_url: str, table: None,
                                                                                          outbox) -> None:
     # A day whose consultation times are free, and a day for the treatment two days after it (the real clock).
-    day = next(d for d in (dt.date.today() + dt.timedelta(days=n) for n in range(3, 20))
+    day = next(d for d in (run_clock.today() + dt.timedelta(days=n) for n in range(3, 20))
                if len(free(api_url, "injektionskonsultation", d)) >= 3 * ROUNDS
                and len(free(api_url, "fillers-lappar", d + dt.timedelta(days=2))) >= 5 * ROUNDS)
     consultations = free(api_url, "injektionskonsultation", day)[::3]  # 45 minutes apart: none overlaps

@@ -17,6 +17,7 @@ import pytest
 from chalicelib.core import clinic as clinic_module
 from chalicelib.marketing import optin
 from chalicelib.store.models import Customer, Item, OfferDelivery, OptIn
+from support import clock as run_clock
 from support import rights_customers
 from support.booking_data import at, body, post
 from support.offers import finish
@@ -80,7 +81,7 @@ def test_exactly_the_customers_who_agreed_by_each_channel_get_it_checked_when_it
     assert call(api, "PUT", "/me/marketing", {"email": False}, session=withdrawn.token(now=NOW))[0] == 200
     # data whose retention has passed, not yet removed by TTL or the sweeper: never a recipient
     # (before the real clock too: the stream pump beside chalice local, when running, reads it unpinned)
-    past = min(NOW, dt.datetime.now(dt.timezone.utc)) - dt.timedelta(days=1)
+    past = min(NOW, run_clock.now()) - dt.timedelta(days=1)
     for item in Item.query(f"CUST#{expired.id}"):
         if isinstance(item, (Customer, OptIn)):
             item.update(actions=[Item.expires_at.set(past)])
@@ -264,10 +265,10 @@ def test_concurrent_sends_over_http_reach_each_customer_once(api_url: str, table
     status, enrol = http("POST", f"{api_url}/staff/session", {"token": token})
     assert status == 200, enrol
     status, opened = http("POST", f"{api_url}/staff/session",
-                          {"token": token, "code": pyotp.TOTP(enrol["enrol"]["secret"]).now()})
+                          {"token": token, "code": pyotp.TOTP(enrol["enrol"]["secret"]).at(run_clock.now())})
     assert status == 200, opened
     session = opened["session"]
-    now = dt.datetime.now(dt.timezone.utc)
+    now = run_clock.now()
     people = []
     for i, marketing in enumerate(((True, True), (True, False), (False, True), (True, True), (False, False))):
         made = make_customer(now, name=f"Kund{chr(65 + i)} Samtidig", email=f"samtidig{i}@example.se",

@@ -10,10 +10,11 @@ import threading
 from typing import Any
 
 import pytest
-from chalicelib.core.clock import STOCKHOLM, UTC
+from chalicelib.core.clock import STOCKHOLM
 from chalicelib.payments import gateway as payments
 from chalicelib.payments import ledger, refunds, webhooks
 from chalicelib.store.models import Booking, Item, LedgerEntry, RefundClaim, WebhookEvent
+from support import clock as run_clock
 from support import stripe_events
 from support.payments import a_booking, charge_of, paid_booking, pay, stripe_client
 
@@ -56,7 +57,7 @@ def test_no_prepayment_no_intent(table: None, stripe_url: str) -> None:
 
 def test_cancel_in_time_refunds_once_and_is_ledgered(table: None, stripe_url: str) -> None:
     booking = paid_booking(stripe_url, prepayment_sek=500)
-    now = dt.datetime.now(UTC)
+    now = run_clock.now()
     result = refunds.refund_on_cancel(booking, now)
     assert result is not None and result.amount_sek == 500 and result.status == "succeeded"
     again = refunds.refund_on_cancel(booking, now)
@@ -71,7 +72,7 @@ def test_cancel_in_time_refunds_once_and_is_ledgered(table: None, stripe_url: st
 
 def test_two_cancels_at_once_refund_only_what_was_paid(table: None, stripe_url: str) -> None:
     booking = paid_booking(stripe_url, prepayment_sek=800)
-    now = dt.datetime.now(UTC)
+    now = run_clock.now()
     results: list[Any] = []
     barrier = threading.Barrier(6)
 
@@ -94,9 +95,9 @@ def test_two_cancels_at_once_refund_only_what_was_paid(table: None, stripe_url: 
 
 
 def test_cancel_too_late_refunds_nothing(table: None, stripe_url: str) -> None:
-    start = dt.datetime.now(UTC) + dt.timedelta(hours=5)
+    start = run_clock.now() + dt.timedelta(hours=5)
     booking = paid_booking(stripe_url, start=start)
-    assert refunds.refund_on_cancel(booking, dt.datetime.now(UTC)) is None
+    assert refunds.refund_on_cancel(booking, run_clock.now()) is None
     assert charge_of(stripe_url, booking.payment_intent_id).amount_refunded == 0
 
 
@@ -105,13 +106,13 @@ def test_an_unpaid_booking_refunds_nothing(table: None, stripe_url: str) -> None
     start = payments.start_payment(booking)
     assert start is not None
     booking.update(actions=[Booking.payment_intent_id.set(start.payment_intent_id)])
-    assert refunds.refund_on_cancel(booking, dt.datetime.now(UTC)) is None
+    assert refunds.refund_on_cancel(booking, run_clock.now()) is None
 
 
 def test_a_refund_made_outside_the_app_counts_against_the_cap(table: None, stripe_url: str) -> None:
     booking = paid_booking(stripe_url, prepayment_sek=500)
     stripe_client(stripe_url).v1.refunds.create(params={"payment_intent": booking.payment_intent_id, "amount": 20000})
-    result = refunds.refund_on_cancel(booking, dt.datetime.now(UTC))
+    result = refunds.refund_on_cancel(booking, run_clock.now())
     assert result is not None and result.amount_sek == 300
     assert charge_of(stripe_url, booking.payment_intent_id).amount_refunded == 50000
 
@@ -124,13 +125,13 @@ def test_a_refund_stripe_cannot_make_gives_its_claim_back(
     assert paid is not None
     monkeypatch.setenv("STRIPE_API_BASE", "http://127.0.0.1:9")  # Stripe unreachable when the refund is asked
     with pytest.raises(payments.PaymentError):
-        refunds.refund_unbooked(paid, booking.booking_id, dt.datetime.now(UTC))
+        refunds.refund_unbooked(paid, booking.booking_id, run_clock.now())
     assert RefundClaim.get(*RefundClaim.key(booking.booking_id, booking.payment_intent_id)).claimed_ore == 0
     # No refund is booked (the payment row may be there: when chalice local runs,
     # localstripe's real webhook delivery ledgers the payment).
-    assert [row for row in ledger.for_booking(booking.booking_id, dt.datetime.now(UTC)) if row.entry_type == "refund"] == []
+    assert [row for row in ledger.for_booking(booking.booking_id, run_clock.now()) if row.entry_type == "refund"] == []
     monkeypatch.undo()
-    later = refunds.refund_on_cancel(booking, dt.datetime.now(UTC))
+    later = refunds.refund_on_cancel(booking, run_clock.now())
     assert later is not None and later.status == "succeeded" and later.amount_sek == 300
     assert charge_of(stripe_url, booking.payment_intent_id).amount_refunded == 30000
 
@@ -188,7 +189,7 @@ def test_a_forged_signature_is_400_and_changes_nothing(client: Any, stripe_url: 
     assert unsigned.status_code == 400
     assert stored_events() == []
     assert Booking.get(*Booking.key(booking.customer_id, booking.booking_id)).status == "awaiting_payment"
-    assert ledger.for_booking(booking.booking_id, dt.datetime.now(UTC)) == []
+    assert ledger.for_booking(booking.booking_id, run_clock.now()) == []
 
 
 def test_events_for_unknown_intents_and_other_types_are_200(client: Any, stripe_url: str) -> None:
@@ -221,7 +222,7 @@ def test_a_lapsed_in_progress_record_is_taken_over(table: None, stripe_url: str)
     """A handler that died mid-way leaves an in-progress record; its lease lets a retry in."""
     evt = stripe_events.event("customer.created", {"id": "cus_1"})
     body, headers = stripe_events.delivery(evt, WEBHOOK_SECRET)
-    now = dt.datetime.now(UTC)
+    now = run_clock.now()
     WebhookEvent(*WebhookEvent.key(evt["id"]), event_type=evt["type"], received_at=now, status="in_progress",
                  lease_until=now + webhooks.LEASE).save()
     from chalicelib.core.errors import Conflict

@@ -22,9 +22,10 @@ from typing import Any
 import pytest
 import stripe
 from allavie.local import servers
-from chalicelib.core.clock import STOCKHOLM, UTC
+from chalicelib.core.clock import STOCKHOLM
 from chalicelib.payments import ledger
 from chalicelib.store.models import Booking, Item, LedgerEntry, RefundClaim, WebhookEvent
+from support import clock as run_clock
 from support import stripe_events
 from support.booking_data import answer, at, body, fragment, get, post
 
@@ -214,7 +215,7 @@ def test_the_ledger_keeps_payments_and_refunds_seven_years_without_personal_data
         stored = json.dumps(entry.serialize(), ensure_ascii=False, default=str).lower()
         for value in (*person.values(), "greta", "garbo", "+46709876543", "987 65 43", booking.customer_id):
             assert value.lower() not in stored
-    year_rows = list(ledger.for_year(int(paid_on[:4]), dt.datetime.now(UTC)))
+    year_rows = list(ledger.for_year(int(paid_on[:4]), run_clock.now()))
     assert ledger.balance(year_rows) == 0 and len(year_rows) == 2
     for claim in (i for i in Item.scan() if isinstance(i, RefundClaim)):
         assert claim.expires_at == kept_until and booking.customer_id not in json.dumps(claim.serialize(), default=str)
@@ -283,7 +284,7 @@ def wait_for(predicate: Any, timeout: float = 10, what: str = "") -> None:
 def test_localstripe_confirms_through_chalice_local_and_a_double_cancel_refunds_once(
     api_url: str, stripe_url: str, table: None, outbox: Any, stripe_webhooks: str,
 ) -> None:
-    today = dt.datetime.now(STOCKHOLM).date()
+    today = run_clock.today()
     status, found = http("GET", f"{api_url}/availability?service={SERVICE}&from={today + dt.timedelta(days=3)}"
                                 f"&to={today + dt.timedelta(days=12)}")
     assert status == 200, found
@@ -314,6 +315,6 @@ def test_localstripe_confirms_through_chalice_local_and_a_double_cancel_refunds_
     assert status in (200, 409)
 
     assert charge(stripe_url, intent_id).amount_refunded == 30000  # never more than was paid
-    rows = ledger.for_booking(booking_id, dt.datetime.now(UTC))
+    rows = ledger.for_booking(booking_id, run_clock.now())
     assert sorted(r.amount_ore for r in rows) == [-30000, 30000]
     assert len(confirmations(outbox, email)) == 1

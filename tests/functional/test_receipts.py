@@ -24,6 +24,7 @@ from allavie.local import servers
 from chalicelib.core import clinic as clinic_module
 from chalicelib.payments import ledger
 from chalicelib.store.models import Customer, Item, LedgerEntry, Receipt, ReceiptCounter
+from support import clock as run_clock
 from support import stripe_events
 from support.booking_data import answer, fragment, get, post
 from support.receipts import SERVICE, deliver, paid_booking, pay, succeeded_event
@@ -218,7 +219,7 @@ def http(method: str, url: str, data: bytes | None = None, headers: dict[str, st
 
 def twenty_prepaid_bookings(api_url: str) -> list[str]:
     """20 holds of 20 people (each from its own network address), on the real clock chalice local runs on."""
-    first = dt.date.today() + dt.timedelta(days=3)
+    first = run_clock.open_day(3)
     status, found = http("GET", f"{api_url}/availability?service={SERVICE}&from={first}&to={first + dt.timedelta(days=20)}")
     assert status == 200, found
     intents: list[str] = []

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pyotp
 from chalicelib.store.models import Booking, Item, SlotLock
+from support import clock as run_clock
 from support.outbox import Outbox
 from support.races import TIMEOUT, WORKERS, call, future_slots, person
 from support.staff import SARA, link_token
@@ -19,7 +20,7 @@ def staff_session(api_url: str, outbox: Outbox) -> str:
     token = link_token(outbox, SARA)
     status, enrol = call("POST", f"{api_url}/staff/session", {"token": token})
     assert status == 200, enrol
-    code = pyotp.TOTP(enrol["enrol"]["secret"]).now()
+    code = pyotp.TOTP(enrol["enrol"]["secret"]).at(run_clock.now())
     status, opened = call("POST", f"{api_url}/staff/session", {"token": token, "code": code})
     assert status == 200, opened
     return opened["session"]

@@ -25,8 +25,8 @@ EXAMPLES = 12  # per operation: about 25 operations, a minute against chalice lo
 
 
 @pytest.fixture(scope="session")
-def api_schema(api_url: str):
-    return schemathesis.openapi.from_url(f"{api_url}/openapi.json")
+def api_schema(api_server: str):
+    return schemathesis.openapi.from_url(f"{api_server}/openapi.json")
 
 
 def test_every_operation_answers_as_documented_and_never_5xx(api_schema, api_url: str) -> None:

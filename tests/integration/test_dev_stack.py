@@ -1,6 +1,7 @@
 """`allavie dev` brings up every server, answers /services, cleans an uploaded photo (its upload trigger
 plays S3's notification), and refuses a second start with a clear message."""
 
+import datetime as dt
 import json
 import os
 import signal
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 from allavie.local import servers
+from support import clock as run_clock
 from support import photos
 from support.booking_data import body
 
@@ -55,8 +57,8 @@ def test_make_dev_runs_everything_and_a_second_start_is_refused(tmp_path: Path) 
 
 def _a_photo_is_cleaned(api: str) -> None:
     """Book, upload a photo with GPS to make dev's bucket, and see it come back ready, without metadata."""
-    first = time.strftime("%Y-%m-%d", time.localtime(time.time() + 3 * 86400))
-    last = time.strftime("%Y-%m-%d", time.localtime(time.time() + 20 * 86400))
+    first = run_clock.open_day(3)  # the dev stack reads the same clock (ALLAVIE_NOW when the run is pinned)
+    last = first + dt.timedelta(days=17)
     slot = requests.get(f"{api}/availability", params={"service": "konsultation", "from": first, "to": last},
                         timeout=30).json()["slots"][0]
     made = requests.post(f"{api}/bookings", json=body(email="dev.bild@example.se", start=slot["start"],

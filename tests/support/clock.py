@@ -41,7 +41,7 @@ def open_days(after: int = 2, staff: str | None = None, weekdays: bool = False) 
     ``weekdays`` only Monday to Friday. Endless within the booking horizon."""
     data = clinic.current()
     day = today() + dt.timedelta(days=after)
-    last = today() + dt.timedelta(days=data.booking.horizon_days - 1)
+    last = today() + dt.timedelta(days=data.rules.horizon_days - 1)
     while day <= last:
         hours = data.staff_hours_on(staff, day) if staff else data.hours_on(day)
         if hours is not None and (not weekdays or day.weekday() < 5):

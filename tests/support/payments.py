@@ -7,9 +7,10 @@ import secrets
 from typing import Any
 
 import stripe
-from chalicelib.core.clock import UTC
 from chalicelib.payments import gateway as payments
 from chalicelib.store.models import Booking
+
+from support import clock as run_clock
 
 
 def stripe_client(stripe_url: str) -> stripe.StripeClient:
@@ -18,7 +19,7 @@ def stripe_client(stripe_url: str) -> stripe.StripeClient:
 
 def a_booking(*, prepayment_sek: int = 500, start: dt.datetime | None = None, status: str = "awaiting_payment") -> Booking:
     booking_id, customer_id = secrets.token_hex(8), secrets.token_hex(8)
-    now = dt.datetime.now(UTC)
+    now = run_clock.now()
     start = start or now + dt.timedelta(days=10)
     booking = Booking(
         *Booking.key(customer_id, booking_id),

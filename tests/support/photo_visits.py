@@ -8,13 +8,14 @@ import urllib.request
 
 import requests
 
+from support import clock as run_clock
 from support.booking_data import body
 
 EMAIL = "bild.kund@example.se"
 
 
 def book_visit(api_url: str) -> None:
-    first = dt.date.today() + dt.timedelta(days=3)
+    first = run_clock.open_day(3)
     query = f"/availability?service=konsultation&from={first}&to={first + dt.timedelta(days=20)}"
     with urllib.request.urlopen(api_url + query, timeout=30) as answer:
         slot = json.loads(answer.read())["slots"][0]
@@ -31,5 +32,5 @@ def visit_in_the_past(email: str) -> None:
     customer = next(i for i in Item.scan(consistent_read=True) if isinstance(i, Customer) and i.email == email)
     booking = next(i for i in Item.scan(consistent_read=True)
                    if isinstance(i, Booking) and i.customer_id == customer.customer_id)
-    start = dt.datetime.now(dt.timezone.utc).replace(microsecond=0) - dt.timedelta(days=1)
+    start = run_clock.now().replace(microsecond=0) - dt.timedelta(days=1)
     tx.update(booking, [Booking.start.set(start), Booking.end.set(start + dt.timedelta(minutes=30))])

@@ -9,6 +9,8 @@ import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
+from support import clock as run_clock
+
 TIMEOUT = 30
 
 
@@ -24,7 +26,7 @@ def call(method: str, url: str, data: dict | None = None) -> tuple[int, dict]:
 
 def future_slots(api_url: str, service: str, staff: str) -> list[str]:
     """Free times of a few days ahead (the server runs on the real clock)."""
-    first = dt.date.today() + dt.timedelta(days=3)
+    first = run_clock.open_day(3)
     last = first + dt.timedelta(days=14)
     status, body = call("GET", f"{api_url}/availability?service={service}&staff={staff}&from={first}&to={last}")
     assert status == 200, body

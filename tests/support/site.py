@@ -8,6 +8,8 @@ import urllib.error
 import urllib.request
 from urllib.parse import parse_qsl, urlsplit
 
+from support import clock as run_clock
+
 EMAIL = "karin.browser@example.se"
 
 
@@ -26,7 +28,7 @@ def call(api_url: str, method: str, path: str, data: object = None, token: str |
 
 def book(api_url: str) -> dict:
     """A real booking through the API, at the first free time from the day after tomorrow."""
-    first = dt.date.today() + dt.timedelta(days=2)
+    first = run_clock.open_day(2)
     status, free = call(api_url, "GET", f"/availability?service=konsultation&from={first}&to={first + dt.timedelta(days=14)}")
     assert status == 200 and free["slots"], free
     status, made = call(api_url, "POST", "/bookings", {

@@ -7,6 +7,8 @@ from chalicelib.booking import availability
 from chalicelib.booking.availability import Lock
 from chalicelib.core import clinic
 
+pytestmark = pytest.mark.any_day  # availability on any day: the clock pinned to each of conftest.INSTANTS too
+
 UTC = dt.timezone.utc
 CLINIC = clinic.load()
 

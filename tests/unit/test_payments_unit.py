@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 
 import pytest
 from chalicelib.core.clock import STOCKHOLM, UTC
@@ -39,7 +40,7 @@ def test_a_bad_signature_is_refused(tamper: str) -> None:
     elif tamper == "no header":
         signature = None
     elif tamper == "stale":
-        signature = stripe_events.sign(body, SECRET, timestamp=int(dt.datetime.now(UTC).timestamp()) - 600)
+        signature = stripe_events.sign(body, SECRET, timestamp=int(time.time()) - 600)  # real clock: stripe checks it
     else:
         signature = "t=1,v0=abc"
     with pytest.raises(payments.BadSignature):

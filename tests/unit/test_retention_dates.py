@@ -1,7 +1,10 @@
 import datetime as dt
 
+import pytest
 from chalicelib.core.clock import STOCKHOLM
 from chalicelib.retention import dates as retention
+
+pytestmark = pytest.mark.any_day  # retention's dates on any day: the clock pinned to each of conftest.INSTANTS too
 
 
 def at(y: int, m: int, d: int, h: int = 10) -> dt.datetime:
