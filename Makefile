@@ -7,6 +7,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAGE ?= dev
 PYTEST_ARGS ?=
+# pytest-xdist workers for `make test`: each is its own process with its own servers (free ports), table and outbox;
+# loadfile keeps a module's tests (and its module fixtures) on one worker. TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 
 .PHONY: help install dev test static check lint imports types unit browser bench lighthouse clean plan deploy destroy
 
@@ -52,9 +55,9 @@ install: $(VENV)/.installed node_modules/.installed java-check
 dev: install
 	$(BIN)/allavie dev
 
-# The static checks first (a minute), then every test. PYTEST_ARGS adds options, e.g. PYTEST_ARGS="-n 0 -x".
+# The static checks first (a minute), then every test. PYTEST_ARGS adds options, e.g. PYTEST_ARGS="-x --durations=20".
 test: static chromium-check
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Everything that needs no server: lint, the import contracts, types (CI runs it through `make test`)
 static: lint imports types
