@@ -6,12 +6,12 @@ asks for them: unit tests start nothing.
 - ``table``: the table, emptied before each test.
 - ``client``: Chalice's in-process test client against those servers.
 - ``api_url``: ``chalice local`` as a real HTTP server (concurrency, browser), with the stream pump
-  that sends the outbox's messages.
+  that sends the outbox's messages (``api_server``; an ``any_day`` test gets one on its instant).
 - ``outbox``: the messages the API sent, newest last (it drains the table's stream first).
 
 ``ALLAVIE_TEST_NOW`` (ISO 8601) runs the tests as if it were then: the app gets it as ``ALLAVIE_NOW``
 (in process and in ``chalice local``), Chromium's clock is set to it, and ``support.clock`` answers
-"today" from it (tests/unit/test_any_day.py runs the date-sensitive tests at ten such moments).
+"today" from it. Tests marked ``any_day`` run at each of INSTANTS too (tests/functional/test_any_day.py).
 Under pytest-xdist every worker is its own process with its own servers (free ports), table and outbox.
 """
 
@@ -44,7 +44,6 @@ INSTANTS = {
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "any_day: runs at each of conftest.INSTANTS too (the clock pinned)")
     if pinned := clock.pinned():  # the whole run at one moment: the app's clock in this process too
         os.environ["ALLAVIE_NOW"] = pinned
 
