@@ -17,7 +17,8 @@ from typing import Any
 from ..core import clinic
 from ..core.clock import iso_local
 from ..payments import receipts
-from ..store import lookups, tx
+from ..store import ledger_repo, lookups, tx
+from ..store.table import customer_of
 from ..store.models import (
     AccessEntry,
     Booking,
@@ -79,7 +80,7 @@ def facts(item: Item) -> dict[str, Any]:
 def _ledger(booking_ids: Iterable[str], now: dt.datetime) -> list[dict[str, Any]]:
     rows = []
     for booking_id in booking_ids:
-        for entry in LedgerEntry.query(f"LEDGER#{booking_id}", filter_condition=live(now)):
+        for entry in ledger_repo.entries(booking_id, now, consistent=False):
             rows.append(facts(entry))
     return rows
 
@@ -139,7 +140,7 @@ def access_entry(entry: AccessEntry) -> dict[str, Any]:
     """One line of the access log as the customer and the clinic's admins read it."""
     return {"at": iso_local(entry.first_at), "last_at": iso_local(entry.last_at), "views": int(entry.views or 1),
             "staff": entry.staff_id, "staff_name": entry.staff_name, "what": entry.what,
-            "customer": entry.pk.removeprefix("CUST#")}
+            "customer": customer_of(entry.pk)}
 
 
 def file_name(now: dt.datetime) -> str:

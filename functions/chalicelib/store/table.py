@@ -63,7 +63,7 @@ from pynamodb.models import Model
 
 EXPIRY_PARTITION = "EXPIRY"
 
-__all__ = ["EXPIRY_PARTITION", "Action", "ByExpiry", "ByGsi1", "Condition", "Item", "customer_pk", "live"]
+__all__ = ["EXPIRY_PARTITION", "Action", "ByExpiry", "ByGsi1", "Condition", "Item", "customer_of", "customer_pk", "live"]
 
 
 class ByGsi1(GlobalSecondaryIndex["Item"]):
@@ -132,3 +132,8 @@ def live(now: dt.datetime) -> Condition:
 
 def customer_pk(customer_id: str) -> str:
     return f"CUST#{customer_id}"
+
+
+def customer_of(pk: str) -> str | None:
+    """The customer id of a partition key in a customer's partition (``CUST#<cid>``), else None."""
+    return pk.removeprefix("CUST#") if pk.startswith("CUST#") else None

@@ -90,8 +90,12 @@ class SlotLock(Item, discriminator="slot_lock"):
     hold_until = UTCDateTimeAttribute(null=True)  # set while awaiting payment
 
     @staticmethod
+    def partition(staff_id: str) -> str:
+        return f"LOCK#{staff_id}"
+
+    @staticmethod
     def key(staff_id: str, unit_start: dt.datetime) -> tuple[str, str]:
-        return f"LOCK#{staff_id}", unit_start.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%MZ")
+        return SlotLock.partition(staff_id), unit_start.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%MZ")
 
 
 class BlockMarker(Item, discriminator="block_marker"):

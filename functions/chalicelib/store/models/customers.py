@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
 from ..table import Item, customer_pk
@@ -101,6 +103,12 @@ class MarketingConsent(Item, discriminator="marketing_consent"):
     # confirms from the e-mail (then a granted record with source email_confirmation); absent: in force.
     state = UnicodeAttribute(null=True)
 
+    @staticmethod
+    def key(customer_id: str, at: dt.datetime, channel: str, *, request: bool = False) -> tuple[str, str]:
+        """``request``: a booking form's request, never the key of the grant that may follow at the same instant."""
+        stamp = at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return customer_pk(customer_id), f"CONSENT#{stamp}#{channel}" + ("#request" if request else "")
+
 
 class Message(Item, discriminator="message"):
     """A message to the customer: the outbox item, written in the same transaction as the change that
@@ -130,7 +138,12 @@ class Message(Item, discriminator="message"):
 
     @staticmethod
     def key(customer_id: str, at: str, message_id: str) -> tuple[str, str]:
-        return customer_pk(customer_id), f"MSG#{at}#{message_id}"
+        return Message.key_under(customer_pk(customer_id), at, message_id)
+
+    @staticmethod
+    def key_under(owner_pk: str, at: str, message_id: str) -> tuple[str, str]:
+        """A message in another partition (the clinic's e-mail about a booking, a staff member's sign-in link)."""
+        return owner_pk, f"MSG#{at}#{message_id}"
 
     @property
     def customer_id(self) -> str:
