@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from allavie.lint import store_door
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -21,7 +21,7 @@ from ..payments import refunds
 from ..payments.gateway import PaymentError
 from ..store import customer_repo, lookups, tx
 from ..store.errors import ConditionFailed
-from ..store.models import OPEN_COMPLAINTS, Complaint, ComplaintMessage, Item, live
+from ..store.models import OPEN_COMPLAINTS, Complaint, ComplaintMessage
 from ..store.tx import Tx
 from . import common, mail
 

@@ -9,7 +9,7 @@ from typing import Any
 from ..core import clock
 from ..retention.expiry import refresh as refresh_expiry
 from ..store import customer_repo, tx
-from ..store.models import OPEN_COMPLAINTS, Complaint, ComplaintMessage, Customer, Item, customer_pk, live
+from ..store.models import OPEN_COMPLAINTS, Complaint, ComplaintMessage, Customer, live
 from ..store.tx import Tx
 
 log = logging.getLogger(__name__)

@@ -28,7 +28,7 @@ from ..core import clock
 from ..messages import add
 from ..store import lookups, offers_repo, stream, tx
 from ..store.errors import ConditionFailed
-from ..store.models import Customer, Item, Offer, OfferDelivery
+from ..store.models import Customer, Offer, OfferDelivery
 from ..store.tx import Tx
 from . import offers, optin
 from .offer_mail import Content, message

@@ -18,9 +18,10 @@ from email.utils import format_datetime, make_msgid
 from ..core import clinic
 from ..store import outbox_repo
 from ..store.models import Message
+from ..store.outbox_repo import DUE
 from . import addresses, layout
 from .compose import ASCII_POLICY, UTF8_POLICY
-from .outbox import DUE, QUEUED, SAFETY_NET, _stamp
+from .outbox import QUEUED, SAFETY_NET, _stamp
 
 FOOTER = "Ett meddelande från bokningssystemet till kliniken, inte till kunden."
 

@@ -25,9 +25,9 @@ from typing import Any
 
 from ..core import clinic, clock, settings
 from ..store import outbox_repo, stream, tx
-from ..store.outbox_repo import DEAD, DUE
 from ..store.errors import ConditionFailed
-from ..store.models import Customer, Item, Message
+from ..store.models import Customer, Message
+from ..store.outbox_repo import DEAD, DUE
 from ..store.tx import Tx
 from .transports import AwsTransport, OutboxTransport, Transport
 

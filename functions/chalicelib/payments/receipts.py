@@ -30,7 +30,7 @@ from ..messages import add as add_message
 from ..retention import dates as retention
 from ..store import ledger_repo, lookups, tx
 from ..store.errors import ConditionFailed
-from ..store.models import Item, LedgerEntry, Receipt, ReceiptCounter, live
+from ..store.models import LedgerEntry, Receipt, ReceiptCounter
 from ..store.models.receipts import CREDIT, RECEIPT
 from ..store.tx import Tx, backoff
 from . import ledger

@@ -22,7 +22,7 @@ from ..core.errors import Conflict, Invalid, NotFound
 from ..core.fields import FieldError
 from ..store import customer_repo, tx
 from ..store.errors import ConditionFailed
-from ..store.models import MAX_PHOTOS_PER_BOOKING, Booking, Customer, Item, Photo, customer_pk, live
+from ..store.models import MAX_PHOTOS_PER_BOOKING, Booking, Customer, Photo
 from . import bucket
 
 MAX_BYTES = 10 * 1024 * 1024

@@ -30,7 +30,7 @@ from .. import messages
 from ..core import clock
 from ..photos import bucket as photo_bucket
 from ..store import calendar_repo, expiry_repo, lookups, records_repo
-from ..store.models import Booking, Customer, DeletionRecord, EmailKey, Item, PhoneKey
+from ..store.models import Booking, Customer, DeletionRecord, EmailKey, Item, PhoneKey, SlotLock
 from ..store.table import Condition, customer_of
 from ..store.tx import Write, write_all
 from . import dates as retention

@@ -34,7 +34,6 @@ from ..store.models import (
     EmailChange,
     EmailKey,
     Item,
-    LedgerEntry,
     MarketingConsent,
     Message,
     PhoneKey,

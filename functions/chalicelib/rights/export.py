@@ -18,7 +18,6 @@ from ..core import clinic
 from ..core.clock import iso_local
 from ..payments import receipts
 from ..store import ledger_repo, lookups, tx
-from ..store.table import customer_of
 from ..store.models import (
     AccessEntry,
     Booking,
@@ -27,14 +26,13 @@ from ..store.models import (
     EmailChange,
     EmailKey,
     Item,
-    LedgerEntry,
     MarketingConsent,
     Message,
     OfferDelivery,
     OptIn,
     Photo,
-    live,
 )
+from ..store.table import customer_of
 
 PLUMBING = {"pk", "sk", "kind", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"}
 SECTIONS: tuple[tuple[type[Item], str], ...] = (

@@ -24,7 +24,7 @@ from ..core.clinic import Staff
 from ..core.errors import Invalid, TooMany, Unauthorized
 from ..store import ratelimit, staff_repo, tx
 from ..store.errors import ConditionFailed
-from ..store.models import SignInFailure, SignInLink, StaffAccount, StaffSession, staff_pk
+from ..store.models import SignInFailure, SignInLink, StaffAccount, StaffSession
 from ..store.table import Action
 from ..store.tx import Tx
 from . import notify, sessions, totp

@@ -92,13 +92,16 @@ class DynamoEngine:
         if query.where is not None:
             same = getattr(query.model, query.where[0]) == query.where[1]
             wanted = same if wanted is None else wanted & same
-        kwargs = {"filter_condition": wanted, "limit": query.limit, "scan_index_forward": query.forward,
-                  "attributes_to_get": ["pk", "expires_at"] if query.keys_only else None}
+        attributes = ["pk", "expires_at"] if query.keys_only else None
         if query.index == "gsi1":
-            return iter(Item.by_gsi1.query(query.pk, condition, **kwargs))
+            return iter(Item.by_gsi1.query(query.pk, condition, filter_condition=wanted, limit=query.limit,
+                                           scan_index_forward=query.forward, attributes_to_get=attributes))
         if query.index == "gsi2":
-            return iter(Item.by_expiry.query(query.pk, condition, **kwargs))
-        return iter(query.model.query(query.pk, condition, consistent_read=query.consistent, **kwargs))
+            return iter(Item.by_expiry.query(query.pk, condition, filter_condition=wanted, limit=query.limit,
+                                             scan_index_forward=query.forward, attributes_to_get=attributes))
+        return iter(query.model.query(query.pk, condition, filter_condition=wanted, consistent_read=query.consistent,
+                                      limit=query.limit, scan_index_forward=query.forward,
+                                      attributes_to_get=attributes))
 
     def get(self, model: type[ItemT], key: tuple[str, str], consistent: bool) -> ItemT | None:
         try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .engine import Query, engine
-from .models import CookieConsent, DeletionRecord, PageCount, RightsRequest
+from .models import CookieConsent, PageCount, RightsRequest
 
 
 def page_count_key(day: dt.date, path: str) -> tuple[str, str]:

@@ -14,7 +14,6 @@ it and DynamoDB Local never does, so every read filters on it (``live()``).
 from __future__ import annotations
 
 import datetime as dt
-
 from dataclasses import dataclass
 from typing import ClassVar
 

@@ -81,7 +81,7 @@ def _is_model(node: ast.expr, models: set[str], modules: set[str]) -> bool:
 
 
 def _docstrings(tree: ast.Module) -> set[int]:
-    """The ids of the string constants that are docstrings (they may name keys)."""
+    """The ids of the string constants that are docstrings (they may name keys); an f-string is judged whole."""
     found = set()
     for node in ast.walk(tree):
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
@@ -95,6 +95,7 @@ def offences(path: Path, source: str) -> Iterator[Offence]:
     tree = ast.parse(source, filename=str(path))
     models, modules = _names(tree)
     docstrings = _docstrings(tree)
+    docstrings |= {id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for part in node.values}
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in METHODS:
             target = node.func.value

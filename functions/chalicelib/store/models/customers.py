@@ -136,7 +136,8 @@ class Message(Item, discriminator="message"):
 
     KEYS = Keys(pk="`CUST#<cid>`",
                 sk="`MSG#<at>#<mid>`",
-                gsi1="`OUTBOX#due` / `<next attempt UTC>#<mid>` while queued; `OUTBOX#failed` / `<failed at>#<mid>` when failed; none once sent",
+                gsi1=("`OUTBOX#due` / `<next attempt UTC>#<mid>` while queued; `OUTBOX#failed` / `<failed at>#<mid>` "
+                      "when failed; none once sent"),
                 patterns="4, 21")
 
     message_id = UnicodeAttribute()
