@@ -22,6 +22,7 @@ BAD = {
     "save_on_class": "from ..store.models import Offer\n\ndef go(o):\n    Offer.save(o)\n",
     "key_fstring": "def pk(staff):\n    return f'LOCK#{staff}'\n",
     "key_constant": "BLOCKS = 'BLOCKS'\n",
+    "key_function": "from ..store.models import customer_pk\n\ndef pk(c):\n    return customer_pk(c)\n",
 }
 
 GOOD = '''"""A docstring may name ``CAL#<yyyy-mm>`` and ``LOCK#<staff>``."""

@@ -28,6 +28,7 @@ KEY_PREFIX = re.compile(r"^(CUST|EMAIL|PHONE|BOOKING|REF|FIND|ACCESS|CONSENT|MSG
                         r"FOLLOWUP|LOCK|BLOCK|BLOCKS|STAFF|FAIL|SIGNIN|SESSION|FEED|STRIPE_EVENT|LEDGER|"
                         r"LEDGER_YEAR|CLAIM|RECEIPT|RECEIPT_YEAR|RECEIPT_SERIES|COOKIE|DSR|STATS|RATE|DELETIONS|"
                         r"PHOTO|COMPLAINT|COMPLAINTS|CAL|OUTBOX|EXPIRY)(#|$)")
+KEY_FUNCTIONS = frozenset({"customer_pk", "staff_pk"})  # the store's own key builders: the repositories call them
 SKIP = ("chalicelib/store/",)
 
 
@@ -97,7 +98,9 @@ def offences(path: Path, source: str) -> Iterator[Offence]:
     docstrings = _docstrings(tree)
     docstrings |= {id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for part in node.values}
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in METHODS:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in KEY_FUNCTIONS & models:
+            yield Offence(path, node.lineno, f"{node.func.id}(...) outside store/: use a store repository's key")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in METHODS:
             target = node.func.value
             direct = _is_model(target, models, modules)
             index = (node.func.attr in INDEX_METHODS and isinstance(target, ast.Attribute)
