@@ -82,7 +82,8 @@ def _builders() -> dict[str, list[Callable[..., tuple[str, str]]]]:
 
     special: dict[type[Item], list[Callable[..., tuple[str, str]]]] = {
         AccessEntry: [customer_repo.access_key], BookingRef: [ref_key], CustomerTerm: [term_key],
-        CookieConsent: [records_repo.cookie_key], DeletionRecord: [records_repo.deletion_key], LedgerEntry: [ledger_repo.entry_key],
+        CookieConsent: [records_repo.cookie_key], DeletionRecord: [records_repo.deletion_key],
+        LedgerEntry: [ledger_repo.entry_key],
         OfferDelivery: [OfferDelivery.offer_key, OfferDelivery.follow_up_key], PageCount: [records_repo.page_count_key],
         RightsRequest: [records_repo.rights_key], SignInFailure: [staff_repo.failure_key],
     }
