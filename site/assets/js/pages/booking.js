@@ -6,12 +6,20 @@
 // ("allavie.details"), only when ticked. Both keys are listed on the cookies page.
 // Also the return from a redirect payment (Klarna, Swish): ?payment_intent_client_secret=...
 // Every text is in the page; data goes in with textContent only, never as HTML.
-(function () {
-  "use strict";
+// The page's other parts start here too: the prepayment (payment.js), lag (2021:363)'s consultations
+// (injections.js) and the photos after booking (photos.js); they hear of the booking by events.
+import { language, request } from "../lib/api.js";
+import { addDays, formatDay, today, weekdayOf, whenLabel } from "../lib/dates.js";
+import { clear, el, fillField, showErrors as showFieldErrors, showState as showStateIn } from "../lib/dom.js";
+import { kronor } from "../lib/money.js";
+import { readJson, remove, writeJson } from "../lib/storage.js";
+import { pageTexts } from "../lib/texts.js";
+import { startInjections } from "../parts/injections.js";
+import { startPayment } from "../parts/payment.js";
+import { startBookingPhotos } from "../parts/photos.js";
 
-  var A = window.Allavie;
-  var root = document.getElementById("allavie-booking");
-  if (!A || !root) return;
+// Returns the page's treatments and a restart (for injections.js) and its start().
+function createBooking(root) {
 
   var KEY = "allavie.booking";
   var REMEMBER_KEY = "allavie.details";
@@ -20,11 +28,13 @@
   var POLL_MS = 2000;
   var POLL_FOR_MS = 90000;  // a pending redirect payment: ask this long, then say what to do
 
+  var lang = language();
+  var text = pageTexts(root, lang);
   var form = root.querySelector('[data-form="booking"]');
   var staffSelect = root.querySelector('select[name="staff"]');
   var submit = form.querySelector("[data-submit]");
   var submitLabel = submit.textContent;
-  var changeHours = parseInt(root.getAttribute("data-change-hours"), 10) || 24;
+  var changeHours = parseInt(root.getAttribute("data-change-hours"), 10); // clinic.yml, by the build
   var TYPED = ["name", "email", "phone", "note"];
   var TICKED = ["marketing.email", "marketing.sms", "age_confirmed", "remember"];
 
@@ -32,83 +42,30 @@
   var staffNames = {};
   var byDay = {};
   var serial = 0;
-  var state = read(sessionStorage, KEY) || {};
-  var ready = false; // DOMContentLoaded: every deferred script (payment.js too) has run
-  document.addEventListener("DOMContentLoaded", function () { ready = true; });
+  var state = readJson(sessionStorage, KEY) || {};
 
   // --- small helpers ---------------------------------------------------------------------------
 
-  function read(storage, key) {
-    try { return JSON.parse(storage.getItem(key) || "null"); } catch (e) { return null; }
-  }
+  function save() { writeJson(sessionStorage, KEY, state); }
 
-  function save() {
-    try { sessionStorage.setItem(KEY, JSON.stringify(state)); } catch (e) { /* storage denied */ }
-  }
+  function fill(name, value) { fillField(root, name, value); }
 
-  function locale() { return A.language() === "en" ? "en-GB" : "sv-SE"; }
+  function dayPart(day, options) { return formatDay(day, lang, options); }
 
-  function text(key, values) {
-    if (values && typeof values.n === "number" && window.Intl && Intl.PluralRules) {
-      var form = new Intl.PluralRules(locale()).select(values.n);
-      if (root.querySelector('[data-text="' + key + "-" + form + '"]')) key = key + "-" + form;
-    }
-    var el = root.querySelector('[data-text="' + key + '"]');
-    var result = el ? el.textContent : "";
-    Object.keys(values || {}).forEach(function (name) { result = result.split("{" + name + "}").join(String(values[name])); });
-    return result;
-  }
-
-  function el(tag, className, content) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (content !== undefined) node.textContent = content;
-    return node;
-  }
-
-  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
-
-  function fill(name, value) {
-    root.querySelectorAll('[data-field="' + name + '"]').forEach(function (node) { node.textContent = value; });
-  }
-
-  function today() {
-    return new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Stockholm", year: "numeric", month: "2-digit", day: "2-digit" })
-      .format(new Date());
-  }
-
-  function addDays(day, n) {
-    var d = new Date(day + "T12:00:00Z");
-    d.setUTCDate(d.getUTCDate() + n);
-    return d.toISOString().slice(0, 10);
-  }
-
-  function dayPart(day, options) {
-    return new Date(day + "T12:00:00Z").toLocaleDateString(locale(), Object.assign({ timeZone: "UTC" }, options));
-  }
-
-  // "tisdag 1 december 2026 kl. 09:00" / "Tuesday 1 December 2026 at 09:00", always Stockholm time.
-  function whenLabel(iso) {
-    return new Date(iso).toLocaleString(locale(), {
-      timeZone: "Europe/Stockholm", weekday: "long", day: "numeric", month: "long", year: "numeric",
-      hour: "2-digit", minute: "2-digit",
-    });
-  }
+  function when(iso) { return whenLabel(iso, lang); }
 
   function shortWhen(iso) {
     return dayPart(iso.slice(0, 10), { weekday: "short", day: "numeric", month: "short" }) + " " + text("at") + " " +
       iso.slice(11, 16);
   }
 
-  function kronor(amount) { return new Intl.NumberFormat(locale(), { maximumFractionDigits: 0 }).format(amount); }
+  function money(amount) { return kronor(amount, lang); }
 
   function params() { return new URLSearchParams(window.location.search); }
 
   // --- steps and history ------------------------------------------------------------------------------
 
-  function showState(name) {
-    root.querySelectorAll("[data-state]").forEach(function (node) { node.hidden = node.getAttribute("data-state") !== name; });
-  }
+  function showState(name) { showStateIn(root, name); }
 
   function heading(section) {
     var h = section && section.querySelector("h2");
@@ -147,8 +104,8 @@
 
   function describe(service) {
     var parts = [service.duration_minutes + " " + text("minutes"),
-      service.price_sek ? text("price", { price: kronor(service.price_sek) }) : text("free")];
-    if (service.prepayment_sek) parts.push(text("prepay", { amount: kronor(service.prepayment_sek) }));
+      service.price_sek ? text("price", { price: money(service.price_sek) }) : text("free")];
+    if (service.prepayment_sek) parts.push(text("prepay", { amount: money(service.prepayment_sek) }));
     return service.name + " · " + parts.join(" · ");
   }
 
@@ -169,7 +126,7 @@
     staffSelect.value = service.staff.indexOf(keep) >= 0 ? keep : "";
     state.staff = staffSelect.value;
     fill("service-summary", describe(service));
-    A.showErrors(root.querySelector('[data-step="treatment"]'), null);
+    showFieldErrors(root.querySelector('[data-step="treatment"]'), null);
     save();
     document.dispatchEvent(new CustomEvent("allavie:service", { detail: { service: service } }));
     loadTimes();
@@ -214,7 +171,7 @@
     firstWrap.hidden = true;
     var path = "/availability?service=" + encodeURIComponent(state.service) + "&from=" + span.from + "&to=" + span.to +
       (state.staff ? "&staff=" + encodeURIComponent(state.staff) : "");
-    return A.request("GET", path, null, { token: null }).then(function (result) {
+    return request("GET", path, null, { token: null }).then(function (result) {
       if (mine !== serial) return;
       if (result.status !== 200) { status.textContent = text("failed"); return; }
       result.body.slots.forEach(function (slot) {
@@ -235,7 +192,7 @@
     if (node && node.hasAttribute("data-closed")) return node.textContent;
     var closed = (root.querySelector("[data-closed-weekdays]") || { getAttribute: function () { return ""; } })
       .getAttribute("data-closed-weekdays").split(" ");
-    if (node === null && closed.indexOf(String(new Date(day + "T12:00:00Z").getUTCDay())) >= 0) return text("closed");
+    if (node === null && closed.indexOf(String(weekdayOf(day))) >= 0) return text("closed");
     return text("full");
   }
 
@@ -252,12 +209,12 @@
     for (var i = 0; i < DAYS; i++) {
       var day = addDays(span.from, i);
       var count = (byDay[day] || []).length;
-      var button = el("button", "allavie-day");
+      var button = el("button", { "class": "allavie-day" });
       button.type = "button";
       button.setAttribute("data-day", day);
-      button.appendChild(el("span", "allavie-day__name", dayPart(day, { weekday: "short" })));
-      button.appendChild(el("span", "allavie-day__date", dayPart(day, { day: "numeric", month: "short" })));
-      button.appendChild(el("span", "allavie-day__free", count ? text("free-count", { n: count }) : noTimes(day)));
+      button.appendChild(el("span", { "class": "allavie-day__name", text: dayPart(day, { weekday: "short" }) }));
+      button.appendChild(el("span", { "class": "allavie-day__date", text: dayPart(day, { day: "numeric", month: "short" }) }));
+      button.appendChild(el("span", { "class": "allavie-day__free", text: count ? text("free-count", { n: count }) : noTimes(day) }));
       if (!count) button.disabled = true;
       button.setAttribute("aria-pressed", String(day === chosenDay));
       var item = el("li");
@@ -288,15 +245,15 @@
         return hour >= group[1] && hour < group[2];
       });
       if (!inGroup.length) return;
-      var title = el("h3", "", text(group[0]));
+      var title = el("h3", { text: text(group[0]) });
       title.id = "booking-times-" + group[0];
-      var list = el("ul", "allavie-time-grid");
+      var list = el("ul", { "class": "allavie-time-grid" });
       list.setAttribute("aria-labelledby", title.id);
       inGroup.forEach(function (slot) {
-        var button = el("button", "allavie-time", slot.start.slice(11, 16));
+        var button = el("button", { "class": "allavie-time", text: slot.start.slice(11, 16) });
         button.type = "button";
         button.setAttribute("data-start", slot.start);
-        button.setAttribute("aria-label", whenLabel(slot.start));
+        button.setAttribute("aria-label", when(slot.start));
         button.setAttribute("aria-pressed", String(slot.start === state.start));
         var item = el("li");
         item.appendChild(button);
@@ -326,7 +283,7 @@
     state.start = start;
     state.day = start.slice(0, 10);
     state.slotStaff = slot.staff;
-    A.showErrors(root.querySelector('[data-step="time"]'), null);
+    showFieldErrors(root.querySelector('[data-step="time"]'), null);
     save();
     show("details", "push");
   }
@@ -364,7 +321,7 @@
     var service = services[state.service];
     if (!service || !state.start) return;
     var who = state.staff ? staffNames[state.staff] || state.staff : text("any-staff");
-    fill("choice-summary", service.name + ", " + whenLabel(state.start) + " " + text("with") + " " + who);
+    fill("choice-summary", service.name + ", " + when(state.start) + " " + text("with") + " " + who);
     var age = root.querySelector("[data-age]");
     age.hidden = !service.age_limit;
     if (service.age_limit) fill("age", String(service.age_limit));
@@ -375,7 +332,7 @@
 
   function restoreFields() {
     var values = state.fields || {};
-    var remembered = read(localStorage, REMEMBER_KEY);
+    var remembered = readJson(localStorage, REMEMBER_KEY);
     TYPED.forEach(function (name) {
       if (typeof values[name] === "string") field(name).value = values[name];
       else if (remembered && typeof remembered[name] === "string") field(name).value = remembered[name];
@@ -414,7 +371,7 @@
       phone: field("phone").value,
       marketing: { email: field("marketing.email").checked, sms: field("marketing.sms").checked },
       reminder: form.querySelector('input[name="reminder"]:checked').value,
-      language: A.language(),
+      language: lang,
     };
     if (state.staff) data.staff = state.staff;
     if (field("note").value.trim()) data.note = field("note").value;
@@ -425,9 +382,8 @@
   // --- errors: beside each field, and a summary at the top that links to each ------------------------------
 
   function fieldMessage(name, message) {
-    if (message === text("required") && text("required-" + name)) return text("required-" + name);
-    var fix = text("fix-" + name);
-    return fix ? message + " " + fix : message;
+    if (message === text("required") && text.has("required-" + name)) return text("required-" + name);
+    return text.has("fix-" + name) ? message + " " + text("fix-" + name) : message;
   }
 
   function showErrors(error) {
@@ -436,33 +392,33 @@
     if (fields.service !== undefined || !services[state.service]) {
       var treatment = root.querySelector('[data-step="treatment"]');
       show("treatment", "push");
-      A.showErrors(treatment, { message: "", fields: { service: text("service-required") } });
+      showFieldErrors(treatment, { message: "", fields: { service: text("service-required") } });
       root.querySelector("[data-service-list]").focus();
       return;
     }
     if (fields.start !== undefined && Object.keys(fields).length === 1) {
       var timeStep = root.querySelector('[data-step="time"]');
       show("time", "push");
-      A.showErrors(timeStep, { message: "", fields: { start: fields.start || text("start-required") } });
+      showFieldErrors(timeStep, { message: "", fields: { start: fields.start || text("start-required") } });
       times.focus();
       return;
     }
     var shown = {};
     Object.keys(fields).forEach(function (name) { shown[name] = fieldMessage(name, fields[name]); });
-    A.showErrors(form, { message: "", fields: shown });
+    showFieldErrors(form, { message: "", fields: shown });
     form.querySelectorAll('details [aria-invalid="true"]').forEach(function (node) { node.closest("details").open = true; });
     var summary = form.querySelector("[data-error-summary]");
     clear(summary);
     var names = Object.keys(shown);
-    summary.appendChild(el("p", "allavie-summary-title", names.length ? text("summary-title") : (error && error.message) || text("failed")));
+    summary.appendChild(el("p", { "class": "allavie-summary-title", text: names.length ? text("summary-title") : (error && error.message) || text("failed") }));
     if (names.length) {
       var list = el("ul");
       names.forEach(function (name) {
         var target = form.querySelector('[name="' + CSS.escape(name) + '"]');
         var item = el("li");
-        var label = text("label-" + name);
+        var label = text.has("label-" + name) ? text("label-" + name) : "";
         if (target && target.id) {
-          var link = el("a", "", (label ? label + ": " : "") + shown[name]);
+          var link = el("a", { text: (label ? label + ": " : "") + shown[name] });
           link.href = "#" + target.id;
           link.addEventListener("click", function (event) {
             event.preventDefault();
@@ -483,7 +439,7 @@
   }
 
   function clearErrors() {
-    A.showErrors(form, null);
+    showFieldErrors(form, null);
     var summary = form.querySelector("[data-error-summary]");
     clear(summary);
     summary.removeAttribute("role");
@@ -508,7 +464,7 @@
     sending = true;
     sendingState(true);
     var data = body();
-    A.request("POST", "/bookings", data).then(function (result) {
+    request("POST", "/bookings", data).then(function (result) {
       sending = false;
       sendingState(false);
       if (result.status === 201) { booked(result.body, data); return; }
@@ -534,14 +490,12 @@
   function booked(answer, data) {
     var booking = answer.booking;
     if (field("remember").checked) {
-      try {
-        localStorage.setItem(REMEMBER_KEY, JSON.stringify({ name: data.name, email: data.email.trim(), phone: data.phone }));
-      } catch (e) { /* storage denied */ }
+      writeJson(localStorage, REMEMBER_KEY, { name: data.name, email: data.email.trim(), phone: data.phone });
     } else {
-      try { localStorage.removeItem(REMEMBER_KEY); } catch (e) { /* storage denied */ }
+      remove(localStorage, REMEMBER_KEY);
     }
     state.done = {
-      summary: booking.service_name + ", " + whenLabel(booking.start) + " " + text("with") + " " + booking.staff_name,
+      summary: booking.service_name + ", " + when(booking.start) + " " + text("with") + " " + booking.staff_name,
       email: data.email.trim(),
       hold_until: booking.hold_until ? booking.hold_until.slice(11, 16) : "",
       payment: answer.payment || null,
@@ -561,14 +515,11 @@
     fill("email", done.email);
     if (done.payment) {
       fill("hold_until", done.hold_until);
-      fill("amount", kronor(done.payment.amount_sek));
+      fill("amount", money(done.payment.amount_sek));
       showState("payment");
-      // payment.js shows the Payment Element (or the test-mode note) and waits for the webhook;
-      // on a reload it is not listening yet while this deferred script runs.
-      var announce = function () {
-        document.dispatchEvent(new CustomEvent("allavie:payment", { detail: { payment: done.payment } }));
-      };
-      if (ready) announce(); else document.addEventListener("DOMContentLoaded", announce);
+      // payment.js (started before this) shows the Payment Element (or the test-mode note) and waits
+      // for the webhook.
+      document.dispatchEvent(new CustomEvent("allavie:payment", { detail: { payment: done.payment } }));
     } else {
       showState("done");
     }
@@ -592,17 +543,6 @@
     });
   });
 
-  // injections.js (treatments under lag 2021:363): the treatments, and a new booking of a treatment
-  // from a given day (after its consultation), keeping what was typed.
-  A.bookingPage = {
-    services: services,
-    restart: function (id, from) {
-      if (!services[id]) return;
-      state = { fields: state.fields };
-      chooseService(id, from);
-      show("time", "push");
-    },
-  };
 
   // --- the return from a redirect payment (Klarna, Swish): ask, never trust the URL alone ------------------
 
@@ -628,7 +568,7 @@
 
     var lastKind = null;
     function ask() {
-      A.request("POST", "/payments/status", { client_secret: secret }, { token: null }).then(function (result) {
+      request("POST", "/payments/status", { client_secret: secret }, { token: null }).then(function (result) {
         if (result.status === 404) { say("unknown", true); return; }
         if (result.status !== 200 || !result.body) { window.setTimeout(ask, POLL_MS * 2); return; }
         var booking = result.body.booking.status;
@@ -653,7 +593,7 @@
   // --- start ------------------------------------------------------------------------------------------
 
   function loadServices(start) {
-    return A.request("GET", "/services", null, { token: null }).then(function (result) {
+    return request("GET", "/services", null, { token: null }).then(function (result) {
       if (result.status !== 200 || !result.body) { if (start) showState("error"); return; }
       (result.body.staff || []).forEach(function (s) { staffNames[s.id] = s.name; });
       result.body.services.forEach(function (service) { services[service.id] = service; });
@@ -670,14 +610,39 @@
     }, function () { if (start) showState("error"); });
   }
 
-  restoreFields();
-  if (params().get("payment_intent_client_secret")) {
-    paymentReturn();
-    loadServices(false);
-  } else if (state.done) {
-    showDone(false);
-    loadServices(false);
-  } else {
-    loadServices(true);
+  function start() {
+    restoreFields();
+    if (params().get("payment_intent_client_secret")) {
+      paymentReturn();
+      loadServices(false);
+    } else if (state.done) {
+      showDone(false);
+      loadServices(false);
+    } else {
+      loadServices(true);
+    }
   }
-})();
+
+  // injections.js (treatments under lag 2021:363): the treatments, and a new booking of a treatment
+  // from a given day (after its consultation), keeping what was typed.
+  return {
+    services: services,
+    restart: function (id, from) {
+      if (!services[id]) return;
+      state = { fields: state.fields };
+      chooseService(id, from);
+      show("time", "push");
+    },
+    start: start,
+  };
+}
+
+const root = document.getElementById("allavie-booking");
+if (root) {
+  // The payment step listens before the booking may announce one (a reload of the payment step).
+  startPayment(document.getElementById("allavie-payment"), root);
+  startBookingPhotos(document.getElementById("allavie-booking-photos"));
+  const booking = createBooking(root);
+  startInjections(root, booking);
+  booking.start();
+}

@@ -4,26 +4,22 @@
 // then waits for Stripe's webhook to confirm the booking (POST /payments/status)
 // and turns the page to the booking's "done" state. Texts come from the page;
 // data is written with textContent only.
-(function () {
-  "use strict";
+import { language, request } from "../lib/api.js";
+import { showState as showStateIn } from "../lib/dom.js";
+import { pageTexts } from "../lib/texts.js";
 
-  var A = window.Allavie;
-  var box = document.getElementById("allavie-payment");
-  if (!A || !box) return;
+const STRIPE_JS = "https://js.stripe.com/v3/"; // Stripe.js only ever from Stripe (PCI)
+const POLL_MS = 1500;
 
-  var STRIPE_JS = "https://js.stripe.com/v3/"; // Stripe.js only ever from Stripe (PCI)
-  var POLL_MS = 1500;
-
-  function text(key) {
-    var el = box.querySelector('[data-text="' + key + '"]');
-    return el ? el.textContent : "";
-  }
+// box: #allavie-payment; root: the booking page (#allavie-booking), whose state turns to "done".
+export function startPayment(box, root) {
+  if (!box) return;
+  var text = pageTexts(box, language());
 
   function say(message) { box.querySelector("[data-payment-status]").textContent = message; }
 
   function showState(name) {
-    var root = document.getElementById("allavie-booking");
-    root.querySelectorAll("[data-state]").forEach(function (el) { el.hidden = el.getAttribute("data-state") !== name; });
+    showStateIn(root, name);
     var heading = root.querySelector('[data-state="' + name + '"] h2');
     if (heading) heading.focus();
   }
@@ -48,7 +44,7 @@
       return;
     }
     loadStripe().then(function (Stripe) {
-      var stripe = Stripe(payment.publishable_key, { locale: A.language() });
+      var stripe = Stripe(payment.publishable_key, { locale: language() });
       var elements = stripe.elements({ clientSecret: payment.client_secret });
       elements.create("payment").mount(box.querySelector("[data-payment-element]"));
       var pay = box.querySelector("[data-payment-pay]");
@@ -77,7 +73,7 @@
   // The booking is confirmed by Stripe's webhook, not by the browser: ask until it is.
   function waitForConfirmation(clientSecret) {
     function ask() {
-      A.request("POST", "/payments/status", { client_secret: clientSecret }, { token: null }).then(function (result) {
+      request("POST", "/payments/status", { client_secret: clientSecret }, { token: null }).then(function (result) {
         var status = result.status === 200 && result.body ? result.body.booking.status : null;
         if (status === "confirmed") {
           document.dispatchEvent(new CustomEvent("allavie:confirmed"));
@@ -102,4 +98,4 @@
     showStripe(payment);
     waitForConfirmation(payment.client_secret);
   });
-})();
+}
