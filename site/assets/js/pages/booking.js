@@ -9,24 +9,22 @@
 // The page's other parts start here too: the prepayment (payment.js), lag (2021:363)'s consultations
 // (injections.js) and the photos after booking (photos.js); they hear of the booking by events.
 import { language, request } from "../lib/api.js";
-import { addDays, formatDay, today, weekdayOf, whenLabel } from "../lib/dates.js";
-import { clear, el, fillField, showErrors as showFieldErrors, showState as showStateIn } from "../lib/dom.js";
+import { whenLabel } from "../lib/dates.js";
+import { fillField, showErrors as showFieldErrors, showState as showStateIn } from "../lib/dom.js";
 import { kronor } from "../lib/money.js";
 import { readJson, remove, writeJson } from "../lib/storage.js";
 import { pageTexts } from "../lib/texts.js";
+import { clearSummary, showSummary } from "../parts/error-summary.js";
 import { startInjections } from "../parts/injections.js";
-import { startPayment } from "../parts/payment.js";
+import { showPaymentReturn, startPayment } from "../parts/payment.js";
 import { startBookingPhotos } from "../parts/photos.js";
+import { createTimeStep } from "../parts/time-step.js";
 
 // Returns the page's treatments and a restart (for injections.js) and its start().
 function createBooking(root) {
 
   var KEY = "allavie.booking";
   var REMEMBER_KEY = "allavie.details";
-  var DAYS = 14;            // one GET /availability for the strip's 14 days
-  var MAX_OFFSET = 42;      // later pages of 14 days, within the API's 62-day range
-  var POLL_MS = 2000;
-  var POLL_FOR_MS = 90000;  // a pending redirect payment: ask this long, then say what to do
 
   var lang = language();
   var text = pageTexts(root, lang);
@@ -40,8 +38,6 @@ function createBooking(root) {
 
   var services = {};
   var staffNames = {};
-  var byDay = {};
-  var serial = 0;
   var state = readJson(sessionStorage, KEY) || {};
 
   // --- small helpers ---------------------------------------------------------------------------
@@ -50,14 +46,7 @@ function createBooking(root) {
 
   function fill(name, value) { fillField(root, name, value); }
 
-  function dayPart(day, options) { return formatDay(day, lang, options); }
-
   function when(iso) { return whenLabel(iso, lang); }
-
-  function shortWhen(iso) {
-    return dayPart(iso.slice(0, 10), { weekday: "short", day: "numeric", month: "short" }) + " " + text("at") + " " +
-      iso.slice(11, 16);
-  }
 
   function money(amount) { return kronor(amount, lang); }
 
@@ -144,174 +133,15 @@ function createBooking(root) {
     button.addEventListener("click", function () { show(button.getAttribute("data-go"), "push"); });
   });
 
-  // --- step 2: the time -----------------------------------------------------------------------------
+  // --- step 2: the time (parts/time-step.js) ---------------------------------------------------------
 
-  var status = root.querySelector("[data-availability]");
-  var strip = root.querySelector("[data-days]");
-  var times = root.querySelector("[data-times]");
-  var firstWrap = root.querySelector("[data-first-wrap]");
-  var firstButton = root.querySelector("[data-first]");
-  var earlier = root.querySelector('[data-action="earlier"]');
-  var later = root.querySelector('[data-action="later"]');
-
-  function range() {
-    // state.from: a day the treatment may start from (two days after its consultation, injections.js)
-    var first = addDays(state.from && state.from > today() ? state.from : today(), state.offset || 0);
-    return { from: first, to: addDays(first, DAYS - 1) };
-  }
-
-  function loadTimes() {
-    var mine = ++serial; // an answer to an older choice is dropped
-    var span = range();
-    byDay = {};
-    state.loaded = null;
-    status.textContent = text("loading");
-    clear(strip);
-    clear(times);
-    firstWrap.hidden = true;
-    var path = "/availability?service=" + encodeURIComponent(state.service) + "&from=" + span.from + "&to=" + span.to +
-      (state.staff ? "&staff=" + encodeURIComponent(state.staff) : "");
-    return request("GET", path, null, { token: null }).then(function (result) {
-      if (mine !== serial) return;
-      if (result.status !== 200) { status.textContent = text("failed"); return; }
-      result.body.slots.forEach(function (slot) {
-        var day = slot.start.slice(0, 10); // the API's times carry the Stockholm offset
-        (byDay[day] = byDay[day] || []).push(slot);
-      });
-      state.loaded = span.from;
-      if (state.day && !byDay[state.day]) state.day = null;
-      renderTimeStep();
-    }, function () {
-      if (mine === serial) status.textContent = text("failed");
-    });
-  }
-
-  // Why a day without times has none: a named closed day ("Julafton"), a closed weekday, or full.
-  function noTimes(day) {
-    var node = root.querySelector('[data-holiday="' + day + '"]');
-    if (node && node.hasAttribute("data-closed")) return node.textContent;
-    var closed = (root.querySelector("[data-closed-weekdays]") || { getAttribute: function () { return ""; } })
-      .getAttribute("data-closed-weekdays").split(" ");
-    if (node === null && closed.indexOf(String(weekdayOf(day))) >= 0) return text("closed");
-    return text("full");
-  }
-
-  function firstFreeDay() { return Object.keys(byDay).sort()[0] || null; }
-
-  function renderTimeStep() {
-    var span = range();
-    earlier.hidden = !(state.offset > 0);
-    later.hidden = (state.offset || 0) >= MAX_OFFSET;
-    if (state.loaded !== span.from) return; // still loading
-    var free = Object.keys(byDay).sort();
-    var chosenDay = state.day && byDay[state.day] ? state.day : firstFreeDay();
-    clear(strip);
-    for (var i = 0; i < DAYS; i++) {
-      var day = addDays(span.from, i);
-      var count = (byDay[day] || []).length;
-      var button = el("button", { "class": "allavie-day" });
-      button.type = "button";
-      button.setAttribute("data-day", day);
-      button.appendChild(el("span", { "class": "allavie-day__name", text: dayPart(day, { weekday: "short" }) }));
-      button.appendChild(el("span", { "class": "allavie-day__date", text: dayPart(day, { day: "numeric", month: "short" }) }));
-      button.appendChild(el("span", { "class": "allavie-day__free", text: count ? text("free-count", { n: count }) : noTimes(day) }));
-      if (!count) button.disabled = true;
-      button.setAttribute("aria-pressed", String(day === chosenDay));
-      var item = el("li");
-      item.appendChild(button);
-      strip.appendChild(item);
-    }
-    if (!free.length) {
-      status.textContent = text("no-days");
-      firstWrap.hidden = true;
-      clear(times);
-      return;
-    }
-    var first = byDay[free[0]][0];
-    fill("first", shortWhen(first.start));
-    firstButton.setAttribute("data-start", first.start);
-    firstWrap.hidden = (state.offset || 0) > 0;
-    status.textContent = text("days-found", { n: free.length });
-    renderTimes(chosenDay);
-  }
-
-  function renderTimes(day) {
-    clear(times);
-    var groups = [["morning", 0, 12], ["afternoon", 12, 17], ["evening", 17, 24]];
-    var slots = byDay[day] || [];
-    groups.forEach(function (group) {
-      var inGroup = slots.filter(function (slot) {
-        var hour = parseInt(slot.start.slice(11, 13), 10);
-        return hour >= group[1] && hour < group[2];
-      });
-      if (!inGroup.length) return;
-      var title = el("h3", { text: text(group[0]) });
-      title.id = "booking-times-" + group[0];
-      var list = el("ul", { "class": "allavie-time-grid" });
-      list.setAttribute("aria-labelledby", title.id);
-      inGroup.forEach(function (slot) {
-        var button = el("button", { "class": "allavie-time", text: slot.start.slice(11, 16) });
-        button.type = "button";
-        button.setAttribute("data-start", slot.start);
-        button.setAttribute("aria-label", when(slot.start));
-        button.setAttribute("aria-pressed", String(slot.start === state.start));
-        var item = el("li");
-        item.appendChild(button);
-        list.appendChild(item);
-      });
-      times.appendChild(title);
-      times.appendChild(list);
-    });
-  }
-
-  strip.addEventListener("click", function (event) {
-    var button = event.target.closest("button[data-day]");
-    if (!button || button.disabled) return;
-    state.day = button.getAttribute("data-day");
-    save();
-    strip.querySelectorAll("button[data-day]").forEach(function (b) { b.setAttribute("aria-pressed", String(b === button)); });
-    renderTimes(state.day);
-    status.textContent = text("times-found", { n: (byDay[state.day] || []).length });
+  var timeStep = createTimeStep(root, {
+    state: function () { return state; },
+    save: save,
+    chosen: function () { show("details", "push"); },
   });
-
-  function chooseTime(start) {
-    var slot = null;
-    Object.keys(byDay).forEach(function (day) {
-      byDay[day].forEach(function (s) { if (s.start === start) slot = s; });
-    });
-    if (!slot) return;
-    state.start = start;
-    state.day = start.slice(0, 10);
-    state.slotStaff = slot.staff;
-    showFieldErrors(root.querySelector('[data-step="time"]'), null);
-    save();
-    show("details", "push");
-  }
-
-  times.addEventListener("click", function (event) {
-    var button = event.target.closest("button[data-start]");
-    if (button) chooseTime(button.getAttribute("data-start"));
-  });
-  firstButton.addEventListener("click", function () { chooseTime(firstButton.getAttribute("data-start")); });
-
-  staffSelect.addEventListener("change", function () {
-    state.staff = staffSelect.value;
-    state.start = null;
-    save();
-    loadTimes();
-  });
-  later.addEventListener("click", function () {
-    state.offset = Math.min(MAX_OFFSET, (state.offset || 0) + DAYS);
-    state.day = null;
-    save();
-    loadTimes();
-  });
-  earlier.addEventListener("click", function () {
-    state.offset = Math.max(0, (state.offset || 0) - DAYS);
-    state.day = null;
-    save();
-    loadTimes();
-  });
+  function loadTimes() { return timeStep.load(); }
+  function renderTimeStep() { timeStep.render(); }
 
   // --- step 3: details ------------------------------------------------------------------------------
 
@@ -379,12 +209,7 @@ function createBooking(root) {
     return data;
   }
 
-  // --- errors: beside each field, and a summary at the top that links to each ------------------------------
-
-  function fieldMessage(name, message) {
-    if (message === text("required") && text.has("required-" + name)) return text("required-" + name);
-    return text.has("fix-" + name) ? message + " " + text("fix-" + name) : message;
-  }
+  // --- errors: beside each field, and a summary at the top that links to each (parts/error-summary.js) ------
 
   function showErrors(error) {
     var fields = (error && error.fields) || {};
@@ -397,53 +222,15 @@ function createBooking(root) {
       return;
     }
     if (fields.start !== undefined && Object.keys(fields).length === 1) {
-      var timeStep = root.querySelector('[data-step="time"]');
       show("time", "push");
-      showFieldErrors(timeStep, { message: "", fields: { start: fields.start || text("start-required") } });
-      times.focus();
+      showFieldErrors(root.querySelector('[data-step="time"]'), { message: "", fields: { start: fields.start || text("start-required") } });
+      timeStep.focus();
       return;
     }
-    var shown = {};
-    Object.keys(fields).forEach(function (name) { shown[name] = fieldMessage(name, fields[name]); });
-    showFieldErrors(form, { message: "", fields: shown });
-    form.querySelectorAll('details [aria-invalid="true"]').forEach(function (node) { node.closest("details").open = true; });
-    var summary = form.querySelector("[data-error-summary]");
-    clear(summary);
-    var names = Object.keys(shown);
-    summary.appendChild(el("p", { "class": "allavie-summary-title", text: names.length ? text("summary-title") : (error && error.message) || text("failed") }));
-    if (names.length) {
-      var list = el("ul");
-      names.forEach(function (name) {
-        var target = form.querySelector('[name="' + CSS.escape(name) + '"]');
-        var item = el("li");
-        var label = text.has("label-" + name) ? text("label-" + name) : "";
-        if (target && target.id) {
-          var link = el("a", { text: (label ? label + ": " : "") + shown[name] });
-          link.href = "#" + target.id;
-          link.addEventListener("click", function (event) {
-            event.preventDefault();
-            var folded = target.closest("details");
-            if (folded) folded.open = true;
-            target.focus();
-          });
-          item.appendChild(link);
-        } else {
-          item.textContent = (label ? label + ": " : "") + shown[name];
-        }
-        list.appendChild(item);
-      });
-      summary.appendChild(list);
-    }
-    summary.setAttribute("role", "alert");
-    summary.focus();
+    showSummary(form, text, error);
   }
 
-  function clearErrors() {
-    showFieldErrors(form, null);
-    var summary = form.querySelector("[data-error-summary]");
-    clear(summary);
-    summary.removeAttribute("role");
-  }
+  function clearErrors() { clearSummary(form); }
 
   // --- sending ----------------------------------------------------------------------------------
 
@@ -544,50 +331,13 @@ function createBooking(root) {
   });
 
 
-  // --- the return from a redirect payment (Klarna, Swish): ask, never trust the URL alone ------------------
+  // --- the return from a redirect payment (Klarna, Swish): parts/payment.js ----------------------------
 
   function paymentReturn() {
-    var query = params();
-    var secret = query.get("payment_intent_client_secret");
-    var redirect = query.get("redirect_status") || "";
-    var started = Date.now();
-    var box = root.querySelector('[data-state="return"]');
-    var title = box.querySelector("[data-return-title]");
-    var message = box.querySelector("[data-return-message]");
-    var again = box.querySelector("[data-return-again]");
     showState("return");
-    title.textContent = text("return-checking");
-
-    function say(kind, focus) {
-      title.textContent = text("return-" + kind + "-title");
-      message.textContent = text("return-" + kind);
-      again.hidden = kind === "confirmed" || kind === "pending";
-      if (kind === "confirmed" && state.done) { state.done.payment = null; save(); }
-      if (focus) title.focus();
-    }
-
-    var lastKind = null;
-    function ask() {
-      request("POST", "/payments/status", { client_secret: secret }, { token: null }).then(function (result) {
-        if (result.status === 404) { say("unknown", true); return; }
-        if (result.status !== 200 || !result.body) { window.setTimeout(ask, POLL_MS * 2); return; }
-        var booking = result.body.booking.status;
-        var paying = result.body.payment.status;
-        var kind;
-        if (booking === "confirmed") kind = "confirmed";
-        else if (booking === "lapsed" || booking === "cancelled") kind = "lapsed";
-        else if (paying === "succeeded" || paying === "processing") kind = "pending";
-        else if (redirect === "failed" || paying === "requires_payment_method" || paying === "canceled") kind = "failed";
-        else kind = "pending";
-        if (kind !== lastKind) say(kind, lastKind === null || kind === "confirmed");
-        lastKind = kind;
-        if (kind === "pending") {
-          if (Date.now() - started < POLL_FOR_MS) window.setTimeout(ask, POLL_MS);
-          else message.textContent = text("return-slow");
-        }
-      }, function () { window.setTimeout(ask, POLL_MS * 2); });
-    }
-    ask();
+    showPaymentReturn(root.querySelector('[data-state="return"]'), text, params(), function () {
+      if (state.done) { state.done.payment = null; save(); }
+    });
   }
 
   // --- start ------------------------------------------------------------------------------------------

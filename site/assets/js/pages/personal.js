@@ -4,11 +4,13 @@
 // Every text is in the page; data is filled in with textContent, never HTML. The session id is kept in
 // sessionStorage (this tab only, 8 hours at most; lib/staff.js) and sent to the API in a header.
 import { fragment, language, request } from "../lib/api.js";
-import { addDays, dayLabel, mondayOf, stockholmInstant, today } from "../lib/dates.js";
+import { addDays, dayLabel, mondayOf, today } from "../lib/dates.js";
 import { all as allIn, clear, el, saveJson, showErrors, showState } from "../lib/dom.js";
-import { errorOf as errorIn, forget, keepSession, session, staffRequest } from "../lib/staff.js";
+import { errorOf as errorIn, forget, session, staffRequest } from "../lib/staff.js";
 import { pageTexts } from "../lib/texts.js";
+import { createBlocks } from "../parts/staff-blocks.js";
 import { startStaffComplaints } from "../parts/staff-complaints.js";
+import { createSignin } from "../parts/staff-signin.js";
 
 function startStaff(root) {
   var lang = language();
@@ -33,55 +35,10 @@ function startStaff(root) {
   function weekday(day) { return dayLabel(day, lang); }
 
   // --- signing in ----------------------------------------------------------------------------------
-  var signinToken = null;
+  // parts/staff-signin.js: the e-mailed link, then the authenticator code (enrolling on the first sign-in).
+  var signin = createSignin(root, { setState: setState, errorOf: errorOf, start: function () { start(); } });
+  var openLink = signin.openLink, submitCode = signin.submitCode;
 
-  function drawQr(rows) {
-    var svg = one("[data-qr]"), size = rows.length + 8, ns = "http://www.w3.org/2000/svg";
-    all("rect,path", svg).forEach(function (n) { n.remove(); });
-    svg.setAttribute("viewBox", "0 0 " + size + " " + size);
-    var bg = document.createElementNS(ns, "rect");
-    bg.setAttribute("width", size); bg.setAttribute("height", size); bg.setAttribute("fill", "#ffffff");
-    svg.appendChild(bg);
-    var d = "";
-    rows.forEach(function (row, y) { for (var x = 0; x < row.length; x++) if (row[x] === "1") d += "M" + (x + 4) + " " + (y + 4) + "h1v1h-1z"; });
-    var path = document.createElementNS(ns, "path");
-    path.setAttribute("d", d); path.setAttribute("fill", "#000000");
-    svg.appendChild(path);
-  }
-
-  function openLink(token) {
-    signinToken = token;
-    request("POST", "/staff/session", { token: token }, { token: "" }).then(function (answer) {
-      if (answer.status === 200 && answer.body.enrol) {
-        one("[data-field=secret]").textContent = answer.body.enrol.secret;
-        drawQr(answer.body.enrol.qr || []);
-        one("[data-enrol]").hidden = false;
-        setState("code");
-      } else if (answer.status === 401 && errorOf(answer).code === "code_required") {
-        one("[data-enrol]").hidden = true;
-        setState("code");
-      } else {
-        setState("link-invalid");
-      }
-      var code = one("#staff-code"); if (code && !one("[data-state=code]").hidden) code.focus();
-    });
-  }
-
-  function submitCode(form) {
-    var code = form.elements.code.value.replace(/\s+/g, "");
-    request("POST", "/staff/session", { token: signinToken, code: code }, { token: "" }).then(function (answer) {
-      if (answer.status === 200) {
-        keepSession(answer.body.session);
-        var after = fragment();
-        history.replaceState(null, "", window.location.pathname + (after.get("b") ? "#b=" + after.get("b") : ""));
-        start();
-      } else {
-        showErrors(form, errorOf(answer));
-        form.elements.code.value = "";
-        form.elements.code.focus();
-      }
-    });
-  }
 
   // --- the app -------------------------------------------------------------------------------------
   function start() {
@@ -257,40 +214,9 @@ function startStaff(root) {
     });
   }
 
-  function submitBlock(form) {
-    var day = form.elements.day.value;
-    var data = { staff: form.elements.staff.value, start: stockholmInstant(day, form.elements.from.value), end: stockholmInstant(day, form.elements.to.value), reason: form.elements.reason.value };
-    api("POST", "/staff/blocks", data).then(function (a) {
-      if (a.status !== 201) { showErrors(form, errorOf(a)); return; }
-      showErrors(form, null);
-      one("[data-block-result]").hidden = false;
-      var list = clear(one("[data-conflicts]"));
-      one("[data-block-summary]").textContent = t("blocked-done") + " " + (a.body.conflicts.length ? t("conflicts", { n: a.body.conflicts.length }) : t("no-conflicts"));
-      a.body.conflicts.forEach(function (b) { list.appendChild(conflictItem(b)); });
-    });
-  }
-
-  function conflictItem(b) {
-    var others = colleagues.filter(function (c) { return c.id !== b.staff; });
-    var selectId = "staff-conflict-" + b.id, messageId = "staff-conflict-msg-" + b.id;
-    var select = el("select", { id: selectId }, others.map(function (c) { return el("option", { value: c.id, text: c.name }); }));
-    return el("li", { "class": "staff-conflict", "data-conflict": b.id }, [
-      el("p", { text: hm(b.start) + "–" + hm(b.end) + " · " + b.service_name + " · " + (b.customer.name || "–") + (b.customer.phone_display ? " · " + b.customer.phone_display : "") }),
-      el("p", {}, [el("label", { "for": selectId, text: t("move-to") }), " ", select, " ",
-        el("button", { type: "button", "class": "md-button", "data-move-conflict": b.id, "data-start": b.start, text: t("move") }),
-        el("button", { type: "button", "class": "md-button", "data-booking": b.id, text: t("open") })]),
-      el("p", {}, [el("label", { "for": messageId, text: t("message-to-customer") }), el("br"),
-        el("textarea", { id: messageId, rows: "2", maxlength: "1000" }, [t("cancel-message")]), el("br"),
-        el("button", { type: "button", "class": "md-button", "data-cancel-conflict": b.id, text: t("cancel-with-message") })]),
-      el("p", { role: "status", "data-conflict-status": b.id }),
-    ]);
-  }
-
-  function conflictDone(id, text) {
-    var item = one('[data-conflict="' + CSS.escape(id) + '"]');
-    one('[data-conflict-status="' + CSS.escape(id) + '"]').textContent = text;
-    all("button,select,textarea", item).forEach(function (n) { if (!n.hasAttribute("data-booking")) n.disabled = true; });
-  }
+  // parts/staff-blocks.js: blocked time, and the bookings it clashes with (move to a colleague, or cancel).
+  var blocks = createBlocks(root, { api: api, t: t, errorOf: errorOf, hm: hm, colleagues: function () { return colleagues; } });
+  var submitBlock = blocks.submit, conflictDone = blocks.done;
 
   function openCustomer(id) {
     api("GET", "/staff/customers/" + encodeURIComponent(id)).then(function (a) {

@@ -99,3 +99,54 @@ export function startPayment(box, root) {
     waitForConfirmation(payment.client_secret);
   });
 }
+
+// --- the return from a redirect payment (Klarna, Swish): ask, never trust the URL alone ------------------
+
+const RETURN_POLL_MS = 2000;
+const RETURN_POLL_FOR_MS = 90000; // a pending redirect payment: ask this long, then say what to do
+
+// What the page says on the way back, from POST /payments/status's booking and payment statuses and
+// the redirect's own word (only "failed" is believed, and only while Stripe has not said otherwise).
+export function returnKind(booking, paying, redirect) {
+  if (booking === "confirmed") return "confirmed";
+  if (booking === "lapsed" || booking === "cancelled") return "lapsed";
+  if (paying === "succeeded" || paying === "processing") return "pending";
+  if (redirect === "failed" || paying === "requires_payment_method" || paying === "canceled") return "failed";
+  return "pending";
+}
+
+// box: the booking page's [data-state="return"]; text: its texts; query: the address's parameters
+// (?payment_intent_client_secret=...&redirect_status=...); confirmed(): the booking is confirmed.
+export function showPaymentReturn(box, text, query, confirmed) {
+  var secret = query.get("payment_intent_client_secret");
+  var redirect = query.get("redirect_status") || "";
+  var started = Date.now();
+  var title = box.querySelector("[data-return-title]");
+  var message = box.querySelector("[data-return-message]");
+  var again = box.querySelector("[data-return-again]");
+  title.textContent = text("return-checking");
+
+  function say(kind, focus) {
+    title.textContent = text("return-" + kind + "-title");
+    message.textContent = text("return-" + kind);
+    again.hidden = kind === "confirmed" || kind === "pending";
+    if (kind === "confirmed") confirmed();
+    if (focus) title.focus();
+  }
+
+  var lastKind = null;
+  function ask() {
+    request("POST", "/payments/status", { client_secret: secret }, { token: null }).then(function (result) {
+      if (result.status === 404) { say("unknown", true); return; }
+      if (result.status !== 200 || !result.body) { window.setTimeout(ask, RETURN_POLL_MS * 2); return; }
+      var kind = returnKind(result.body.booking.status, result.body.payment.status, redirect);
+      if (kind !== lastKind) say(kind, lastKind === null || kind === "confirmed");
+      lastKind = kind;
+      if (kind === "pending") {
+        if (Date.now() - started < RETURN_POLL_FOR_MS) window.setTimeout(ask, RETURN_POLL_MS);
+        else message.textContent = text("return-slow");
+      }
+    }, function () { window.setTimeout(ask, RETURN_POLL_MS * 2); });
+  }
+  ask();
+}
