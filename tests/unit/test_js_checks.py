@@ -69,7 +69,7 @@ def test_eslint_keeps_lib_modules_free_of_side_effects() -> None:
 def copy(tmp_path: Path) -> Path:
     """The node tests and the modules they test, in a copy that a test may break."""
     shutil.copytree(ROOT / "tests" / "js", tmp_path / "tests" / "js")
-    shutil.copytree(ROOT / "site" / "assets" / "js" / "lib", tmp_path / "site" / "assets" / "js" / "lib")
+    shutil.copytree(ROOT / "site" / "assets" / "js", tmp_path / "site" / "assets" / "js")
     shutil.copy(ROOT / "package.json", tmp_path / "package.json")
     return tmp_path
 
