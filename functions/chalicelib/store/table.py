@@ -23,7 +23,7 @@ Query or GetItem (the numbers below are those of the list in docs/architecture.m
   Block           BLOCK#<id>              BLOCK                     BLOCKS / <end>#<id>                  -                 (13)
   StaffAccount    STAFF#<staff>           ACCOUNT | FAIL#<at>#<r>   -                                    -                 (14)
   SignInLink      SIGNIN#<sha256>         LINK                      -                                    -                 (14)
-  StaffSession    SESSION#<sha256>        SESSION                   -                                    -                 (14)
+  StaffSession    SESSION#<sha256>        SESSION                   SESSIONS#<staff> / <created at>      -                 (14)
   FeedKey         FEED#<sha256>           FEED                      -                                    -                 (14)
   WebhookEvent    STRIPE_EVENT#<evt>      EVENT                     -                                    expiry            (7)
   LedgerEntry     LEDGER#<bid>            <kind>#<stripe id>        LEDGER_YEAR#<yyyy> / <date>#<bid>    expiry            (8)
@@ -35,6 +35,8 @@ Query or GetItem (the numbers below are those of the list in docs/architecture.m
   PageCount       STATS#<yyyy-mm-dd>      <page path>               -                                    expiry            (12)
   RateLimit       RATE#<hash>             <window>                  -                                    -                 (links)
   DeletionRecord  DELETIONS#<yyyy-mm>     <deleted at>#<rid>        -                                    expiry            (10)
+  ClinicSettings  SETTINGS                CURRENT                   -                                    -                 (22)
+  SettingsChange  SETTINGS                CHANGE#<version>          -                                    -                 (22)
 
 Everything in a customer's partition (CUST#<cid>) and their EmailKey carries
 the customer's expiry (retention.py); the profile alone is in gsi2, because
