@@ -247,7 +247,7 @@ def settings_figures(runs: int, call: Callable[..., Any], measure: Callable[[str
         values["treatments"][1]["price_sek"] = 900 + i
         settings_store.write(version, values, "treatments", None, None, "bench", clock.now())
         moved[0] += live.MAX_AGE_SECONDS
-        answer = measure("services (first after a settings change)", lambda: call("GET", "/services"))
+        answer = measure("services (a minute after a change)", lambda: call("GET", "/services"))
         if answer["services"][1]["price_sek"] != 900 + i:
             raise SystemExit("GET /services did not follow the settings within a minute")
 
