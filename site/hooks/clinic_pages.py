@@ -165,7 +165,9 @@ def booking_treatments(lang: str, config: Any) -> str:
             meta.append(BOOKING_WORDS[lang]["age"].format(age=service.age_limit))
         sid = html.escape(service.id, quote=True)
         items.append(
-            f'<li><a class="allavie-treatment" href="?behandling={sid}" data-service="{sid}">'
+            f'<li><a class="allavie-treatment" href="?behandling={sid}" data-service="{sid}"'
+            # what the list says as built: booking.js rewrites an item whose settings changed since
+            f' data-built="{service.duration_minutes} {service.price_sek} {service.prepayment_sek}">'
             f'<span class="allavie-treatment__name">{html.escape(service.name.get(lang))}</span>'
             f'<span class="allavie-treatment__meta">{html.escape(" · ".join(meta))}</span>'
             # lag (2021:363): how it is prescribed, never which prescription medicine

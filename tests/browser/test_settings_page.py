@@ -77,6 +77,8 @@ def test_the_owner_changes_a_price_and_an_hour_and_the_site_follows(page, site_u
         expect(saturday.locator("td").first).to_have_text("Lördag")
         expect(saturday.locator("td").nth(1)).to_have_text("10:00–15:00")
         assert axe_violations(page, site_url) == []
+        page.goto(site_url + "/boka/")  # the booking page's list of treatments, built with the site
+        expect(page.locator('a[data-service="ansiktsbehandling"] .allavie-treatment__meta')).to_contain_text("995 kr")
         page.goto(site_url + "/en/behandlingar/")
         expect(page.locator('[data-allavie-prices] tr[data-service="ansiktsbehandling"]')).to_contain_text("SEK\u00a0995")
 

@@ -145,12 +145,14 @@
 
   // --- step 1: treatment ------------------------------------------------------------------------------
 
-  function describe(service) {
+  function facts(service) {
     var parts = [service.duration_minutes + " " + text("minutes"),
       service.price_sek ? text("price", { price: kronor(service.price_sek) }) : text("free")];
     if (service.prepayment_sek) parts.push(text("prepay", { amount: kronor(service.prepayment_sek) }));
-    return service.name + " · " + parts.join(" · ");
+    return parts.join(" · ");
   }
+
+  function describe(service) { return service.name + " · " + facts(service); }
 
   function chooseService(id, from) {
     if (state.service !== id) { state.start = null; state.day = null; state.offset = 0; state.from = null; }
@@ -650,6 +652,34 @@
     ask();
   }
 
+  // The list of treatments is built with the site; the clinic's settings may have changed since (a price, a new
+  // treatment, one removed): what differs is rewritten from GET /services, as text.
+  function followSettings() {
+    var list = root.querySelector("[data-service-list]");
+    if (!list) return;
+    var seen = {};
+    list.querySelectorAll("a[data-service]").forEach(function (link) {
+      var service = services[link.getAttribute("data-service")];
+      seen[link.getAttribute("data-service")] = true;
+      if (!service) { link.parentNode.hidden = true; return; }
+      var now = [service.duration_minutes, service.price_sek, service.prepayment_sek].join(" ");
+      var meta = link.querySelector(".allavie-treatment__meta");
+      if (meta && link.getAttribute("data-built") !== now) meta.textContent = facts(service);
+    });
+    Object.keys(services).forEach(function (id) {
+      if (seen[id]) return;
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.className = "allavie-treatment"; link.href = "?behandling=" + encodeURIComponent(id);
+      link.setAttribute("data-service", id);
+      var name = document.createElement("span"); name.className = "allavie-treatment__name"; name.textContent = services[id].name;
+      var meta = document.createElement("span"); meta.className = "allavie-treatment__meta";
+      meta.textContent = facts(services[id]);
+      link.appendChild(name); link.appendChild(meta); item.appendChild(link);
+      (list.querySelector("ul") || list).appendChild(item);
+    });
+  }
+
   // --- start ------------------------------------------------------------------------------------------
 
   function loadServices(start) {
@@ -657,6 +687,7 @@
       if (result.status !== 200 || !result.body) { if (start) showState("error"); return; }
       (result.body.staff || []).forEach(function (s) { staffNames[s.id] = s.name; });
       result.body.services.forEach(function (service) { services[service.id] = service; });
+      followSettings();
       if (!start) return;
       var wanted = params().get("behandling") || params().get("service");
       var step = history.state && history.state.step;
