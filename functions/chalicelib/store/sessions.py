@@ -5,7 +5,8 @@ against the clinic in force (``staff.sessions.authenticate``) ends it within the
 from __future__ import annotations
 
 from . import tx
-from .models import Item, StaffSession
+from .engine import Query, engine
+from .models import StaffSession
 
 
 def index_key(staff_id: str) -> str:
@@ -15,7 +16,7 @@ def index_key(staff_id: str) -> str:
 def end_all(staff_id: str) -> int:
     """Delete every session of ``staff_id``; how many ended."""
     ended = 0
-    for found in Item.by_gsi1.query(index_key(staff_id)):
+    for found in list(engine().query(Query(index_key(staff_id), index="gsi1"))):
         if isinstance(found, StaffSession):
             tx.delete(StaffSession(found.pk, found.sk))
             ended += 1

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..core.clinic import Stored
 from . import tx
+from .engine import Query, Range, engine
 from .errors import ConditionFailed, StoreError
 from .models import ClinicSettings, SettingsChange
 from .models.settings import SETTINGS_PK
@@ -38,7 +39,7 @@ class Change:
 
 def read(*, consistent: bool = False) -> Stored | None:
     """The stored settings, or None while the clinic file alone is in force (one GetItem)."""
-    found = tx.get(ClinicSettings, ClinicSettings.key(), consistent=consistent)
+    found = engine().get(ClinicSettings, ClinicSettings.key(), consistent)
     if found is None:
         return None
     return Stored(int(found.version), json.loads(found.sections))
@@ -73,7 +74,7 @@ def write(version: int, sections: Mapping[str, Any], section: str, before: Any, 
 
 def history(limit: int = HISTORY_LIMIT) -> list[Change]:
     """The newest changes first (one Query of the settings' partition)."""
-    found = SettingsChange.query(SETTINGS_PK, SettingsChange.sk.startswith(SettingsChange.prefix()),
-                                 scan_index_forward=False, limit=limit, consistent_read=True)
+    found = engine().query(Query(SETTINGS_PK, Range("begins", SettingsChange.prefix()), model=SettingsChange,
+                                 consistent=True, limit=limit, forward=False))
     return [Change(int(c.version), c.at, c.staff_id, c.section, json.loads(c.before), json.loads(c.after))
-            for c in found]
+            for c in found if isinstance(c, SettingsChange)]

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
-from ..table import Item
+from ..table import Item, Keys
 
 SETTINGS_PK = "SETTINGS"
 
 
 class ClinicSettings(Item, discriminator="clinic_settings"):
     """The settings in force: ``version`` rises by one with each change (the condition of the next)."""
+
+    KEYS = Keys(pk="`SETTINGS`", sk="`CURRENT`", patterns="22")
 
     version = NumberAttribute()
     sections = UnicodeAttribute()          # JSON: {section name: value} of every section saved so far
@@ -28,6 +30,8 @@ class ClinicSettings(Item, discriminator="clinic_settings"):
 
 class SettingsChange(Item, discriminator="settings_change"):
     """One change, for the audit trail: who, when, which section, before and after (JSON)."""
+
+    KEYS = Keys(pk="`SETTINGS`", sk="`CHANGE#<version, 10 digits>`", patterns="22")
 
     version = NumberAttribute()            # the version the change made
     at = UTCDateTimeAttribute()
