@@ -124,3 +124,24 @@ def test_the_cache_never_keeps_longer_than_a_minute(monkeypatch) -> None:
     now[0] = 60
     cache.current()
     assert table.reads == 2
+
+
+def test_a_failed_read_keeps_what_the_container_has_and_a_cold_one_says_so(monkeypatch) -> None:
+    monkeypatch.delenv("CLINIC_FILE", raising=False)
+    now = [0.0]
+    cache, table = Live(clock=lambda: now[0]), Table()
+    cache.max_age = 60
+    cache.use(table)
+    first = cache.current()
+
+    def unreachable() -> Stored | None:
+        raise ConnectionError("no table")
+
+    cache.use(unreachable)
+    with pytest.raises(ConnectionError):  # nothing to keep: the error, not a clinic made up
+        cache.current()
+    cache.use(table)
+    first = cache.current()
+    cache.source = unreachable
+    now[0] = 61
+    assert cache.current() is first

@@ -11,6 +11,7 @@ The clock is injectable so that tests can move it.
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import threading
 import time
@@ -23,6 +24,7 @@ from . import sections
 from .model import Clinic
 from .parse import parse
 
+log = logging.getLogger(__name__)
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "clinic.yml"
 MAX_AGE_SECONDS = 60.0
 
@@ -94,7 +96,13 @@ class Live:
             if (self._clinic is not None and self._key is not None and self._key[0] == path
                     and now - self._read_at < age):
                 return self._clinic
-            stored = self.source() if self.source is not None else None
+            try:
+                stored = self.source() if self.source is not None else None
+            except Exception:  # noqa: BLE001 - the table unreachable for a moment: keep what this container has
+                if self._clinic is None or self._key is None or self._key[0] != path:
+                    raise
+                log.warning("the clinic's settings could not be read; keeping version %s", self._key[1], exc_info=True)
+                return self._clinic
             key = (path, stored.version if stored is not None else 0)
             if self._clinic is None or key != self._key:
                 base = document(path)
