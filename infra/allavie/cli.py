@@ -17,6 +17,7 @@ COMMANDS = (
     "allavie.commands.retention",  # retention --as-of YYYY-MM-DD [--apply] [--local]
     "allavie.commands.messages",   # messages failed|resend ID [--local] (the outbox's dead letters)
     "allavie.commands.staff",      # staff reindex [--local], staff reset-code --staff ID [--local] (the back office)
+    "allavie.commands.settings",   # settings export [--out FILE] [--local], settings import FILE [--yes] [--local]
 )
 
 

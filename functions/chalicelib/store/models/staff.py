@@ -60,7 +60,8 @@ class SignInLink(Item, discriminator="staff_signin"):
 class StaffSession(Item, discriminator="staff_session"):
     """A signed-in staff member: 8 hours, or until signed out (deleted). Keyed by the id's digest."""
 
-    KEYS = Keys(pk="`SESSION#<sha256 of the session id>`", sk="`SESSION`", patterns="14")
+    KEYS = Keys(pk="`SESSION#<sha256 of the session id>`", sk="`SESSION`",
+                gsi1="`SESSIONS#<staff id>` / `<created at>`", patterns="14")
 
     staff_id = UnicodeAttribute()
     email = UnicodeAttribute()        # as the clinic file had it at sign-in

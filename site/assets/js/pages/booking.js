@@ -18,11 +18,11 @@ import { clearSummary, showSummary } from "../parts/error-summary.js";
 import { startInjections } from "../parts/injections.js";
 import { showPaymentReturn, startPayment } from "../parts/payment.js";
 import { startBookingPhotos } from "../parts/photos.js";
+import { followSettings } from "../parts/service-list.js";
 import { createTimeStep } from "../parts/time-step.js";
 
 // Returns the page's treatments and a restart (for injections.js) and its start().
 function createBooking(root) {
-
   var KEY = "allavie.booking";
   var REMEMBER_KEY = "allavie.details";
 
@@ -91,12 +91,13 @@ function createBooking(root) {
 
   // --- step 1: treatment ------------------------------------------------------------------------------
 
-  function describe(service) {
+  function facts(service) {
     var parts = [service.duration_minutes + " " + text("minutes"),
       service.price_sek ? text("price", { price: money(service.price_sek) }) : text("free")];
     if (service.prepayment_sek) parts.push(text("prepay", { amount: money(service.prepayment_sek) }));
-    return service.name + " · " + parts.join(" · ");
+    return parts.join(" · ");
   }
+  function describe(service) { return service.name + " · " + facts(service); }
 
   function chooseService(id, from) {
     if (state.service !== id) { state.start = null; state.day = null; state.offset = 0; state.from = null; }
@@ -347,6 +348,7 @@ function createBooking(root) {
       if (result.status !== 200 || !result.body) { if (start) showState("error"); return; }
       (result.body.staff || []).forEach(function (s) { staffNames[s.id] = s.name; });
       result.body.services.forEach(function (service) { services[service.id] = service; });
+      followSettings(root, services, facts); // the built list, as the clinic's settings are now
       if (!start) return;
       var wanted = params().get("behandling") || params().get("service");
       var step = history.state && history.state.step;

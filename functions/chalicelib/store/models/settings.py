@@ -1,0 +1,49 @@
+"""The clinic's settings (the back office's Inställningar): the current document and one item per change.
+
+The sections are kept as JSON text: they are the clinic file's own shapes (lists, mappings,
+texts), read whole and written whole, never queried inside.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+
+from ..table import Item, Keys
+
+SETTINGS_PK = "SETTINGS"
+
+
+class ClinicSettings(Item, discriminator="clinic_settings"):
+    """The settings in force: ``version`` rises by one with each change (the condition of the next)."""
+
+    KEYS = Keys(pk="`SETTINGS`", sk="`CURRENT`", patterns="22")
+
+    version = NumberAttribute()
+    sections = UnicodeAttribute()          # JSON: {section name: value} of every section saved so far
+    changed_at = UTCDateTimeAttribute()
+    changed_by = UnicodeAttribute()        # staff id, or "operator" (allavie settings import)
+
+    @staticmethod
+    def key() -> tuple[str, str]:
+        return SETTINGS_PK, "CURRENT"
+
+
+class SettingsChange(Item, discriminator="settings_change"):
+    """One change, for the audit trail: who, when, which section, before and after (JSON)."""
+
+    KEYS = Keys(pk="`SETTINGS`", sk="`CHANGE#<version, 10 digits>`", patterns="22")
+
+    version = NumberAttribute()            # the version the change made
+    at = UTCDateTimeAttribute()
+    staff_id = UnicodeAttribute()
+    section = UnicodeAttribute()
+    before = UnicodeAttribute()
+    after = UnicodeAttribute()
+
+    @staticmethod
+    def prefix() -> str:
+        return "CHANGE#"
+
+    @staticmethod
+    def key(version: int) -> tuple[str, str]:
+        return SETTINGS_PK, f"CHANGE#{version:010d}"
