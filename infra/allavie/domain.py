@@ -24,8 +24,9 @@ from chalicelib.rights import log as rights_log
 from chalicelib.staff import signin as staff_signin
 from chalicelib.staff import upgrade as staff_upgrade
 from chalicelib.store import connection as db
-from chalicelib.store import lookups
+from chalicelib.store import keytable, lookups, processing
 from chalicelib.store.models import Item
 
-__all__ = ["STOCKHOLM", "Item", "clinic", "clock", "db", "erasure", "ledger", "local", "lookups", "outbox", "receipts",
-           "rights", "rights_export", "rights_log", "settings", "staff_signin", "staff_upgrade", "sweeper"]
+__all__ = ["STOCKHOLM", "Item", "clinic", "clock", "db", "erasure", "keytable", "ledger", "local", "lookups", "outbox",
+           "processing", "receipts", "rights", "rights_export", "rights_log", "settings", "staff_signin", "staff_upgrade",
+           "sweeper"]
