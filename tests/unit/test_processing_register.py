@@ -9,6 +9,7 @@ import datetime as dt
 import importlib
 import inspect
 import io
+import os
 import pkgutil
 import subprocess
 import sys
@@ -17,7 +18,6 @@ from pathlib import Path
 from typing import cast
 
 import pytest
-
 from allavie.cli import main
 from allavie.commands import gdpr
 from chalicelib.core import clinic as clinic_module
@@ -67,10 +67,11 @@ def test_a_model_planted_without_a_declaration_stops_the_command() -> None:
 
         sys.exit(main(["gdpr", "register", "--format", "csv"]))
     """)
+    path = os.pathsep.join([str(ROOT / "functions"), str(ROOT / "infra"), os.environ.get("PYTHONPATH", "")])
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120,
-                          check=False)
+                          check=False, env={**os.environ, "PYTHONPATH": path})
     assert done.returncode == 1, done.stderr
-    assert "Voucher" in done.stderr and done.stdout == ""
+    assert "allavie gdpr: no PROCESSING declared for Voucher:" in done.stderr and done.stdout == ""
 
 
 def test_a_declaration_of_personal_data_needs_a_basis_and_recipients() -> None:

@@ -20,9 +20,9 @@ class Basis(Enum):
     CONTRACT = ("art. 6.1 b", "fullgörande av avtal", "performance of a contract")
     LEGAL_OBLIGATION = ("art. 6.1 c", "rättslig förpliktelse", "legal obligation")
     LEGITIMATE_INTEREST = ("art. 6.1 f", "berättigat intresse", "legitimate interest")
-    HEALTH_CONSENT = ("art. 9.2 a", "uttryckligt samtycke (hälsouppgifter)", "explicit consent (health data)")
-    LEGAL_CLAIMS = ("art. 9.2 f", "fastställa, göra gällande eller försvara rättsliga anspråk (hälsouppgifter)",
-                    "establishing, exercising or defending legal claims (health data)")
+    HEALTH_CONSENT = ("art. 9.2 a", "uttryckligt samtycke till hälsouppgifter", "explicit consent to health data")
+    LEGAL_CLAIMS = ("art. 9.2 f", "hälsouppgifter för att fastställa, göra gällande eller försvara rättsliga anspråk",
+                    "health data to establish, exercise or defend legal claims")
 
     def __init__(self, article: str, sv: str, en: str) -> None:
         self.article, self.sv, self.en = article, sv, en
@@ -144,8 +144,8 @@ class Undeclared(LookupError):
 
     def __init__(self, names: list[str]) -> None:
         self.names = names
-        super().__init__("no PROCESSING declared for " + ", ".join(names) + ": declare its purpose, legal basis, "
-                         "categories, recipients and retention where the model is defined (store/models/)")
+        super().__init__("no PROCESSING declared for " + ", ".join(names) + ": give each its purpose, legal basis, "
+                         "data subjects, categories, recipients and retention where it is defined (store/models/)")
 
 
 def declaration(kind: type) -> Processing | None:

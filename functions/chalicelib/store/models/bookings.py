@@ -6,7 +6,7 @@ import datetime as dt
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, UnicodeSetAttribute, UTCDateTimeAttribute
 
-from ..processing import BOOKKEEPING, WITH_THE_CUSTOMER, Basis, Data, Period, Processing, Recipient, Subject
+from ..processing import WITH_THE_CUSTOMER, Basis, Data, Period, Processing, Recipient, Subject
 from ..table import Item, Keys, customer_pk
 
 

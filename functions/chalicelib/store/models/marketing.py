@@ -19,7 +19,7 @@ import datetime as dt
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
-from ..processing import BOOKKEEPING, WITH_THE_CUSTOMER, Basis, Data, Period, Processing, Recipient, Subject
+from ..processing import WITH_THE_CUSTOMER, Basis, Data, Period, Processing, Recipient, Subject
 from ..table import Item, Keys, customer_pk
 
 OPTIN_PREFIX = "OPTIN#"
@@ -101,7 +101,8 @@ class OfferDelivery(Item, discriminator="offer_delivery"):
                 sk="`OFFER#<offer id>#<channel>` or `FOLLOWUP#<bid>#<follow-up id>#<channel>`",
                 patterns="16")
     PROCESSING = Processing(
-        purpose_sv="Att en kund fått ett erbjudande eller en uppföljning av ett besök i en kanal, så att ingen får det två gånger.",
+        purpose_sv="Att en kund fått ett erbjudande eller en uppföljning av ett besök i en kanal, så att ingen får det "
+                   "två gånger.",
         purpose_en="That a customer got an offer or a follow-up of a visit by a channel, so nobody gets it twice.",
         legal_basis=(Basis.CONSENT,), subjects=(Subject.CUSTOMERS,), categories=(Data.MARKETING, Data.MESSAGES),
         recipients=(Recipient.STAFF, Recipient.DYNAMODB), retention=WITH_THE_CUSTOMER)

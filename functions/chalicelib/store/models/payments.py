@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
-from ..processing import BOOKKEEPING, WITH_THE_CUSTOMER, Basis, Data, Period, Processing, Recipient, Subject
+from ..processing import BOOKKEEPING, Basis, Data, Period, Processing, Recipient, Subject
 from ..table import Item, Keys
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
-from ..processing import BOOKKEEPING, WITH_THE_CUSTOMER, Basis, Data, Period, Processing, Recipient, Subject
+from ..processing import WITH_THE_CUSTOMER, Basis, Data, Processing, Recipient, Subject
 from ..table import Item, Keys, customer_pk
 
 MAX_PHOTOS_PER_BOOKING = 5

@@ -6,7 +6,7 @@ from typing import Any
 
 from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
-from ..processing import BOOKKEEPING, WITH_THE_CUSTOMER, Basis, Data, Period, Processing, Recipient, Subject
+from ..processing import Basis, Data, Period, Processing, Recipient, Subject
 from ..table import Item, Keys
 
 
@@ -64,7 +64,8 @@ class RateLimit(Item, discriminator="rate_limit"):
 
     KEYS = Keys(pk="`RATE#<keyed hash>`", sk="`<window>`", patterns="(links, sign-in)")
     PROCESSING = Processing(
-        purpose_sv="Begränsar försök per e-postadress eller nätverksadress (länkar, inloggning, obetalda bokningar) mot missbruk.",
+        purpose_sv="Begränsar försök per e-postadress eller nätverksadress (länkar, inloggning, obetalda bokningar) "
+                   "mot missbruk.",
         purpose_en="Limits attempts per e-mail or network address (links, sign-in, unpaid holds) against abuse.",
         legal_basis=(Basis.LEGITIMATE_INTEREST,), subjects=(Subject.CUSTOMERS, Subject.VISITORS, Subject.STAFF),
         categories=(Data.NETWORK_HASH,), recipients=(Recipient.DYNAMODB,),

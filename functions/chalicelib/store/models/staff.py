@@ -11,7 +11,7 @@ import hashlib
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
-from ..processing import BOOKKEEPING, WITH_THE_CUSTOMER, Basis, Data, Period, Processing, Recipient, Subject
+from ..processing import Basis, Data, Period, Processing, Recipient, Subject
 from ..table import Item, Keys
 
 
@@ -30,7 +30,8 @@ class StaffAccount(Item, discriminator="staff_account"):
 
     KEYS = Keys(pk="`STAFF#<staff id>`", sk="`ACCOUNT`", patterns="14")
     PROCESSING = Processing(
-        purpose_sv="Personalens inloggning med engångskoder och nyckeln till kalenderflödet (bara slumpvärden, inga hemligheter).",
+        purpose_sv="Personalens inloggning med engångskoder och nyckeln till kalenderflödet (bara slumpvärden, inga "
+                   "hemligheter).",
         purpose_en="Staff's sign-in with one-time codes and their calendar feed's key (random values only, no secrets).",
         legal_basis=(Basis.LEGITIMATE_INTEREST,), subjects=(Subject.STAFF,), categories=(Data.STAFF_ID, Data.SIGN_IN),
         recipients=(Recipient.DYNAMODB,),
