@@ -27,10 +27,10 @@ from chalicelib.staff import settings as staff_settings
 from chalicelib.staff import signin as staff_signin
 from chalicelib.staff import upgrade as staff_upgrade
 from chalicelib.store import connection as db
-from chalicelib.store import lookups
+from chalicelib.store import keytable, lookups, processing
 from chalicelib.store.models import Item
 
 __all__ = ["STOCKHOLM", "Item", "clinic", "clinic_live", "clinic_sections", "clock", "db",
-           "erasure", "ledger", "local", "lookups", "outbox", "receipts",
+           "erasure", "keytable", "ledger", "local", "lookups", "outbox", "processing", "receipts",
            "rights", "rights_export", "rights_log", "settings", "staff_settings", "staff_signin", "staff_upgrade",
            "sweeper"]
