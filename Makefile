@@ -11,12 +11,12 @@ PYTEST_ARGS ?=
 # loadfile keeps a module's tests (and its module fixtures) on one worker. TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= 2
 
-.PHONY: help install dev test static check lint imports types store-door unit browser bench lighthouse clean plan deploy destroy
+.PHONY: help install dev test static check lint imports types store-door eslint node-test unit browser bench lighthouse clean plan deploy destroy
 
 help:
 	@echo "make dev     run the whole system locally (site :8000, API :8001)"
 	@echo "make test    install what is missing and run every test"
-	@echo "make static  the static checks alone: ruff, the import contracts, mypy, the store's door (make test runs them first)"
+	@echo "make static  the static checks alone: ruff, the import contracts, mypy, the store's door, ESLint, the node tests"
 	@echo "make check   the quick check before a commit: the static checks and the unit tests (no servers)"
 	@echo "make bench   print DynamoDB request counts and latencies"
 	@echo "make lighthouse  Lighthouse scores of the start and booking pages (mobile)"
@@ -60,7 +60,7 @@ test: static chromium-check
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Everything that needs no server: lint, the import contracts, types, the store's door (CI runs it through `make test`)
-static: lint imports types store-door
+static: lint imports types store-door eslint node-test
 
 unit: install
 	$(BIN)/pytest tests/unit $(PYTEST_ARGS)
@@ -79,6 +79,14 @@ types: install
 # Only functions/chalicelib/store/ talks to the table: no pynamodb call on a model, no key spelled out elsewhere
 store-door: install
 	$(BIN)/python -m allavie.lint.store_door functions infra/allavie
+
+# The site's JavaScript (site/assets/js): ESLint's flat config (eslint.config.js) and the node tests of its
+# pure modules (tests/js/*.test.mjs: Stockholm dates across both DST changes, texts, kronor, ...)
+eslint: node_modules/.installed
+	node_modules/.bin/eslint --max-warnings=0 .
+
+node-test: node_modules/.installed
+	node --test tests/js/
 
 check: static unit
 

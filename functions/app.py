@@ -15,6 +15,7 @@ from chalicelib.routes import (
     photos,
     retention,
     rights,
+    settings,
     staff,
     web,
 )
@@ -45,4 +46,5 @@ app.register_blueprint(photos.bp)      # a booking's photos; the function that c
 app.register_blueprint(complaints.bp)  # complaints about a treatment (reklamation), from a booking's link
 app.register_blueprint(staff.bp)       # the back office: sign-in, calendar, callers, complaints, photos, customers
 app.register_blueprint(offers.bp)      # the back office's offers, their sender (stream) and the follow-ups
+app.register_blueprint(settings.bp)    # the clinic's settings (admins), and the public GET /clinic
 app.register_blueprint(api_doc.bp)     # GET /openapi.json: the contract, one file per blueprint in routes/openapi/

@@ -16,7 +16,9 @@ COMMANDS = (
     "allavie.commands.rights",     # rights export|erase --email X [--local], rights report --month YYYY-MM [--local]
     "allavie.commands.retention",  # retention --as-of YYYY-MM-DD [--apply] [--local]
     "allavie.commands.messages",   # messages failed|resend ID [--local] (the outbox's dead letters)
+    "allavie.commands.gdpr",       # gdpr register [--format md|csv] [--out FILE] (art. 30; no stack needed)
     "allavie.commands.staff",      # staff reindex [--local], staff reset-code --staff ID [--local] (the back office)
+    "allavie.commands.settings",   # settings export [--out FILE] [--local], settings import FILE [--yes] [--local]
 )
 
 

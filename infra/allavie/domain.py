@@ -13,6 +13,8 @@ on PYTHONPATH, so a plan always reads the domain of the tree it packages.
 from __future__ import annotations
 
 from chalicelib.core import clinic, clock, settings
+from chalicelib.core.clinic import live as clinic_live
+from chalicelib.core.clinic import sections as clinic_sections
 from chalicelib.core.clock import STOCKHOLM, local
 from chalicelib.messages import outbox
 from chalicelib.payments import ledger, receipts
@@ -21,11 +23,14 @@ from chalicelib.rights import details as rights
 from chalicelib.rights import erasure
 from chalicelib.rights import export as rights_export
 from chalicelib.rights import log as rights_log
+from chalicelib.staff import settings as staff_settings
 from chalicelib.staff import signin as staff_signin
 from chalicelib.staff import upgrade as staff_upgrade
 from chalicelib.store import connection as db
-from chalicelib.store import lookups
+from chalicelib.store import keytable, lookups, processing
 from chalicelib.store.models import Item
 
-__all__ = ["STOCKHOLM", "Item", "clinic", "clock", "db", "erasure", "ledger", "local", "lookups", "outbox", "receipts",
-           "rights", "rights_export", "rights_log", "settings", "staff_signin", "staff_upgrade", "sweeper"]
+__all__ = ["STOCKHOLM", "Item", "clinic", "clinic_live", "clinic_sections", "clock", "db",
+           "erasure", "keytable", "ledger", "local", "lookups", "outbox", "processing", "receipts",
+           "rights", "rights_export", "rights_log", "settings", "staff_settings", "staff_signin", "staff_upgrade",
+           "sweeper"]

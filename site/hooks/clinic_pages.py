@@ -87,12 +87,17 @@ def treatments(lang: str, config: Any) -> str:
                 f'{words["book"]}<span class="allavie-visually-hidden"> {name}</span></a>')
         cells = [f"<strong>{name}</strong><br>{html.escape(about)}",
                  f"{service.duration_minutes}\u00a0{words['minutes']}", price, prepay, book]
-        rows.append("<tr>" + "".join(f"<td{label}>{cell}</td>" for label, cell in zip(labels, cells, strict=True))
+        row = "".join(f"<td{label}>{cell}</td>" for label, cell in zip(labels, cells, strict=True))
+        rows.append(f'<tr data-service="{html.escape(service.id, quote=True)}">' + row
                     + "</tr>")
     head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in heads)
     head += f'<th scope="col"><span class="allavie-visually-hidden">{words["book"]}</span></th>'
-    return ('<div class="allavie-table allavie-prices">\n<table>\n<thead><tr>' + head + "</tr></thead>\n<tbody>\n"
-            + "\n".join(rows) + "\n</tbody>\n</table>\n</div>")
+    # The prices as built stay in the HTML (search engines, no script); clinic-live.js puts in what the
+    # owner changed since, from GET /services, with these words.
+    live = " ".join(f'data-word-{key}="{html.escape(words[key], quote=True)}"' for key in ("minutes", "free", "none",
+                                                                                            "age", "book"))
+    return (f'<div class="allavie-table allavie-prices" data-allavie-prices {live}>\n<table>\n<thead><tr>' + head
+            + "</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>\n</div>")
 
 
 def opening_hours(lang: str, config: Any) -> str:
@@ -102,7 +107,9 @@ def opening_hours(lang: str, config: Any) -> str:
     for index, day in enumerate(WEEKDAY_NAMES[lang]):
         hours = data.weekly_hours.get(index)
         rows.append(f"| {day} | {hours.opens:%H:%M}–{hours.closes:%H:%M} |" if hours else f"| {day} | {words['closed']} |")
-    return "\n".join(rows)
+    # clinic-live.js puts in the hours the owner changed since the build (GET /clinic), a row per weekday.
+    return (f'<div class="allavie-hours" data-allavie-hours data-word-closed="{html.escape(words["closed"], quote=True)}"'
+            ' markdown="1">\n\n' + "\n".join(rows) + "\n\n</div>")
 
 
 def exceptions(lang: str, config: Any) -> str:
@@ -119,7 +126,11 @@ def exceptions(lang: str, config: Any) -> str:
         name = data.exception_names.get(day)
         when = f"**{html.escape(name.get(lang))}**, {_date(day, lang)}" if name else _date(day, lang).capitalize()
         lines.append(f"- {when}: {text}")
-    return "\n".join(lines) or ("- " + {"sv": "Inga just nu.", "en": "None at the moment."}[lang])
+    none = {"sv": "Inga just nu.", "en": "None at the moment."}[lang]
+    listed = "\n".join(lines) or f"- {none}"
+    # clinic-live.js lists the days as GET /clinic has them now (a closed day the owner added since the build).
+    return (f'<div class="allavie-exceptions" data-allavie-exceptions data-word-closed="{words["closed"].lower()}"'
+            f' data-word-none="{html.escape(none, quote=True)}" markdown="1">\n\n{listed}\n\n</div>')
 
 
 def contact(lang: str, config: Any) -> str:
@@ -154,7 +165,9 @@ def booking_treatments(lang: str, config: Any) -> str:
             meta.append(BOOKING_WORDS[lang]["age"].format(age=service.age_limit))
         sid = html.escape(service.id, quote=True)
         items.append(
-            f'<li><a class="allavie-treatment" href="?behandling={sid}" data-service="{sid}">'
+            f'<li><a class="allavie-treatment" href="?behandling={sid}" data-service="{sid}"'
+            # what the list says as built: booking.js rewrites an item whose settings changed since
+            f' data-built="{service.duration_minutes} {service.price_sek} {service.prepayment_sek}">'
             f'<span class="allavie-treatment__name">{html.escape(service.name.get(lang))}</span>'
             f'<span class="allavie-treatment__meta">{html.escape(" · ".join(meta))}</span>'
             # lag (2021:363): how it is prescribed, never which prescription medicine
@@ -191,6 +204,17 @@ def hold_minutes(lang: str, config: Any) -> str:
 
 def phone(lang: str, config: Any) -> str:
     return html.escape(clinic.load().phone)
+
+
+def phone_international(lang: str, config: Any) -> str:
+    """"+46 63 512545" for "063-512545": how a caller from abroad dials it (the English pages)."""
+    return html.escape("+46 " + clinic.load().phone.lstrip("0").replace("-", " "))
+
+
+def email(lang: str, config: Any) -> str:
+    """The clinic's first e-mail address, as a link."""
+    address = html.escape(clinic.load().emails[0], quote=True)
+    return f'<a href="mailto:{address}">{address}</a>'
 
 
 BOOKING_WORDS = {
@@ -331,6 +355,8 @@ GENERATORS: dict[str, Callable[[str, Any], str]] = {
     "change_deadline_hours": change_deadline_hours,
     "hold_minutes": hold_minutes,
     "phone": phone,
+    "phone_international": phone_international,
+    "email": email,
     "staff": staff,
 }
 

@@ -7,16 +7,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyotp
 import pytest
 from chalicelib.marketing import optin
 from playwright.sync_api import expect
 from support import clock as run_clock
 from support.axe import axe_violations
+from support.back_office import sign_in_as_admin
 from support.browser import answer_cookie_banner, console_errors
 from support.outbox import Outbox
 from support.rights_customers import make_customer
-from support.staff import ANNA, link_token
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -24,18 +23,6 @@ SUBJECT = "Vårens ansiktsbehandling <b>20 %</b>"
 TEXT = "Boka en ansiktsbehandling i april så bjuder vi på en ögonmask.\n\nVarmt välkommen! <script>alert(1)</script>"
 
 
-def sign_in_as_admin(page, site_url: str, outbox: Outbox) -> None:
-    page.goto(site_url + "/personal/")
-    answer_cookie_banner(page)
-    page.get_by_label("E-post", exact=True).fill(ANNA)
-    page.get_by_role("button", name="Skicka inloggningslänk").click()
-    page.get_by_text("Om adressen hör till någon i personalen").wait_for()
-    page.goto(f"{site_url}/personal/#t={link_token(outbox, ANNA)}")
-    page.locator("[data-qr] path").wait_for(state="attached")
-    secret = page.locator("[data-field=secret]").inner_text().strip()
-    page.get_by_label("Kod (6 siffror)").fill(pyotp.TOTP(secret).at(run_clock.now()))
-    page.get_by_role("button", name="Logga in").click()
-    page.get_by_text("Inloggad som").wait_for()
 
 
 @pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}],

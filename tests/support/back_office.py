@@ -10,7 +10,7 @@ import pyotp
 from support import clock as run_clock
 from support.browser import answer_cookie_banner
 from support.outbox import Outbox
-from support.staff import SARA, link_token
+from support.staff import ANNA, SARA, link_token
 
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
@@ -35,3 +35,18 @@ def sign_in(page, site_url: str, outbox: Outbox) -> None:
     page.get_by_role("button", name="Logga in").click()
     page.get_by_text("Inloggad som").wait_for()
     assert urlsplit(page.url).fragment == ""  # the link's token is gone from the address bar
+
+
+
+def sign_in_as_admin(page, site_url: str, outbox: Outbox) -> None:
+    page.goto(site_url + "/personal/")
+    answer_cookie_banner(page)
+    page.get_by_label("E-post", exact=True).fill(ANNA)
+    page.get_by_role("button", name="Skicka inloggningslänk").click()
+    page.get_by_text("Om adressen hör till någon i personalen").wait_for()
+    page.goto(f"{site_url}/personal/#t={link_token(outbox, ANNA)}")
+    page.locator("[data-qr] path").wait_for(state="attached")
+    secret = page.locator("[data-field=secret]").inner_text().strip()
+    page.get_by_label("Kod (6 siffror)").fill(pyotp.TOTP(secret).at(run_clock.now()))
+    page.get_by_role("button", name="Logga in").click()
+    page.get_by_text("Inloggad som").wait_for()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from ..core import clinic as clinic_module
-from ..core.clinic import Clinic, Service
+from ..core.clinic import WEEKDAYS, Clinic, Hours, Service
 from ..core.clock import iso_local
 from ..store.models import Booking
 
@@ -59,3 +60,25 @@ def description(service: Service, language: str, clinic: Clinic) -> str:
     if service.regulated and clinic.injections is not None:
         text = f"{text} {clinic.injections.public_text.get(language)}".strip()
     return text
+
+
+def clinic_public(clinic: Clinic, today: dt.date) -> dict[str, object]:
+    """``GET /clinic``: what the site's contact and opening-hours pages show, exceptions from ``today`` on."""
+
+    def hours(value: Hours | None) -> list[str] | None:
+        return None if value is None else [f"{value.opens:%H:%M}", f"{value.closes:%H:%M}"]
+
+    exceptions: dict[str, object] = {}
+    for day in sorted(d for d in clinic.exceptions if d >= today):
+        name = clinic.exception_names.get(day)
+        exceptions[day.isoformat()] = {"name": {"sv": name.sv, "en": name.en} if name else None,
+                                       "hours": hours(clinic.exceptions[day])}
+    return {
+        "name": clinic.name,
+        "address": clinic.address,
+        "phone": clinic.phone,
+        "emails": list(clinic.emails),
+        "organisation_number": clinic.organisation_number,
+        "opening_hours": {day: hours(clinic.weekly_hours.get(i)) for i, day in enumerate(WEEKDAYS)},
+        "exceptions": exceptions,
+    }

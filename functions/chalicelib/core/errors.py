@@ -11,6 +11,7 @@ strings by hand.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from chalice import ChaliceUnhandledError
 
@@ -34,14 +35,14 @@ class ApiError(AllavieError, ChaliceUnhandledError):
         code: str | None = None,
         fields: Mapping[str, str] | None = None,
         status: int | None = None,
-        extra: Mapping[str, str] | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> None:
         self.code = code or self.code
         self.status = status or self.status
         # field name -> message key (see i18n.FIELD_MESSAGES)
         self.fields: dict[str, str] = dict(fields or {})
         # facts the answer carries beside code, message and fields (e.g. consultation_required's "earliest")
-        self.extra: dict[str, str] = {k: v for k, v in (extra or {}).items() if k not in ("code", "message", "fields")}
+        self.extra: dict[str, Any] = {k: v for k, v in (extra or {}).items() if k not in ("code", "message", "fields")}
         super().__init__(f"{self.status} {self.code} {self.fields}")
 
 

@@ -129,6 +129,15 @@ ERRORS: dict[str, dict[str, str]] = {
     },
     "forbidden": {"sv": "Din roll får inte göra det här.", "en": "Your role does not allow this."},
     "too_early": {"sv": "Det går först efter bokningens starttid.", "en": "Not before the booking's start."},
+    # the clinic's settings (admins)
+    "version_conflict": {
+        "sv": "Någon annan sparade inställningarna samtidigt. Läs in de nya värdena och gör ändringen igen.",
+        "en": "Somebody else saved the settings meanwhile. Load the new values and make your change again.",
+    },
+    "settings_in_use": {
+        "sv": "Det finns kommande bokningar som behöver det du tar bort. Flytta eller avboka dem först.",
+        "en": "Upcoming bookings need what you are removing. Move or cancel them first.",
+    },
     "webhook_in_progress": {
         "sv": "Händelsen behandlas redan. Försök igen senare.", "en": "The event is being handled. Try again later.",
     },
@@ -193,6 +202,38 @@ FIELD_MESSAGES: dict[str, dict[str, str]] = {
     # offers (the back office's Erbjudanden)
     "channels": {"sv": "Välj e-post, sms eller båda.", "en": "Choose e-mail, SMS or both."},
     "sms_too_long": {"sv": "För lång text för sms (högst 480 tecken).", "en": "Too long for an SMS (480 characters at most)."},
+    # the clinic's settings: the clinic file's rules, in the clinic's words
+    "settings_unlicensed": {
+        "sv": "Behandlingen regleras av lagen om estetiska injektionsbehandlingar: bara legitimerad sjuksköterska, "
+              "läkare eller tandläkare får ge den. Ta bort behandlaren eller lägg in hens legitimation.",
+        "en": "The treatment falls under the act on aesthetic injection treatments: only a licensed nurse, physician "
+              "or dentist may give it. Remove the staff member or add their licence.",
+    },
+    "settings_outside_hours": {"sv": "Arbetstiden ligger utanför klinikens öppettider.",
+                               "en": "The working hours are outside the clinic's opening hours."},
+    "settings_consultation_required": {
+        "sv": "En reglerad behandling måste ha en egen konsultation (en behandling som inte själv är reglerad).",
+        "en": "A regulated treatment needs its own consultation (a treatment that is not regulated itself)."},
+    "settings_injections": {"sv": "Klinikens text om injektionsbehandlingar saknas i klinikfilen.",
+                            "en": "The clinic's text about injection treatments is missing from the clinic file."},
+    "settings_vat": {"sv": "Momsen ska vara 25, 12, 6 eller 0 procent.", "en": "VAT must be 25, 12, 6 or 0 per cent."},
+    "settings_age_limit": {"sv": "En reglerad behandling har åldersgräns minst 18 år.",
+                           "en": "A regulated treatment has an age limit of at least 18."},
+    "settings_duration": {"sv": "Längden ska vara en multipel av 15 minuter.",
+                          "en": "The duration must be a multiple of 15 minutes."},
+    "settings_prepayment": {"sv": "Förskottet får inte vara större än priset.",
+                            "en": "The prepayment cannot be more than the price."},
+    "settings_duplicate_email": {"sv": "Två i personalen har samma e-postadress.",
+                                 "en": "Two staff members have the same e-mail address."},
+    "settings_duplicate_id": {"sv": "Två har samma id.", "en": "Two share the same id."},
+    "settings_role": {"sv": "Välj admin eller staff.", "en": "Choose admin or staff."},
+    "settings_time": {"sv": "Ange en tid TT:MM.", "en": "Give a time HH:MM."},
+    "settings_weekday": {"sv": "Okänd veckodag.", "en": "Unknown weekday."},
+    "settings_whole_number": {"sv": "Ange ett heltal (0 eller mer).", "en": "Give a whole number (0 or more)."},
+    "settings_id": {"sv": "Id: små bokstäver a–z, siffror och bindestreck.",
+                    "en": "Id: lowercase letters a–z, digits and hyphens."},
+    "settings_medicine": {"sv": "Offentliga texter får inte nämna receptbelagda läkemedel.",
+                          "en": "Public texts may not name prescription medicines."},
 }
 
 

@@ -22,11 +22,11 @@ def language(request: Request) -> str:
     return i18n.pick_language(request.headers.get("accept-language") if request.headers else None)
 
 
-def json_body(request: Request, *, required: bool = True) -> dict[str, Any]:
-    """The request's JSON object, or 400 naming ``body``."""
+def json_body(request: Request, *, required: bool = True, limit: int = MAX_BODY_BYTES) -> dict[str, Any]:
+    """The request's JSON object, or 400 naming ``body`` (``limit``: the largest body the call takes)."""
     body: str | bytes = request.raw_body or b""
     raw = body.encode("utf-8") if isinstance(body, str) else body
-    if len(raw) > MAX_BODY_BYTES:
+    if len(raw) > limit:
         raise Invalid("payload_too_large", {"body": "too_large"})
     if not raw.strip():
         if required:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ..core import clinic as clinic_module
 from ..core.clinic import Staff
 from ..core.errors import Forbidden, Unauthorized
+from ..store import sessions as staff_sessions
 from ..store import tx
 from ..store.models import StaffSession
 
@@ -45,7 +46,9 @@ def new_session(member: Staff, now: dt.datetime) -> tuple[str, StaffSession]:
     assert member.email is not None
     session_id = secrets.token_urlsafe(32)
     item = StaffSession(*StaffSession.key(session_id), staff_id=member.id, email=member.email, created_at=now,
-                        expires_at=now + dt.timedelta(hours=SESSION_HOURS))
+                        expires_at=now + dt.timedelta(hours=SESSION_HOURS),
+                        # by member, so that removing them from the settings ends every session at once
+                        gsi1pk=staff_sessions.index_key(member.id), gsi1sk=now.isoformat())
     return session_id, item
 
 

@@ -46,6 +46,10 @@ def bind(settings: settings_module.Settings | None = None) -> None:
     for cls in all_models():
         cls._connection = None
     _bound = wanted
+    from ..core import clinic  # the clinic in force reads the owner's settings from this table from now on
+    from . import settings as clinic_settings
+
+    clinic.use_source(clinic_settings.read)
 
 
 def transaction() -> TransactWrite:

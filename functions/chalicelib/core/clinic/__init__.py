@@ -1,16 +1,19 @@
 """The clinic's own data (``functions/chalicelib/clinic.yml``): hours, staff, treatments.
 
-``current()`` is the file in force, read and checked once per process, when
-first asked for (never at import: the Lambda's cold start does not parse it).
+``current()`` is the clinic in force: the file, with the owner's settings from the table in place
+of its sections once the store has installed its reader (``use_source``; see ``live``), read and
+checked when first asked for (never at import: the Lambda's cold start does not parse it) and
+again when a minute has passed and the settings' version changed.
 """
 
 from __future__ import annotations
 
-import functools
 import os
 from pathlib import Path
 
+from . import live
 from .errors import ClinicFileError
+from .live import DEFAULT_PATH, Source, Stored
 from .model import (
     ROLES,
     WEEKDAYS,
@@ -27,10 +30,9 @@ from .model import (
 )
 from .parse import parse
 
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "clinic.yml"
-
 __all__ = ["DEFAULT_PATH", "ROLES", "WEEKDAYS", "BookingRules", "Clinic", "ClinicFileError", "FollowUp", "Hours",
-           "Injections", "Legitimation", "OfferRules", "Service", "Staff", "Text", "current", "load", "parse"]
+           "Injections", "Legitimation", "OfferRules", "Service", "Source", "Staff", "Stored", "Text", "current",
+           "forget", "load", "parse", "use_source"]
 
 
 def load(path: str | os.PathLike[str] | None = None) -> Clinic:
@@ -42,11 +44,16 @@ def load(path: str | os.PathLike[str] | None = None) -> Clinic:
         return parse(yaml.safe_load(handle) or {})
 
 
-@functools.lru_cache(maxsize=4)
-def _cached(path: str) -> Clinic:
-    return load(path)
-
-
 def current() -> Clinic:
-    """The clinic file in force, read once per process."""
-    return _cached(os.environ.get("CLINIC_FILE") or str(DEFAULT_PATH))
+    """The clinic in force in this container (at most a minute old)."""
+    return live.LIVE.current()
+
+
+def use_source(source: Source | None) -> None:
+    """Where the owner's settings are read (the store's reader); None: the file alone."""
+    live.LIVE.use(source)
+
+
+def forget() -> None:
+    """Read the settings again at the next ``current()`` (after a save here; between tests)."""
+    live.LIVE.forget()

@@ -6,6 +6,7 @@ import datetime as dt
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, UnicodeSetAttribute, UTCDateTimeAttribute
 
+from ..processing import WITH_THE_CUSTOMER, Basis, Data, Period, Processing, Recipient, Subject
 from ..table import Item, Keys, customer_pk
 
 
@@ -14,6 +15,17 @@ class Booking(Item, discriminator="booking"):
                 sk="`BOOKING#<bid>`",
                 gsi1="`CAL#<Stockholm yyyy-mm>` / `<start UTC>#<bid>`",
                 patterns="4, 5, 6, 13, 19")
+    PROCESSING = Processing(
+        purpose_sv="Bokningen: tid, behandling, betalning, påminnelser, kontroller enligt lag (2021:363) vid "
+                   "injektionsbehandlingar och 18-årsgräns, personalens kalender och kundens egna anteckningar.",
+        purpose_en="The booking: time, treatment, payment, reminders, the checks of lag (2021:363) for injection "
+                   "treatments and the age limit, staff's calendar and the customer's own notes.",
+        legal_basis=(Basis.CONTRACT, Basis.LEGAL_OBLIGATION, Basis.HEALTH_CONSENT), subjects=(Subject.CUSTOMERS,),
+        categories=(Data.CUSTOMER_IDS, Data.BOOKING, Data.NOTE, Data.HEALTH, Data.TREATMENT_CHECKS, Data.PAYMENT,
+                    Data.MARKETING, Data.NETWORK_HASH),
+        recipients=(Recipient.STAFF, Recipient.CALENDAR, Recipient.DYNAMODB, Recipient.SES, Recipient.SNS,
+                    Recipient.STRIPE),
+        retention=WITH_THE_CUSTOMER)
 
     booking_id = UnicodeAttribute()
     customer_id = UnicodeAttribute()
@@ -75,6 +87,11 @@ class BookingRef(Item, discriminator="booking_ref"):
     ``BOOKING#<bid>`` / ``REF``."""
 
     KEYS = Keys(pk="`CUST#<cid>`", sk="`REF#<bid>`", gsi1="`BOOKING#<bid>` / `REF`", patterns="5 (staff: by id alone)")
+    PROCESSING = Processing(
+        purpose_sv="Hitta en bokning från dess id (personalens vy).",
+        purpose_en="Finding a booking by its id (the back office).",
+        legal_basis=(Basis.CONTRACT,), subjects=(Subject.CUSTOMERS,), categories=(Data.CUSTOMER_IDS,),
+        recipients=(Recipient.DYNAMODB,), retention=WITH_THE_CUSTOMER)
 
     booking_id = UnicodeAttribute()
     customer_id = UnicodeAttribute()
@@ -93,6 +110,13 @@ class SlotLock(Item, discriminator="slot_lock"):
     """
 
     KEYS = Keys(pk="`LOCK#<staff>`", sk="`<unit start UTC, minutes>`", patterns="1, 2")
+    PROCESSING = Processing(
+        purpose_sv="Reserverar en tidsenhet hos en i personalen för en bokning, så att ingen tid bokas två gånger.",
+        purpose_en="Reserves a staff member's unit of time for one booking, so no time is booked twice.",
+        legal_basis=(Basis.CONTRACT,), subjects=(Subject.CUSTOMERS, Subject.STAFF),
+        categories=(Data.CUSTOMER_IDS, Data.BOOKING), recipients=(Recipient.DYNAMODB,),
+        retention=Period("ett dygn efter besöket; raderas med kundens uppgifter",
+                         "one day after the visit; deleted with the customer's data"))
 
     booking_id = UnicodeAttribute()
     customer_id = UnicodeAttribute(null=True)     # so that a block finds the bookings in its time at once
@@ -117,6 +141,12 @@ class BlockMarker(Item, discriminator="block_marker"):
     """
 
     KEYS = Keys(pk="`LOCK#<staff>`", sk="`<unit start UTC, minutes>#B`", patterns="1, 2, 13")
+    PROCESSING = Processing(
+        purpose_sv="Markerar personalens blockerade tid i tidsrutnätet, så att den inte kan bokas.",
+        purpose_en="Marks a staff member's blocked time on the grid, so it cannot be booked.",
+        legal_basis=(Basis.LEGITIMATE_INTEREST,), subjects=(Subject.STAFF,), categories=(Data.STAFF_TIME,),
+        recipients=(Recipient.DYNAMODB,),
+        retention=Period("ett dygn efter den blockerade tiden", "one day after the blocked time"))
 
     blocks = UnicodeSetAttribute(null=True)
 
@@ -131,6 +161,12 @@ class Block(Item, discriminator="block"):
     first day. No personal data (the reason is the clinic's own words)."""
 
     KEYS = Keys(pk="`BLOCK#<id>`", sk="`BLOCK`", gsi1="`BLOCKS` / `<end UTC>#<id>`", patterns="13")
+    PROCESSING = Processing(
+        purpose_sv="Personalens blockerade tid (t.ex. sjukdag, kurs, lunch) i klinikens kalender.",
+        purpose_en="A staff member's blocked time (e.g. sick day, course, lunch) in the clinic's calendar.",
+        legal_basis=(Basis.LEGITIMATE_INTEREST,), subjects=(Subject.STAFF,), categories=(Data.STAFF_TIME, Data.STAFF_ID),
+        recipients=(Recipient.STAFF, Recipient.CALENDAR, Recipient.DYNAMODB),
+        retention=Period("400 dagar efter den blockerade tidens slut", "400 days after the blocked time ends"))
 
     block_id = UnicodeAttribute()
     staff_id = UnicodeAttribute()

@@ -6,11 +6,18 @@ import datetime as dt
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
+from ..processing import WITH_THE_CUSTOMER, Basis, Data, Period, Processing, Recipient, Subject
 from ..table import Item, Keys, customer_pk
 
 
 class Customer(Item, discriminator="customer"):
     KEYS = Keys(pk="`CUST#<cid>`", sk="`PROFILE`", gsi2="expiry", patterns="3, 4, 10")
+    PROCESSING = Processing(
+        purpose_sv="Kundens profil: ta emot och hantera bokningar, skicka besked om dem, kundservice och reklamationer.",
+        purpose_en="The customer's profile: taking and handling bookings, messages about them, service and complaints.",
+        legal_basis=(Basis.CONTRACT, Basis.LEGITIMATE_INTEREST), subjects=(Subject.CUSTOMERS,),
+        categories=(Data.NAME, Data.CONTACT, Data.BOOKING, Data.MARKETING),
+        recipients=(Recipient.STAFF, Recipient.DYNAMODB), retention=WITH_THE_CUSTOMER)
 
     customer_id = UnicodeAttribute()
     name = UnicodeAttribute()
@@ -36,6 +43,11 @@ class EmailKey(Item, discriminator="email"):
     """Makes an e-mail address unique and finds its customer (3)."""
 
     KEYS = Keys(pk="`EMAIL#<normalised address>`", sk="`EMAIL`", patterns="3")
+    PROCESSING = Processing(
+        purpose_sv="Hitta kunden från e-postadressen (en adress, en kund).",
+        purpose_en="Finding the customer by e-mail address (one address, one customer).",
+        legal_basis=(Basis.CONTRACT,), subjects=(Subject.CUSTOMERS,), categories=(Data.CONTACT, Data.CUSTOMER_IDS),
+        recipients=(Recipient.DYNAMODB,), retention=WITH_THE_CUSTOMER)
 
     customer_id = UnicodeAttribute()
     # A copy of the profile's link_generation, so that booking needs one read; booking
@@ -52,6 +64,11 @@ class PhoneKey(Item, discriminator="phone_key"):
     Only such customers have one; everybody else is known by their EmailKey."""
 
     KEYS = Keys(pk="`PHONE#<E.164>`", sk="`PHONE`", patterns="3 (a caller without e-mail)")
+    PROCESSING = Processing(
+        purpose_sv="Hitta en kund utan e-postadress (bokad per telefon av personalen) från telefonnumret.",
+        purpose_en="Finding a customer without an e-mail address (booked by phone by staff) by phone number.",
+        legal_basis=(Basis.CONTRACT,), subjects=(Subject.CUSTOMERS,), categories=(Data.CONTACT, Data.CUSTOMER_IDS),
+        recipients=(Recipient.DYNAMODB,), retention=WITH_THE_CUSTOMER)
 
     customer_id = UnicodeAttribute()
     link_generation = NumberAttribute(null=True)
@@ -76,6 +93,12 @@ class AccessEntry(Item, discriminator="access_log"):
     (``ACCESS#<date>#<staff>#<what>``): the first and last time and how often."""
 
     KEYS = Keys(pk="`CUST#<cid>`", sk="`ACCESS#<Stockholm date>#<staff>#<what>`", patterns="15")
+    PROCESSING = Processing(
+        purpose_sv="Logg över vem i personalen som tittat på kundens uppgifter, för säkerhet och uppföljning.",
+        purpose_en="A log of which staff member looked at the customer's data, for security and accountability.",
+        legal_basis=(Basis.LEGAL_OBLIGATION, Basis.LEGITIMATE_INTEREST), subjects=(Subject.CUSTOMERS, Subject.STAFF),
+        categories=(Data.ACCESS_LOG, Data.STAFF_ID, Data.CUSTOMER_IDS),
+        recipients=(Recipient.STAFF, Recipient.DYNAMODB), retention=WITH_THE_CUSTOMER)
 
     staff_id = UnicodeAttribute()
     staff_name = UnicodeAttribute()
@@ -98,6 +121,12 @@ class CustomerTerm(Item, discriminator="customer_term"):
                 sk="`FIND#<field>#<term>`",
                 gsi1="`FIND#<field>` / `<term>#<cid>`",
                 patterns="staff search")
+    PROCESSING = Processing(
+        purpose_sv="Personalens sökning efter kunder (ord ur namn, e-postadress och telefonnummer).",
+        purpose_en="Staff's search for customers (words of the name, the e-mail address and the phone number).",
+        legal_basis=(Basis.CONTRACT, Basis.LEGITIMATE_INTEREST), subjects=(Subject.CUSTOMERS,),
+        categories=(Data.NAME, Data.CONTACT, Data.CUSTOMER_IDS),
+        recipients=(Recipient.STAFF, Recipient.DYNAMODB), retention=WITH_THE_CUSTOMER)
 
     customer_id = UnicodeAttribute()
     field = UnicodeAttribute()       # name | email | phone
@@ -109,6 +138,11 @@ class MarketingConsent(Item, discriminator="marketing_consent"):
     booking form's request, which may share its instant with the grant that confirms it)."""
 
     KEYS = Keys(pk="`CUST#<cid>`", sk="`CONSENT#<at>#<channel>`", patterns="4")
+    PROCESSING = Processing(
+        purpose_sv="Bevis om kundens samtycke till erbjudanden per kanal, och om att det återkallats.",
+        purpose_en="Proof of the customer's consent to offers per channel, and of its withdrawal.",
+        legal_basis=(Basis.LEGAL_OBLIGATION,), subjects=(Subject.CUSTOMERS,), categories=(Data.MARKETING,),
+        recipients=(Recipient.STAFF, Recipient.DYNAMODB), retention=WITH_THE_CUSTOMER)
 
     channel = UnicodeAttribute()   # email | sms
     granted = BooleanAttribute()
@@ -139,6 +173,17 @@ class Message(Item, discriminator="message"):
                 gsi1=("`OUTBOX#due` / `<next attempt UTC>#<mid>` while queued; `OUTBOX#failed` / `<failed at>#<mid>` "
                       "when failed; none once sent"),
                 patterns="4, 21")
+    PROCESSING = Processing(
+        purpose_sv="Besked till kunden (bekräftelse, påminnelse, ändring, länkar, svar på reklamationer, erbjudanden) och "
+                   "klinikens e-post om bokningar; sparas för registerutdrag och radering.",
+        purpose_en="Messages to the customer (confirmation, reminder, change, links, complaint answers, offers) and the "
+                   "clinic's e-mail about bookings; kept for the export and the erasure.",
+        legal_basis=(Basis.CONTRACT, Basis.CONSENT, Basis.LEGAL_OBLIGATION, Basis.HEALTH_CONSENT),
+        subjects=(Subject.CUSTOMERS, Subject.STAFF),
+        categories=(Data.NAME, Data.CONTACT, Data.MESSAGES, Data.BOOKING, Data.NOTE, Data.HEALTH),
+        recipients=(Recipient.STAFF, Recipient.DYNAMODB, Recipient.SES, Recipient.SNS),
+        retention=Period(WITH_THE_CUSTOMER.sv + "; en inloggningslänk till personalen: ett dygn",
+                         WITH_THE_CUSTOMER.en + "; a staff member's sign-in link: one day"))
 
     message_id = UnicodeAttribute()
     channel = UnicodeAttribute()   # email | sms
@@ -178,6 +223,12 @@ class EmailChange(Item, discriminator="email_change"):
     """
 
     KEYS = Keys(pk="`CUST#<cid>`", sk="`EMAIL_CHANGE#<change id>`", patterns="(rights)")
+    PROCESSING = Processing(
+        purpose_sv="Rättelse av e-postadressen: den nya adressen gäller först när ägaren bekräftat den.",
+        purpose_en="Rectifying the e-mail address: the new address applies once its owner has confirmed it.",
+        legal_basis=(Basis.LEGAL_OBLIGATION, Basis.CONTRACT), subjects=(Subject.CUSTOMERS,), categories=(Data.CONTACT,),
+        recipients=(Recipient.DYNAMODB,),
+        retention=Period("24 timmar (eller tills den bekräftas)", "24 hours (or until confirmed)"))
 
     change_id = UnicodeAttribute()
     new_email = UnicodeAttribute()  # normalised

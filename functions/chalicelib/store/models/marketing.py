@@ -19,6 +19,7 @@ import datetime as dt
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
+from ..processing import WITH_THE_CUSTOMER, Basis, Data, Period, Processing, Recipient, Subject
 from ..table import Item, Keys, customer_pk
 
 OPTIN_PREFIX = "OPTIN#"
@@ -28,6 +29,13 @@ class OptIn(Item, discriminator="optin"):
     """A customer on the list of a channel (16): exists exactly while their consent for it is on."""
 
     KEYS = Keys(pk="`CUST#<cid>`", sk="`OPTIN#<channel>`", gsi1="`OPTIN#<channel>` / `<cid>`", patterns="16")
+    PROCESSING = Processing(
+        purpose_sv="Listan över kunder som samtyckt till erbjudanden i en kanal (finns bara medan samtycket gäller).",
+        purpose_en="The list of customers who consented to offers by a channel (exists only while consent is on).",
+        legal_basis=(Basis.CONSENT,), subjects=(Subject.CUSTOMERS,), categories=(Data.MARKETING, Data.CUSTOMER_IDS),
+        recipients=(Recipient.DYNAMODB,),
+        retention=Period("tills samtycket återkallas; högst " + WITH_THE_CUSTOMER.sv,
+                         "until consent is withdrawn; at most " + WITH_THE_CUSTOMER.en))
 
     customer_id = UnicodeAttribute()
     channel = UnicodeAttribute()     # email | sms
@@ -50,6 +58,13 @@ class Offer(Item, discriminator="offer"):
                 sk="`OFFER`",
                 gsi1="`OFFERS` / `<created at>#<id>`; `OFFERS#sending` while it goes out",
                 patterns="16")
+    PROCESSING = Processing(
+        purpose_sv="Erbjudanden kliniken skriver och skickar (ämne, text, kanaler, antal); inga kunduppgifter.",
+        purpose_en="Offers the clinic writes and sends (subject, text, channels, counts); no customer data.",
+        legal_basis=(Basis.LEGITIMATE_INTEREST,), subjects=(Subject.STAFF,), categories=(Data.STAFF_ID,),
+        recipients=(Recipient.STAFF, Recipient.DYNAMODB),
+        retention=Period("ingen automatisk gallring: ett utkast tills det tas bort, ett skickat erbjudande sparas",
+                         "no automatic deletion: a draft until it is deleted, a sent offer is kept"))
 
     offer_id = UnicodeAttribute()
     subject = UnicodeAttribute()
@@ -85,6 +100,12 @@ class OfferDelivery(Item, discriminator="offer_delivery"):
     KEYS = Keys(pk="`CUST#<cid>`",
                 sk="`OFFER#<offer id>#<channel>` or `FOLLOWUP#<bid>#<follow-up id>#<channel>`",
                 patterns="16")
+    PROCESSING = Processing(
+        purpose_sv="Att en kund fått ett erbjudande eller en uppföljning av ett besök i en kanal, så att ingen får det "
+                   "två gånger.",
+        purpose_en="That a customer got an offer or a follow-up of a visit by a channel, so nobody gets it twice.",
+        legal_basis=(Basis.CONSENT,), subjects=(Subject.CUSTOMERS,), categories=(Data.MARKETING, Data.MESSAGES),
+        recipients=(Recipient.STAFF, Recipient.DYNAMODB), retention=WITH_THE_CUSTOMER)
 
     channel = UnicodeAttribute()
     message_id = UnicodeAttribute()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
+from ..processing import BOOKKEEPING, Basis, Data, Period, Processing, Recipient, Subject
 from ..table import Item, Keys
 
 
@@ -11,6 +12,11 @@ class WebhookEvent(Item, discriminator="webhook_event"):
     """A Stripe event id already handled (7); no personal data."""
 
     KEYS = Keys(pk="`STRIPE_EVENT#<evt>`", sk="`EVENT`", gsi2="expiry", patterns="7")
+    PROCESSING = Processing(
+        purpose_sv="Att en händelse från Stripe redan hanterats (id och typ), så att ingen betalning bokförs två gånger.",
+        purpose_en="That an event from Stripe was already handled (id and type), so no payment is booked twice.",
+        legal_basis=(), subjects=(), categories=(), recipients=(Recipient.DYNAMODB,),
+        retention=Period("30 dagar", "30 days"))
 
     event_type = UnicodeAttribute()
     received_at = UTCDateTimeAttribute()
@@ -30,6 +36,13 @@ class LedgerEntry(Item, discriminator="ledger"):
                 gsi1="`LEDGER_YEAR#<yyyy>` / `<date>#<bid>#...`",
                 gsi2="expiry",
                 patterns="8")
+    PROCESSING = Processing(
+        purpose_sv="Bokföringen: varje betalning och återbetalning (belopp, moms, datum, boknings-id); inga namn eller "
+                   "kontaktuppgifter.",
+        purpose_en="The books: each payment and refund (amount, VAT, date, booking id); no names or contact details.",
+        legal_basis=(Basis.LEGAL_OBLIGATION,), subjects=(Subject.CUSTOMERS,),
+        categories=(Data.ACCOUNTING, Data.PAYMENT, Data.CUSTOMER_IDS),
+        recipients=(Recipient.STAFF, Recipient.DYNAMODB, Recipient.STRIPE), retention=BOOKKEEPING)
 
     booking_id = UnicodeAttribute()
     entry_type = UnicodeAttribute()       # payment | refund
@@ -53,6 +66,12 @@ class RefundClaim(Item, discriminator="refund_claim"):
     """
 
     KEYS = Keys(pk="`LEDGER#<bid>`", sk="`CLAIM#<intent>`", gsi2="expiry", patterns="8")
+    PROCESSING = Processing(
+        purpose_sv="Hur mycket av en betalning som återbetalats, så att aldrig mer än det betalda återbetalas.",
+        purpose_en="How much of a payment has been refunded, so never more than was paid is refunded.",
+        legal_basis=(Basis.LEGAL_OBLIGATION, Basis.CONTRACT), subjects=(Subject.CUSTOMERS,),
+        categories=(Data.PAYMENT, Data.CUSTOMER_IDS), recipients=(Recipient.DYNAMODB, Recipient.STRIPE),
+        retention=BOOKKEEPING)
 
     booking_id = UnicodeAttribute()
     payment_intent_id = UnicodeAttribute()

@@ -11,6 +11,7 @@ from typing import Any
 
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
+from ..processing import WITH_THE_CUSTOMER, Basis, Data, Processing, Recipient, Subject
 from ..table import Item, Keys, customer_pk
 
 MAX_PHOTOS_PER_BOOKING = 5
@@ -26,6 +27,12 @@ class Photo(Item, discriminator="photo"):
     """
 
     KEYS = Keys(pk="`CUST#<cid>`", sk="`PHOTO#<bid>#<slot 1-5>`", patterns="18")
+    PROCESSING = Processing(
+        purpose_sv="Foton kunden själv laddar upp till en bokning, för behandlingen; rensas från metadata.",
+        purpose_en="Photos the customer uploads to a booking, for the treatment; stripped of metadata.",
+        legal_basis=(Basis.HEALTH_CONSENT, Basis.CONTRACT), subjects=(Subject.CUSTOMERS,),
+        categories=(Data.PHOTOS, Data.HEALTH, Data.CUSTOMER_IDS),
+        recipients=(Recipient.STAFF, Recipient.DYNAMODB, Recipient.S3), retention=WITH_THE_CUSTOMER)
 
     photo_id = UnicodeAttribute()
     booking_id = UnicodeAttribute()
@@ -70,6 +77,13 @@ class Complaint(Item, discriminator="complaint"):
                 sk="`COMPLAINT#<id>`",
                 gsi1="`COMPLAINTS#open` or `COMPLAINTS#closed` / `<filed or closed at>#<cid>#<id>`",
                 patterns="18")
+    PROCESSING = Processing(
+        purpose_sv="Reklamationer av en behandling: kundens och klinikens meddelanden och utfallet (ev. återbetalning).",
+        purpose_en="Complaints about a treatment: the customer's and the clinic's messages and the outcome (any refund).",
+        legal_basis=(Basis.LEGAL_OBLIGATION, Basis.CONTRACT, Basis.LEGAL_CLAIMS),
+        subjects=(Subject.CUSTOMERS, Subject.STAFF),
+        categories=(Data.COMPLAINT, Data.HEALTH, Data.CUSTOMER_IDS, Data.STAFF_ID),
+        recipients=(Recipient.STAFF, Recipient.DYNAMODB, Recipient.SES), retention=WITH_THE_CUSTOMER)
 
     complaint_id = UnicodeAttribute()
     booking_id = UnicodeAttribute()

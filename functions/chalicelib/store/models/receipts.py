@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
+from ..processing import BOOKKEEPING, Basis, Data, Period, Processing, Recipient, Subject
 from ..table import Item, Keys
 
 RECEIPT = "receipt"   # money received
@@ -24,6 +25,14 @@ class Receipt(Item, discriminator="receipt"):
                 gsi1="`RECEIPT_YEAR#<yyyy>` / `<number, 10 digits>`",
                 gsi2="expiry",
                 patterns="20")
+    PROCESSING = Processing(
+        purpose_sv="Kvitton och kreditkvitton (bokföringslagen): nummer, behandling, belopp, moms, boknings-id; inga "
+                   "namn eller kontaktuppgifter.",
+        purpose_en="Receipts and credit receipts (the Bookkeeping Act): number, treatment, amount, VAT, booking id; no "
+                   "names or contact details.",
+        legal_basis=(Basis.LEGAL_OBLIGATION,), subjects=(Subject.CUSTOMERS,),
+        categories=(Data.ACCOUNTING, Data.CUSTOMER_IDS), recipients=(Recipient.STAFF, Recipient.DYNAMODB),
+        retention=BOOKKEEPING)
 
     number = NumberAttribute()             # in the one series without gaps
     receipt_type = UnicodeAttribute()      # receipt | credit
@@ -56,6 +65,11 @@ class ReceiptCounter(Item, discriminator="receipt_counter"):
     It never expires (the series goes on across years)."""
 
     KEYS = Keys(pk="`RECEIPT_SERIES`", sk="`COUNTER`", patterns="20")
+    PROCESSING = Processing(
+        purpose_sv="Kvittonumrens löpande serie utan luckor (bokföringslagen).",
+        purpose_en="The receipt numbers' series without gaps (the Bookkeeping Act).",
+        legal_basis=(), subjects=(), categories=(), recipients=(Recipient.DYNAMODB,),
+        retention=Period("så länge serien används (ingen gallring)", "as long as the series is used (never deleted)"))
 
     last_number = NumberAttribute()
     updated_at = UTCDateTimeAttribute()

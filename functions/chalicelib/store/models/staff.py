@@ -11,6 +11,7 @@ import hashlib
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
+from ..processing import Basis, Data, Period, Processing, Recipient, Subject
 from ..table import Item, Keys
 
 
@@ -28,6 +29,14 @@ class StaffAccount(Item, discriminator="staff_account"):
     and the digest of their calendar feed's key. Created at the first sign-in."""
 
     KEYS = Keys(pk="`STAFF#<staff id>`", sk="`ACCOUNT`", patterns="14")
+    PROCESSING = Processing(
+        purpose_sv="Personalens inloggning med engångskoder och nyckeln till kalenderflödet (bara slumpvärden, inga "
+                   "hemligheter).",
+        purpose_en="Staff's sign-in with one-time codes and their calendar feed's key (random values only, no secrets).",
+        legal_basis=(Basis.LEGITIMATE_INTEREST,), subjects=(Subject.STAFF,), categories=(Data.STAFF_ID, Data.SIGN_IN),
+        recipients=(Recipient.DYNAMODB,),
+        retention=Period("ingen automatisk gallring: så länge personen finns i klinikens fil",
+                         "no automatic deletion: while the person is in the clinic file"))
 
     staff_id = UnicodeAttribute()
     nonce = UnicodeAttribute(null=True)           # enrolled: the secret is derived from it
@@ -46,6 +55,11 @@ class SignInLink(Item, discriminator="staff_signin"):
     """An e-mailed sign-in link: 15 minutes, one session (``used_at``). Keyed by its digest."""
 
     KEYS = Keys(pk="`SIGNIN#<sha256 of the link's token>`", sk="`LINK`", patterns="14")
+    PROCESSING = Processing(
+        purpose_sv="En inloggningslänk som e-postats till en i personalen (lagrad som hash).",
+        purpose_en="A sign-in link e-mailed to a staff member (stored as a hash).",
+        legal_basis=(Basis.LEGITIMATE_INTEREST,), subjects=(Subject.STAFF,), categories=(Data.STAFF_ID, Data.SIGN_IN),
+        recipients=(Recipient.DYNAMODB, Recipient.SES), retention=Period("15 minuter", "15 minutes"))
 
     staff_id = UnicodeAttribute()
     email = UnicodeAttribute()        # the address it went to: a changed address kills it
@@ -60,7 +74,13 @@ class SignInLink(Item, discriminator="staff_signin"):
 class StaffSession(Item, discriminator="staff_session"):
     """A signed-in staff member: 8 hours, or until signed out (deleted). Keyed by the id's digest."""
 
-    KEYS = Keys(pk="`SESSION#<sha256 of the session id>`", sk="`SESSION`", patterns="14")
+    KEYS = Keys(pk="`SESSION#<sha256 of the session id>`", sk="`SESSION`",
+                gsi1="`SESSIONS#<staff id>` / `<created at>`", patterns="14")
+    PROCESSING = Processing(
+        purpose_sv="En inloggad session för en i personalen (lagrad som hash).",
+        purpose_en="A staff member's signed-in session (stored as a hash).",
+        legal_basis=(Basis.LEGITIMATE_INTEREST,), subjects=(Subject.STAFF,), categories=(Data.STAFF_ID, Data.SIGN_IN),
+        recipients=(Recipient.DYNAMODB,), retention=Period("8 timmar, eller tills utloggning", "8 hours, or until signing out"))
 
     staff_id = UnicodeAttribute()
     email = UnicodeAttribute()        # as the clinic file had it at sign-in
@@ -75,6 +95,11 @@ class SignInFailure(Item, discriminator="staff_failure"):
     """One wrong code (counted per staff member, never per caller); expires after 30 minutes."""
 
     KEYS = Keys(pk="`STAFF#<staff id>`", sk="`FAIL#<at>#<rand>`", patterns="14 (wrong codes)")
+    PROCESSING = Processing(
+        purpose_sv="Felaktiga koder per person i personalen, för att stoppa gissning.",
+        purpose_en="Wrong codes per staff member, to stop guessing.",
+        legal_basis=(Basis.LEGITIMATE_INTEREST,), subjects=(Subject.STAFF,), categories=(Data.SIGN_IN,),
+        recipients=(Recipient.DYNAMODB,), retention=Period("30 minuter", "30 minutes"))
 
     at = UTCDateTimeAttribute()
 
@@ -87,6 +112,12 @@ class FeedKey(Item, discriminator="staff_feed"):
     """The secret key of one staff member's calendar feed URL (renewing it deletes the old one)."""
 
     KEYS = Keys(pk="`FEED#<sha256 of the feed key>`", sk="`FEED`", patterns="14 (the .ics feed)")
+    PROCESSING = Processing(
+        purpose_sv="Nyckeln till en persons kalenderflöde (lagrad som hash).",
+        purpose_en="The key of a staff member's calendar feed (stored as a hash).",
+        legal_basis=(Basis.LEGITIMATE_INTEREST,), subjects=(Subject.STAFF,), categories=(Data.STAFF_ID, Data.SIGN_IN),
+        recipients=(Recipient.DYNAMODB,),
+        retention=Period("tills nyckeln förnyas", "until the key is renewed"))
 
     staff_id = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
