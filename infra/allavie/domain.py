@@ -16,11 +16,13 @@ from chalicelib.core import clinic, clock, settings
 from chalicelib.core.clock import STOCKHOLM, local
 from chalicelib.messages import outbox
 from chalicelib.payments import ledger, receipts
+from chalicelib.reports import books as reports_books
+from chalicelib.reports import rebuild as reports_rebuild
 from chalicelib.retention import sweeper
+from chalicelib.rights import details as rights
 from chalicelib.rights import erasure
 from chalicelib.rights import export as rights_export
 from chalicelib.rights import log as rights_log
-from chalicelib.rights import details as rights
 from chalicelib.staff import signin as staff_signin
 from chalicelib.staff import upgrade as staff_upgrade
 from chalicelib.store import connection as db
@@ -28,4 +30,5 @@ from chalicelib.store import lookups
 from chalicelib.store.models import Item
 
 __all__ = ["STOCKHOLM", "Item", "clinic", "clock", "db", "erasure", "ledger", "local", "lookups", "outbox", "receipts",
-           "rights", "rights_export", "rights_log", "settings", "staff_signin", "staff_upgrade", "sweeper"]
+           "reports_books", "reports_rebuild", "rights", "rights_export", "rights_log", "settings", "staff_signin",
+           "staff_upgrade", "sweeper"]

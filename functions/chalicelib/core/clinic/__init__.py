@@ -10,6 +10,7 @@ import functools
 import os
 from pathlib import Path
 
+from .accounts import Accounts
 from .errors import ClinicFileError
 from .model import (
     ROLES,
@@ -29,7 +30,7 @@ from .parse import parse
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "clinic.yml"
 
-__all__ = ["DEFAULT_PATH", "ROLES", "WEEKDAYS", "BookingRules", "Clinic", "ClinicFileError", "FollowUp", "Hours",
+__all__ = ["DEFAULT_PATH", "ROLES", "WEEKDAYS", "Accounts", "BookingRules", "Clinic", "ClinicFileError", "FollowUp", "Hours",
            "Injections", "Legitimation", "OfferRules", "Service", "Staff", "Text", "current", "load", "parse"]
 
 

@@ -1,0 +1,51 @@
+"""The owner's numbers: one aggregate per Stockholm day, and what each source item has put into them.
+
+No personal data: counts, minutes and öre by service, staff member, kind of revenue and page. The marker of
+a customer's first booking lives in the customer's partition (it goes with them); the others are keyed by a
+booking id or a ledger row, never a customer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+
+from ..table import Item, customer_pk
+
+
+class ReportDay(Item, discriminator="report_day"):
+    """One day's figures (``REPORT#<yyyy>`` / ``<yyyy-mm-dd>``): a year is one Query (two at most, paged)."""
+
+    counts = MapAttribute[str, Any]()  # type: ignore[no-untyped-call]  # flat: "bookings", "svc:<id>:bookings", ...
+    version = NumberAttribute(default=0)  # raised by each write; every write is conditional on the one read
+    updated_at = UTCDateTimeAttribute(null=True)
+
+    @staticmethod
+    def key(day: str) -> tuple[str, str]:
+        return f"REPORT#{day[:4]}", day
+
+
+class ReportSource(Item, discriminator="report_source"):
+    """What one source item (a booking, a ledger row) has put into the days (``REPORT_SRC#<kind>#<id>`` /
+    ``SRC``): a stream record replaces it with its new image's contribution, so a record seen twice adds
+    nothing and a booking moved to another day takes its counts along. ``sequence``: the newest stream
+    record applied (an older one, delivered late, changes nothing)."""
+
+    contribution = MapAttribute[str, Any]()  # type: ignore[no-untyped-call]  # {day: {key: n}}
+    sequence = NumberAttribute(default=0)
+
+    @staticmethod
+    def key(source: str) -> tuple[str, str]:
+        return f"REPORT_SRC#{source}", "SRC"
+
+
+class FirstVisit(Item, discriminator="report_first"):
+    """The day a customer's first booking starts, as the reports counted it (``CUST#<cid>`` /
+    ``REPORT#FIRST``): in their partition, so it goes with them; the day's count stays (no name in it)."""
+
+    day = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def key(customer_id: str) -> tuple[str, str]:
+        return customer_pk(customer_id), "REPORT#FIRST"
