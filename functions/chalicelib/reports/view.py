@@ -93,8 +93,9 @@ def report(first: dt.date, last: dt.date, clinic: Clinic) -> dict[str, Any]:
         for key, value in stored.get(day.isoformat(), {}).items():
             sums[key] += value
     services = sorted({key.split(":")[1] for key in sums if key.startswith("svc:")})
-    by_service: list[dict[str, Any]] = [{"service": s, "name": _service_name(clinic, s), "bookings": sums.get(f"svc:{s}:bookings", 0),
-                   "revenue_sek": _sek(sums.get(f"svc:{s}:rev", 0))} for s in services]
+    by_service: list[dict[str, Any]] = [
+        {"service": s, "name": _service_name(clinic, s), "bookings": sums.get(f"svc:{s}:bookings", 0),
+         "revenue_sek": _sek(sums.get(f"svc:{s}:rev", 0))} for s in services]
     by_service.sort(key=lambda row: (-int(row["bookings"]), -float(row["revenue_sek"]), str(row["service"])))
     staff_ids = list(dict.fromkeys([*_working(clinic), *(k.split(":")[1] for k in sums if k.startswith("staff:"))]))
     by_staff = [{"staff": s, "name": _staff_name(clinic, s), "booked_minutes": sums.get(f"staff:{s}:minutes", 0),

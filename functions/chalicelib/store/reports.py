@@ -38,7 +38,9 @@ def days(first: dt.date, last: dt.date) -> dict[str, Counts]:
     for year in range(first.year, last.year + 1):
         low, high = max(first, dt.date(year, 1, 1)), min(last, dt.date(year, 12, 31))
         for item in ReportDay.query(f"REPORT#{year:04d}", ReportDay.sk.between(low.isoformat(), high.isoformat())):
-            found[item.sk] = _clean(_plain(item.counts))
+            counts = _clean(_plain(item.counts))
+            if counts:  # a day emptied (a rebuild, a booking moved away) is no day with figures
+                found[item.sk] = counts
     return found
 
 
