@@ -29,15 +29,23 @@ class Meter:
         return sum(self.requests.values())
 
 
-def _client() -> Any:
-    return Item._get_connection().connection.client
+def _clients() -> list[Any]:
+    """Every model's botocore client (pynamodb gives each model class its own connection)."""
+    found: dict[int, Any] = {}
+    stack: list[type[Item]] = [Item]
+    while stack:
+        cls = stack.pop()
+        client = cls._get_connection().connection.client
+        found[id(client)] = client
+        stack.extend(cls.__subclasses__())
+    return list(found.values())
 
 
 @contextmanager
 def counting() -> Iterator[Meter]:
     """Count the DynamoDB calls made in this process while the block runs."""
     meter = Meter()
-    events = _client().meta.events
+    clients = _clients()
 
     def ask_for_capacity(params: dict[str, Any], model: Any, **_: Any) -> None:
         if "ReturnConsumedCapacity" in getattr(model.input_shape, "members", {}):
@@ -53,10 +61,12 @@ def counting() -> Iterator[Meter]:
             else:
                 meter.write_units += units
 
-    events.register("before-parameter-build.dynamodb", ask_for_capacity, unique_id="allavie-meter-ask")
-    events.register("after-call.dynamodb", count, unique_id="allavie-meter-count")
+    for client in clients:
+        client.meta.events.register("before-parameter-build.dynamodb", ask_for_capacity, unique_id="allavie-meter-ask")
+        client.meta.events.register("after-call.dynamodb", count, unique_id="allavie-meter-count")
     try:
         yield meter
     finally:
-        events.unregister("before-parameter-build.dynamodb", unique_id="allavie-meter-ask")
-        events.unregister("after-call.dynamodb", unique_id="allavie-meter-count")
+        for client in clients:
+            client.meta.events.unregister("before-parameter-build.dynamodb", unique_id="allavie-meter-ask")
+            client.meta.events.unregister("after-call.dynamodb", unique_id="allavie-meter-count")

@@ -162,13 +162,15 @@ def replace(period: Iterable[str], day_counts: Mapping[str, Counts], sources: Ma
         counts = _clean(day_counts.get(date, {}))
         writes.append(Write(ReportDay(*ReportDay.key(date), counts=counts, version=int(now.timestamp()),
                                       updated_at=now), put=True))
+    markers = {item.pk: int(item.sequence) for item in ReportSource.batch_get(
+        [ReportSource.key(source) for source in sources])}  # BatchGetItem, a hundred keys a request
     for source, contribution in sources.items():
-        marker = tx.get(ReportSource, ReportSource.key(source))
-        writes.append(Write(ReportSource(*ReportSource.key(source), contribution=contribution,
-                                         sequence=int(marker.sequence) if marker else 0), put=True))
+        key = ReportSource.key(source)
+        writes.append(Write(ReportSource(*key, contribution=contribution, sequence=markers.get(key[0], 0)), put=True))
+    profiles = {item.pk: item for item in Customer.batch_get([Customer.key(cid) for cid in firsts])}
     for customer_id, day in firsts.items():
-        profile = tx.get(Customer, Customer.key(customer_id))
-        if profile is not None:
+        profile = profiles.get(Customer.key(customer_id)[0])
+        if isinstance(profile, Customer):
             writes.append(Write(FirstVisit(*FirstVisit.key(customer_id), day=day, expires_at=profile.expires_at),
                                 put=True))
     return len(write_all(writes).written)
