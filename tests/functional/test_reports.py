@@ -123,7 +123,8 @@ def test_the_figures_are_exactly_those_of_the_bookings_payments_and_visits(api, 
     # Tuesday 2 March: anna and sara 09-18, elin 09-18 (her own hours): three staff give treatments
     assert day["2027-03-02"]["available_minutes"] == 3 * 9 * 60
     services = {s["service"]: s for s in found["by_service"]}
-    assert services["ansiktsbehandling"]["bookings"] == 1 and services["ansiktsbehandling"]["revenue_sek"] == 895.0  # 300 paid and refunded: 0
+    # Astrid's 895 kr; Cia's 300 kr paid and refunded
+    assert services["ansiktsbehandling"]["bookings"] == 1 and services["ansiktsbehandling"]["revenue_sek"] == 895.0
     assert services["kemisk-peeling"] == {**services["kemisk-peeling"], "bookings": 1, "revenue_sek": 300.0}
     assert services["konsultation"]["bookings"] == 1
     staff = {s["staff"]: s for s in found["by_staff"]}

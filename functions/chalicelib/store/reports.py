@@ -64,6 +64,13 @@ def _add(into: Counts, delta: Mapping[str, int], sign: int) -> None:
             del into[key]
 
 
+def _marker_expiry(contribution: Contribution) -> dt.datetime:
+    """A source's marker lasts three years past its day (TTL): long after anything changes a booking or a payment,
+    and a rebuild writes it again."""
+    latest = max(contribution) if contribution else "1970-01-01"
+    return dt.datetime.fromisoformat(latest).replace(tzinfo=dt.timezone.utc) + dt.timedelta(days=3 * 366)
+
+
 def apply(source: str, sequence: int, contribution: Contribution, now: dt.datetime) -> bool:
     """Replace what ``source`` put into the days with ``contribution`` (the record's sequence number: an
     older or repeated record changes nothing). True when anything was written."""
@@ -84,7 +91,8 @@ def apply(source: str, sequence: int, contribution: Contribution, now: dt.dateti
             _add(counts, new.get(day, {}), +1)
             _day_write(t, day, counts, version, now)
         item = ReportSource(*ReportSource.key(source), contribution=new,
-                            sequence=max(sequence, int(marker.sequence) if marker else 0))
+                            sequence=max(sequence, int(marker.sequence) if marker else 0),
+                            expires_at=_marker_expiry(new or old))
         t.put("source", item, ReportSource.pk.does_not_exist() if marker is None
               else ReportSource.sequence == int(marker.sequence))
         try:
@@ -166,7 +174,8 @@ def replace(period: Iterable[str], day_counts: Mapping[str, Counts], sources: Ma
         [ReportSource.key(source) for source in sources])}  # BatchGetItem, a hundred keys a request
     for source, contribution in sources.items():
         key = ReportSource.key(source)
-        writes.append(Write(ReportSource(*key, contribution=contribution, sequence=markers.get(key[0], 0)), put=True))
+        writes.append(Write(ReportSource(*key, contribution=contribution, sequence=markers.get(key[0], 0),
+                                         expires_at=_marker_expiry(contribution)), put=True))
     profiles = {item.pk: item for item in Customer.batch_get([Customer.key(cid) for cid in firsts])}
     for customer_id, day in firsts.items():
         profile = profiles.get(Customer.key(customer_id)[0])
