@@ -11,7 +11,7 @@ from typing import Any
 
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
-from ..table import Item, customer_pk
+from ..table import Item, Keys, customer_pk
 
 MAX_PHOTOS_PER_BOOKING = 5
 OPEN_COMPLAINTS = "COMPLAINTS#open"  # gsi1: the clinic's open complaints, oldest first (sparse: only open ones)
@@ -24,6 +24,8 @@ class Photo(Item, discriminator="photo"):
     ``attribute_not_exists``), so five uploads asked for at once cannot become six.
     The id is random and is what the API shows; the slot number is plumbing.
     """
+
+    KEYS = Keys(pk="`CUST#<cid>`", sk="`PHOTO#<bid>#<slot 1-5>`", patterns="18")
 
     photo_id = UnicodeAttribute()
     booking_id = UnicodeAttribute()
@@ -63,6 +65,11 @@ class ComplaintMessage(MapAttribute[str, Any]):
 
 class Complaint(Item, discriminator="complaint"):
     """A reklamation about one booking (sk ``COMPLAINT#<id>``); open ones are in gsi1 ``COMPLAINTS#open``."""
+
+    KEYS = Keys(pk="`CUST#<cid>`",
+                sk="`COMPLAINT#<id>`",
+                gsi1="`COMPLAINTS#open` or `COMPLAINTS#closed` / `<filed or closed at>#<cid>#<id>`",
+                patterns="18")
 
     complaint_id = UnicodeAttribute()
     booking_id = UnicodeAttribute()
