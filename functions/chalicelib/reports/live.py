@@ -27,11 +27,11 @@ def facts(item: Booking) -> counts.BookingFacts:
 
 
 def booking_source(booking_id: str) -> str:
-    return f"BOOKING#{booking_id}"
+    return repository.booking_source(booking_id)
 
 
 def ledger_source(entry: LedgerEntry) -> str:
-    return f"LEDGER#{entry.booking_id}#{entry.entry_type}#{entry.stripe_object_id}"
+    return repository.ledger_source(entry.booking_id, entry.entry_type, entry.stripe_object_id)
 
 
 def service_of(booking_id: str, now: dt.datetime) -> str | None:
@@ -66,6 +66,6 @@ def handle_records(records: Iterable[Mapping[str, Any]], now: dt.datetime) -> di
             count_ledger(item, change.sequence, now)
             seen["ledger"] += 1
         elif isinstance(item, PageCount):
-            repository.set_count(item.pk.removeprefix("STATS#"), f"page:{item.sk}", int(item.views), now)
+            repository.set_count(repository.page_day(item), f"page:{item.sk}", int(item.views), now)
             seen["pages"] += 1
     return seen

@@ -32,7 +32,7 @@ def compute(first: dt.date, last: dt.date, now: dt.datetime) -> tuple[
                 continue
             if row.booking_id not in services:
                 services[row.booking_id] = live.service_of(row.booking_id, now)  # type: ignore[assignment]
-            source = f"LEDGER#{row.booking_id}#{row.entry_type}#{row.stripe_object_id}"
+            source = repository.ledger_source(row.booking_id, row.entry_type, row.stripe_object_id)
             sources[source] = counts.ledger_row(row.booked_on.isoformat(), row.entry_type, row.channel,
                                                 row.amount_ore, services[row.booking_id])
     days: dict[str, dict[str, int]] = defaultdict(dict)

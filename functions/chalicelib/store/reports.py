@@ -15,12 +15,27 @@ from typing import Any
 
 from . import tx
 from .errors import ConditionFailed
-from .models import Booking, Customer, FirstVisit, ReportDay, ReportSource
+from .models import Booking, Customer, FirstVisit, PageCount, ReportDay, ReportSource
 from .table import customer_pk, live
 
 Counts = dict[str, int]
 Contribution = dict[str, Counts]  # {"2026-03-02": {"bookings": 1, ...}}
 ATTEMPTS = 20
+
+
+def booking_source(booking_id: str) -> str:
+    """The name a booking's contribution is kept under (its ``ReportSource``)."""
+    return f"BOOKING#{booking_id}"
+
+
+def ledger_source(booking_id: str, entry_type: str, stripe_object_id: str) -> str:
+    """The name a ledger row's contribution is kept under (the row's own key)."""
+    return f"LEDGER#{booking_id}#{entry_type}#{stripe_object_id}"
+
+
+def page_day(item: PageCount) -> str:
+    """The day a page count is of (``STATS#<yyyy-mm-dd>``)."""
+    return item.pk.removeprefix("STATS#")
 
 
 def _plain(value: Any) -> dict[str, Any]:
@@ -203,7 +218,5 @@ def bookings_between(first: dt.date, last: dt.date, now: dt.datetime) -> list[Bo
 
 def page_counts(day: dt.date, now: dt.datetime) -> dict[str, int]:
     """A day's page views by path (pattern 12: one Query), for the rebuild."""
-    from .models import PageCount
-
     return {item.sk: int(item.views) for item in PageCount.query(f"STATS#{day.isoformat()}", filter_condition=live(now))
             if isinstance(item, PageCount)}

@@ -11,11 +11,13 @@ from typing import Any
 
 from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
-from ..table import Item, customer_pk
+from ..table import Item, Keys, customer_pk
 
 
 class ReportDay(Item, discriminator="report_day"):
     """One day's figures (``REPORT#<yyyy>`` / ``<yyyy-mm-dd>``): a year is one Query (two at most, paged)."""
+
+    KEYS = Keys(pk="`REPORT#<yyyy>`", sk="`<Stockholm yyyy-mm-dd>`", patterns="22")
 
     counts = MapAttribute[str, Any]()  # type: ignore[no-untyped-call]  # flat: "bookings", "svc:<id>:bookings", ...
     version = NumberAttribute(default=0)  # raised by each write; every write is conditional on the one read
@@ -30,7 +32,9 @@ class ReportSource(Item, discriminator="report_source"):
     """What one source item (a booking, a ledger row) has put into the days (``REPORT_SRC#<kind>#<id>`` /
     ``SRC``): a stream record replaces it with its new image's contribution, so a record seen twice adds
     nothing and a booking moved to another day takes its counts along. ``sequence``: the newest stream
-    record applied (an older one, delivered late, changes nothing)."""
+    record applied (an older one, delivered late, changes nothing). TTL three years past its day."""
+
+    KEYS = Keys(pk="`REPORT_SRC#<source>`", sk="`SRC`", patterns="22")  # BOOKING#<bid>, LEDGER#<bid>#<kind>#<stripe id>
 
     contribution = MapAttribute[str, Any]()  # type: ignore[no-untyped-call]  # {day: {key: n}}
     sequence = NumberAttribute(default=0)
@@ -43,6 +47,8 @@ class ReportSource(Item, discriminator="report_source"):
 class FirstVisit(Item, discriminator="report_first"):
     """The day a customer's first booking starts, as the reports counted it (``CUST#<cid>`` /
     ``REPORT#FIRST``): in their partition, so it goes with them; the day's count stays (no name in it)."""
+
+    KEYS = Keys(pk="`CUST#<cid>`", sk="`REPORT#FIRST`", patterns="22")
 
     day = UnicodeAttribute(null=True)
 
