@@ -16,7 +16,7 @@ from browser.test_offers_page import sign_in_as_admin
 from browser.test_rights_flow import axe_violations
 from chalicelib.core.clock import STOCKHOLM
 from chalicelib.payments import ledger
-from chalicelib.store import reports as repository
+from chalicelib.store import reports_repo as repository
 from chalicelib.store.models import Booking, BookingRef, Customer
 from playwright.sync_api import expect
 from support.browser import answer_cookie_banner, console_errors

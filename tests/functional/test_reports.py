@@ -16,7 +16,7 @@ from chalicelib.core.clock import STOCKHOLM
 from chalicelib.payments import ledger
 from chalicelib.reports import live, rebuild
 from chalicelib.store import lookups, metering
-from chalicelib.store import reports as repository
+from chalicelib.store import reports_repo as repository
 from chalicelib.store.models import Booking, Customer, EmailKey, PageCount
 from support.outbox import settle
 from support.sie_reader import read

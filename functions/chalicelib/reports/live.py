@@ -1,6 +1,6 @@
 """The per-day aggregates kept current from the table's stream (``routes/reports.py``'s ``count_for_reports``).
 
-Each written Booking, LedgerEntry and PageCount replaces what it had put into the days (``store.reports``):
+Each written Booking, LedgerEntry and PageCount replaces what it had put into the days (``store.reports_repo``):
 a record delivered twice changes nothing, a booking moved to another day takes its counts along (old day
 out, new day in), and a record older than the one applied is ignored. A booking's record also moves the
 customer's first visit (the day ``new_customers`` counts them) when their earliest booking changed.
@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..store import lookups, stream
-from ..store import reports as repository
+from ..store import reports_repo as repository
 from ..store.models import Booking, LedgerEntry, PageCount
 from . import counts
 

@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 
 from ..payments import ledger
-from ..store import reports as repository
+from ..store import reports_repo as repository
 from ..store.models import Booking
 from . import counts, live
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..core.clinic import Clinic
 from ..core.errors import Invalid
-from ..store import reports as repository
+from ..store import reports_repo as repository
 from . import counts, revenue
 
 MAX_DAYS = 366
