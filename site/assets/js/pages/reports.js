@@ -1,11 +1,12 @@
 // The owner's reports (/personal/rapporter/), an ES module with no globals: a period's figures beside the
 // period before, charts drawn here as SVG (each with its numbers as a table and a CSV download), the days as
 // CSV from the API and the period's SIE file. Admins only: staff see the page's message on 403. Texts are in
-// the page (data-text); data is set with textContent, never HTML. Uses api.js's request (window.Allavie).
+// the page (data-text); data is set with textContent, never HTML.
+import { apiBase, language, request } from "../lib/api.js";
+import { session } from "../lib/staff.js";
 
 const root = document.getElementById("allavie-reports");
 const SVG = "http://www.w3.org/2000/svg";
-const KEY = "allavie.staff";
 
 const one = (sel) => root.querySelector(sel);
 const all = (sel) => Array.from(root.querySelectorAll(sel));
@@ -15,7 +16,6 @@ const text = (key, values = {}) => {
   for (const [k, v] of Object.entries(values)) said = said.split(`{${k}}`).join(String(v));
   return said;
 };
-const session = () => { try { return sessionStorage.getItem(KEY); } catch (e) { return null; } };
 const setState = (state) => all("[data-state]").forEach((n) => { n.hidden = n.getAttribute("data-state") !== state; });
 const element = (name, attributes = {}, content = null) => {
   const made = document.createElement(name);
@@ -193,12 +193,11 @@ function show(report) {
     pages.map((p) => [p.path, p.views]), { horizontal: true });
 }
 
-const A = window.Allavie;
 let period = preset("month");
 
 async function call(path, accept) {
-  const response = await fetch(A.apiBase() + path, {
-    headers: { Accept: accept, "Accept-Language": A.language(), Authorization: `Bearer ${session() || ""}` },
+  const response = await fetch(apiBase() + path, {
+    headers: { Accept: accept, "Accept-Language": language(), Authorization: `Bearer ${session() || ""}` },
     credentials: "omit",
   });
   if (response.status === 401) setState("signin");
@@ -209,7 +208,7 @@ async function call(path, accept) {
 async function load() {
   one("[data-error]").textContent = "";
   const [from, to] = period;
-  const answer = await A.request("GET", `/staff/reports?from=${from}&to=${to}`, null, { token: session() || "" });
+  const answer = await request("GET", `/staff/reports?from=${from}&to=${to}`, null, { token: session() || "" });
   if (answer.status === 401) { setState("signin"); return; }
   if (answer.status === 403) { setState("forbidden"); return; }
   if (answer.status !== 200) {
@@ -222,7 +221,7 @@ async function load() {
 }
 
 function start() {
-  if (!root || !A) return;
+  if (!root) return;
   if (!session()) { setState("signin"); return; }
   const form = one('[data-form="period"]');
   const fill = () => { form.elements.from.value = period[0]; form.elements.to.value = period[1]; };
