@@ -179,7 +179,8 @@ def test_no_wildcard_resource_where_a_resource_can_be_named(cf):
                         assert not _has_resource_types(action, data) or action in denied, f"{role_id}: {action} on *"
 
 
-STREAM_READERS = ("Cascade", "SendMessages", "SendOffers")  # the TTL cascade, the outbox's sender, the offers' steps
+# the TTL cascade, the outbox's sender, the offers' steps, the owner's per-day aggregates
+STREAM_READERS = ("Cascade", "SendMessages", "SendOffers", "CountForReports")
 
 
 def test_stream_permissions_only_for_the_stream_readers(cf):

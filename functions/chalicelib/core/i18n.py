@@ -200,6 +200,11 @@ FIELD_MESSAGES: dict[str, dict[str, str]] = {
     "query_too_short": {"sv": "Skriv minst två tecken.", "en": "Type at least two characters."},
     "unknown_customer": {"sv": "Okänd kund.", "en": "Unknown customer."},
     # offers (the back office's Erbjudanden)
+    # the owner's numbers
+    "year": {"sv": "Ange ett år ÅÅÅÅ (2000–2100).", "en": "Give a year YYYY (2000-2100)."},
+    "month": {"sv": "Ange en månad 1–12.", "en": "Give a month 1-12."},
+    "range_too_long_366": {"sv": "Högst 366 dagar åt gången.", "en": "At most 366 days at a time."},
+    "report_format": {"sv": "Välj json eller csv.", "en": "Choose json or csv."},
     "channels": {"sv": "Välj e-post, sms eller båda.", "en": "Choose e-mail, SMS or both."},
     "sms_too_long": {"sv": "För lång text för sms (högst 480 tecken).", "en": "Too long for an SMS (480 characters at most)."},
     # the clinic's settings: the clinic file's rules, in the clinic's words
