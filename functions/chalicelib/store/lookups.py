@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import tx
-from .models import Booking, BookingRef, Customer, EmailKey, PhoneKey
+from .models import Booking, BookingRef, ComplaintRef, Customer, EmailKey, PhoneKey
 from .table import Item, customer_pk, live
 
 
@@ -65,6 +65,14 @@ def booking_by_id(booking_id: str, now: dt.datetime) -> Booking | None:
     for ref in Item.by_gsi1.query(f"BOOKING#{booking_id}", Item.gsi1sk == "REF", limit=1):
         if isinstance(ref, BookingRef):
             return booking(ref.customer_id, booking_id, now)
+    return None
+
+
+def complaint_customer(complaint_id: str) -> str | None:
+    """The customer of a complaint by its id alone: its ComplaintRef in gsi1 (a key no change of the complaint moves)."""
+    for ref in Item.by_gsi1.query(f"COMPLAINT#{complaint_id}", Item.gsi1sk == "REF", limit=1):
+        if isinstance(ref, ComplaintRef):
+            return ref.customer_id
     return None
 
 

@@ -8,6 +8,7 @@ Query or GetItem (the numbers below are those of the list in docs/architecture.m
   EmailKey        EMAIL#<normalised>      EMAIL                     -                                    -                 (3)
   Booking         CUST#<cid>              BOOKING#<bid>             CAL#<local yyyy-mm> / <start>#<bid>  -                 (4,5,6,13)
   BookingRef      CUST#<cid>              REF#<bid>                 BOOKING#<bid> / REF                  -                 (5, staff)
+  ComplaintRef    CUST#<cid>              CREF#<id>                 COMPLAINT#<id> / REF                 -                 (18, staff)
   PhoneKey        PHONE#<E.164>           PHONE                     -                                    -                 (3, callers)
   CustomerTerm    CUST#<cid>              FIND#<field>#<term>       FIND#<field> / <term>#<cid>          -                 (staff search)
   AccessEntry     CUST#<cid>              ACCESS#<date>#<staff>#<w> -                                    -                 (15)

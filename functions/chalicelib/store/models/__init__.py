@@ -15,14 +15,14 @@ from .customers import (
 )
 from .marketing import Offer, OfferDelivery, OptIn
 from .payments import LedgerEntry, RefundClaim, WebhookEvent
-from .photos import MAX_PHOTOS_PER_BOOKING, OPEN_COMPLAINTS, Complaint, ComplaintMessage, Photo
+from .photos import MAX_PHOTOS_PER_BOOKING, OPEN_COMPLAINTS, Complaint, ComplaintMessage, ComplaintRef, Photo
 from .receipts import Receipt, ReceiptCounter
 from .records import CookieConsent, DeletionRecord, PageCount, RateLimit, RightsRequest
 from .staff import FeedKey, SignInFailure, SignInLink, StaffAccount, StaffSession, digest, staff_pk
 
 __all__ = [
     "EXPIRY_PARTITION", "MAX_PHOTOS_PER_BOOKING", "OPEN_COMPLAINTS", "AccessEntry", "Block", "BlockMarker", "Booking",
-    "BookingRef", "Complaint", "ComplaintMessage", "CookieConsent", "Customer", "CustomerTerm", "DeletionRecord",
+    "BookingRef", "Complaint", "ComplaintMessage", "ComplaintRef", "CookieConsent", "Customer", "CustomerTerm", "DeletionRecord",
     "EmailChange", "EmailKey", "FeedKey", "Item", "LedgerEntry", "MarketingConsent", "Message", "Offer",
     "OfferDelivery", "OptIn", "PageCount", "PhoneKey", "Photo", "RateLimit", "Receipt", "ReceiptCounter", "RefundClaim",
     "RightsRequest", "SignInFailure", "SignInLink", "SlotLock", "StaffAccount", "StaffSession", "WebhookEvent",

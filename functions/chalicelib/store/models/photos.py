@@ -7,6 +7,7 @@ the same step: ``photos.bucket``).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
@@ -81,3 +82,17 @@ class Complaint(Item, discriminator="complaint"):
     @staticmethod
     def key(customer_id: str, complaint_id: str) -> tuple[str, str]:
         return customer_pk(customer_id), f"COMPLAINT#{complaint_id}"
+
+
+class ComplaintRef(Item, discriminator="complaint_ref"):
+    """Finds a complaint by its id alone (the back office's reply names only the complaint), as ``BookingRef``
+    does a booking: in the customer's partition (``CREF#<id>``) and in gsi1 ``COMPLAINT#<id>`` / ``REF``, a key that
+    never changes, so a close does not move it (the open/closed index does, and lags)."""
+
+    complaint_id = UnicodeAttribute()
+    customer_id = UnicodeAttribute()
+
+    @staticmethod
+    def make(customer_id: str, complaint_id: str, expires: dt.datetime | None) -> ComplaintRef:
+        return ComplaintRef(customer_pk(customer_id), f"CREF#{complaint_id}", complaint_id=complaint_id,
+                            customer_id=customer_id, gsi1pk=f"COMPLAINT#{complaint_id}", gsi1sk="REF", expires_at=expires)
