@@ -175,3 +175,13 @@ def test_no_public_page_names_a_prescription_medicine_and_injections_say_how_the
         text = " ".join(parse(path).text)
         regulated = [s for s in data.services if s.regulated]
         assert len(regulated) == 2 and text.count(data.injections.public_text.get(lang)) == len(regulated)
+
+
+def test_the_apis_page_list_is_the_sites_pages() -> None:
+    """The API counts views of these paths only (issue 28, finding 11): a page added to site/ must be in the list.
+    Regenerate with: .venv/bin/python -c "from allavie import site_build; site_build.write_page_list()" (in infra/)."""
+    from allavie import site_build
+    from chalicelib.cookies import analytics
+
+    assert sorted(analytics.pages()) == site_build.page_paths()
+    assert {"/", "/en/", "/boka/", "/en/integritetspolicy/", "/personal/erbjudanden/"} <= analytics.pages()
