@@ -8,12 +8,12 @@ BIN := $(VENV)/bin
 STAGE ?= dev
 PYTEST_ARGS ?=
 
-.PHONY: help install dev test check lint imports types unit browser bench lighthouse clean plan deploy destroy
+.PHONY: help install dev test check lint imports types store-door unit browser bench lighthouse clean plan deploy destroy
 
 help:
 	@echo "make dev     run the whole system locally (site :8000, API :8001)"
 	@echo "make test    install what is missing and run every test"
-	@echo "make check   ruff, the import contracts, mypy and the tests"
+	@echo "make check   ruff, the import contracts, mypy, the store's door and the tests"
 	@echo "make bench   print DynamoDB request counts and latencies"
 	@echo "make lighthouse  Lighthouse scores of the start and booking pages (mobile)"
 	@echo "make plan    STAGE=prod: package and check the AWS stack offline, print what would be deployed"
@@ -68,7 +68,11 @@ types: install
 	cd functions && ../$(BIN)/mypy app.py chalicelib
 	$(BIN)/mypy infra/allavie
 
-check: lint imports types test
+# Only functions/chalicelib/store/ talks to the table: no pynamodb call on a model, no key spelled out elsewhere
+store-door: install
+	$(BIN)/python -m allavie.lint.store_door functions infra/allavie
+
+check: lint imports types store-door test
 
 bench: install
 	$(BIN)/python bench/run.py

@@ -17,10 +17,10 @@ from chalicelib.core.clock import STOCKHOLM, local
 from chalicelib.messages import outbox
 from chalicelib.payments import ledger, receipts
 from chalicelib.retention import sweeper
+from chalicelib.rights import details as rights
 from chalicelib.rights import erasure
 from chalicelib.rights import export as rights_export
 from chalicelib.rights import log as rights_log
-from chalicelib.rights import details as rights
 from chalicelib.staff import signin as staff_signin
 from chalicelib.staff import upgrade as staff_upgrade
 from chalicelib.store import connection as db

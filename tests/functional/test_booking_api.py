@@ -178,22 +178,10 @@ def test_any_staff_member_gets_the_next_free_one(api) -> None:
 # --- availability --------------------------------------------------------------------------------------
 
 
-def test_availability_across_both_clock_changes_of_2027(api, monkeypatch: pytest.MonkeyPatch) -> None:
-    spring = answer(get(api, "/availability?service=konsultation&from=2027-03-26&to=2027-03-30"))["slots"]
-    starts = [s["start"] for s in spring]
-    assert starts[0] == "2027-03-27T10:00:00+01:00"            # Saturday, still winter time
-    assert "2027-03-27T13:30:00+01:00" in starts and "2027-03-27T13:45:00+01:00" not in starts
-    assert not any(s.startswith(("2027-03-26", "2027-03-28", "2027-03-29")) for s in starts)  # closed days
-    tuesday = [s for s in starts if s.startswith("2027-03-30")]
-    assert tuesday[0] == "2027-03-30T09:00:00+02:00" and tuesday[-1] == "2027-03-30T17:30:00+02:00"
-    assert len(tuesday) == 35
-
+def test_a_booking_across_the_autumn_change_is_held_at_its_real_instant(api, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The slots across both changes of 2027 are a rule: tests/unit/test_free_time_rules.py.
     monkeypatch.setenv("ALLAVIE_NOW", "2027-10-25T12:00:00+01:00")
-    autumn = answer(get(api, "/availability?service=konsultation&from=2027-10-30&to=2027-11-01"))["slots"]
-    starts = [s["start"] for s in autumn]
-    assert starts[0] == "2027-10-30T10:00:00+02:00"
-    assert not any(s.startswith("2027-10-31") for s in starts)
-    monday = [s for s in starts if s.startswith("2027-11-01")]
+    monday = list(slots(api, "konsultation", "2027-11-01"))
     assert monday[0] == "2027-11-01T09:00:00+01:00" and len(monday) == 35
 
     # A booking made across the change is held at its real instant.

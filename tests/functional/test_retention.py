@@ -2,6 +2,8 @@
 
 Customers with visits years ago are written through the models
 (support.retention_data), as the booking API refuses bookings in the past.
+What an expiry moves, and that an expired customer reads as absent, are rules on the in-memory table:
+tests/unit/test_expiry_moves.py. Here: the writes, their transactions and conditions, the sweep.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ import datetime as dt
 import json
 import time
 
-import pytest
 from chalicelib.core import clock
 from chalicelib.retention import dates as retention
 from chalicelib.retention import expiry, sweeper
@@ -31,7 +32,6 @@ from support.retention_data import (
     dump,
     everything,
     expiries,
-    make_customer,
     stockholm,
 )
 
@@ -108,41 +108,6 @@ def test_a_new_visit_moves_the_expiry_of_every_item(table) -> None:
     assert back.expiry == first
     assert back.updated == 7 and back.requests == 2  # 6 partition items + EmailKey, in one transaction
     assert set(expiries(person).values()) == {clock.epoch(first)}
-
-
-def test_a_pending_email_change_keeps_its_own_short_life(table) -> None:
-    from chalicelib.store.models import EmailChange
-
-    person = customer_with_visit("Pia Ändrar", "pia@example.se", "+46704444445", stockholm(2026, 3, 10))
-    asked = stockholm(2026, 3, 11)
-    EmailChange(*EmailChange.key(person.customer_id, "ch1"), change_id="ch1", new_email="pia.ny@example.se",
-                requested_at=asked, expires_at=asked + dt.timedelta(days=1)).save()
-    add_booking(person, stockholm(2026, 9, 1), booked_at=stockholm(2026, 3, 11, 12))
-    stamps = expiries(person)
-    assert stamps.pop(f"CUST#{person.customer_id}|EMAIL_CHANGE#ch1") == clock.epoch(asked + dt.timedelta(days=1))
-    assert set(stamps.values()) == {clock.epoch(clock.end_of_day(dt.date(2029, 9, 1)))}
-
-
-def test_a_booking_ahead_is_the_last_visit(table) -> None:
-    person = make_customer("Fia Framåt", "fia@example.se", "+46704444444", stockholm(2026, 5, 1))
-    add_booking(person, stockholm(2026, 9, 30, 11), booked_at=stockholm(2026, 5, 1))
-    assert set(expiries(person).values()) == {clock.epoch(clock.end_of_day(dt.date(2029, 9, 30)))}
-
-
-def test_an_expired_customer_is_invisible_before_any_sweep(table) -> None:
-    from chalicelib.store import lookups
-
-    person = customer_with_visit("Ulla Utgången", "ulla@example.se", "+46705555555", stockholm(2026, 6, 14))
-    before = stockholm(2029, 6, 14, 23, 59)
-    after = stockholm(2029, 6, 15, 0, 0)
-    assert lookups.profile(person.customer_id, before) is not None
-    assert len(expiry.live_partition(person.customer_id, before)) == 4
-
-    assert lookups.profile(person.customer_id, after) is None
-    assert expiry.live_partition(person.customer_id, after) == []
-    with pytest.raises(expiry.CustomerGone):  # and nothing revives it
-        expiry.refresh(person.customer_id, after)
-    assert len(everything()) > 5  # still stored: only the reads filter it
 
 
 def test_an_expired_customer_gets_nothing_from_the_api_before_any_sweep(client, monkeypatch, outbox) -> None:

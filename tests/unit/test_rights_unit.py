@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from chalicelib.core.clock import STOCKHOLM
 from chalicelib.core.errors import Invalid
+from chalicelib.rights import details as rights
 from chalicelib.rights import erasure
 from chalicelib.rights import export as rights_export
 from chalicelib.rights import log as rights_log
-from chalicelib.rights import details as rights
 from chalicelib.store import ratelimit
 from chalicelib.store.models import Booking, Customer
 

@@ -17,7 +17,8 @@ from ..core import clinic as clinic_module
 from ..core import settings
 from ..messages import layout
 from ..messages.dates import when
-from ..store.models import Booking, Customer, Message, customer_pk
+from ..store import outbox_repo
+from ..store.models import Booking, Customer, Message
 
 HEADINGS = {"confirmation": "Ny bokning", "reschedule": "Flyttad bokning", "cancellation": "Avbokad"}
 
@@ -65,6 +66,6 @@ def clinic_notices(kind: str, booking: Booking, customer: Customer, now: dt.date
     """The notices of one change (confirmation | reschedule | cancellation), one per recipient, to queue."""
     subject, text, markup = compose(kind, booking, customer)
     return [messages.clinic_email(address, "clinic_notice", subject, text, markup, now=now,
-                                  owner_pk=customer_pk(booking.customer_id), expires=customer.expires_at,
+                                  owner_pk=outbox_repo.customer_owner(booking.customer_id), expires=customer.expires_at,
                                   booking_id=booking.booking_id)
             for address in recipients(booking)]

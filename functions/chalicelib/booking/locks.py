@@ -12,7 +12,8 @@ from collections.abc import Iterable
 
 from ..core.clinic import Clinic, Service
 from ..core.errors import Invalid
-from ..store.models import BlockMarker, Item, SlotLock, live
+from ..store import calendar_repo
+from ..store.models import BlockMarker, Item, SlotLock
 from ..store.table import Condition
 from ..store.tx import Tx
 from . import availability
@@ -57,22 +58,20 @@ def check_unblocked(tx: Tx, clinic: Clinic, service: Service, staff_id: str, sta
 
 def unit_key(moment: dt.datetime) -> str:
     """A moment as the sort key of a unit (UTC, minutes), also used to order bookings in gsi1."""
-    return SlotLock.key("-", moment)[1]
+    return calendar_repo.unit_key(moment)
 
 
 def read_locks(clinic: Clinic, staff_ids: Iterable[str], first: dt.date, last: dt.date,
                now: dt.datetime) -> list[availability.Lock]:
     """The units taken from ``first`` to ``last``: one Query per staff member."""
     begin, end = availability.window(clinic, first, last)
-    low, high = unit_key(begin), unit_key(end)
     found = []
     for staff_id in staff_ids:
-        # The unit's SlotLock and a block's marker ("<unit>#B") sort together: one Query sees both.
-        for item in Item.query(f"LOCK#{staff_id}", Item.sk.between(low, high + "~"), filter_condition=live(now)):
-            unit = dt.datetime.strptime(item.sk[:17], "%Y-%m-%dT%H:%MZ").replace(tzinfo=dt.timezone.utc)
+        for item in calendar_repo.free_time_units(staff_id, begin, end, now):
+            unit = calendar_repo.unit_of(item)
             if isinstance(item, SlotLock):
                 found.append(availability.Lock(staff_id, unit, item.hold_until))
-            elif isinstance(item, BlockMarker) and item.blocks:
+            elif item.blocks:
                 found.append(availability.Lock(staff_id, unit, blocked=True))
     return found
 
@@ -100,27 +99,9 @@ def check_range(clinic: Clinic, first: dt.date, last: dt.date, now: dt.datetime)
 def day_keys(clinic: Clinic, start: dt.datetime, booking_id: str) -> tuple[str, str]:
     """gsi1: CAL#<Stockholm month> / <start UTC>#<id>: the back office's calendar (13) and the reminders (6),
     a Query per month the range touches (a month of a clinic's bookings is a few hundred items)."""
-    return month_key(clinic, start), f"{unit_key(start)}#{booking_id}"
-
-
-def month_key(clinic: Clinic, moment: dt.datetime) -> str:
-    return f"CAL#{moment.astimezone(clinic.tz):%Y-%m}"
-
-
-def month_keys(clinic: Clinic, begin: dt.datetime, end: dt.datetime) -> list[str]:
-    """The CAL# partitions from ``begin`` to ``end`` (UTC instants), in order."""
-    keys: list[str] = []
-    first, last = begin.astimezone(clinic.tz).date().replace(day=1), end.astimezone(clinic.tz).date()
-    while first <= last:
-        keys.append(f"CAL#{first:%Y-%m}")
-        first = (first + dt.timedelta(days=32)).replace(day=1)
-    return keys
+    return calendar_repo.day_keys(clinic.tz, start, booking_id)
 
 
 def bookings_between(clinic: Clinic, begin: dt.datetime, end: dt.datetime, now: dt.datetime) -> list[Item]:
     """Every live booking starting from ``begin`` to before ``end``: one gsi1 Query per month."""
-    low, high = unit_key(begin), unit_key(end)
-    found: list[Item] = []
-    for key in month_keys(clinic, begin, end):
-        found += Item.by_gsi1.query(key, Item.gsi1sk.between(low, high), filter_condition=live(now))
-    return found
+    return calendar_repo.bookings_between(clinic.tz, begin, end, now)

@@ -19,9 +19,9 @@ from .. import messages
 from ..core.errors import Conflict, Invalid, NotFound
 from ..payments import refunds
 from ..payments.gateway import PaymentError
-from ..store import lookups, tx
+from ..store import customer_repo, lookups, tx
 from ..store.errors import ConditionFailed
-from ..store.models import OPEN_COMPLAINTS, Complaint, ComplaintMessage, Item, live
+from ..store.models import OPEN_COMPLAINTS, Complaint, ComplaintMessage
 from ..store.tx import Tx
 from . import common, mail
 
@@ -36,9 +36,7 @@ def listing(status: str, now: dt.datetime) -> list[Complaint]:
     """Open complaints oldest first, or the latest closed ones (one Query of gsi1 each)."""
     if status not in STATUSES:
         raise Invalid(fields={"status": "invalid"})
-    found = Item.by_gsi1.query(STATUSES[status], filter_condition=live(now), scan_index_forward=status == "open",
-                               limit=LIST_LIMIT)
-    return [c for c in found if isinstance(c, Complaint)]
+    return customer_repo.clinic_complaints(status == "closed", now, LIST_LIMIT)
 
 
 def locate(complaint_id: str, now: dt.datetime) -> Complaint:

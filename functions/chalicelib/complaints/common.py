@@ -8,25 +8,23 @@ from typing import Any
 
 from ..core import clock
 from ..retention.expiry import refresh as refresh_expiry
-from ..store import tx
-from ..store.models import OPEN_COMPLAINTS, Complaint, ComplaintMessage, Customer, Item, customer_pk, live
+from ..store import customer_repo, tx
+from ..store.models import OPEN_COMPLAINTS, Complaint, ComplaintMessage, Customer, live
 from ..store.tx import Tx
 
 log = logging.getLogger(__name__)
 
-CLOSED_COMPLAINTS = "COMPLAINTS#closed"
+CLOSED_COMPLAINTS = customer_repo.CLOSED_COMPLAINTS
 MAX_MESSAGES = 40  # a thread longer than this is a phone call
 
 
 def index_sk(at: dt.datetime, customer_id: str, complaint_id: str) -> str:
-    return f"{at.astimezone(clock.UTC).isoformat(timespec='seconds')}#{customer_id}#{complaint_id}"
+    return customer_repo.complaint_index(False, at, customer_id, complaint_id)[1]
 
 
 def of_customer(customer_id: str, now: dt.datetime) -> list[Complaint]:
     """A customer's complaints (pattern 18: one Query of their partition), oldest first."""
-    found = Item.query(customer_pk(customer_id), Item.sk.startswith("COMPLAINT#"), filter_condition=live(now),
-                       consistent_read=True)
-    return sorted((c for c in found if isinstance(c, Complaint)), key=lambda c: c.created_at)
+    return sorted(customer_repo.complaints(customer_id, now), key=lambda c: c.created_at)
 
 
 def one(customer_id: str, complaint_id: str, now: dt.datetime) -> Complaint | None:

@@ -18,7 +18,8 @@ from dateutil.relativedelta import relativedelta
 
 from ..core.clock import local
 from ..core.errors import Invalid
-from ..store.models import Item, PageCount, live
+from ..store import records_repo, tx
+from ..store.models import Item, PageCount
 
 # Counts are kept 25 months: enough to compare a month with the same month a
 # year earlier, and no longer (they are aggregate, but nothing needs them after).
@@ -73,9 +74,9 @@ def count_view(path: str, now: dt.datetime) -> bool:
     if not is_page(path):
         return False
     day = day_of(now)
-    count = PageCount(f"STATS#{day.isoformat()}", path, expires_at=expiry(day))
+    count = PageCount(*records_repo.page_count_key(day, path), expires_at=expiry(day))
     count.index_expiry()  # the sweeper finds it by its expiry, as every other root item
-    count.update(actions=[
+    tx.update(count, [
         PageCount.views.add(1),
         Item.kind.set(PageCount),  # type: ignore[arg-type]  # the discriminator serialises a class
         Item.expires_at.set(count.expires_at),
@@ -89,5 +90,5 @@ def counts(day: dt.date, now: dt.datetime) -> dict[str, int]:
     """Views per page on one day (pattern 12: one Query)."""
     return {
         item.sk: int(item.views)
-        for item in PageCount.query(f"STATS#{day.isoformat()}", filter_condition=live(now))
+        for item in records_repo.page_counts(day, now)
     }

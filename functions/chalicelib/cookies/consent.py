@@ -16,8 +16,8 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from ..core.errors import Invalid
-from ..store import tx
-from ..store.models import CookieConsent, live
+from ..store import records_repo, tx
+from ..store.models import CookieConsent
 
 # Kept 3 years after it was given. A choice is in force in the browser for at
 # most 12 months (then the banner asks again); the remaining two years cover a
@@ -97,8 +97,7 @@ def proof_expiry(given_at: dt.datetime) -> dt.datetime:
 def record(choice: Choice, now: dt.datetime) -> CookieConsent:
     """Store one choice. A later choice with the same id is a new item: the history is the proof."""
     item = CookieConsent(
-        f"COOKIE#{choice.consent_id}",
-        now.astimezone(dt.timezone.utc).isoformat(timespec="microseconds"),
+        *records_repo.cookie_key(choice.consent_id, now),
         consent_id=choice.consent_id,
         choices=choice.choices,
         policy_version=choice.policy_version,
@@ -112,4 +111,4 @@ def record(choice: Choice, now: dt.datetime) -> CookieConsent:
 
 def history(consent_id: str, now: dt.datetime) -> list[CookieConsent]:
     """Every live choice made under one id, oldest first (pattern 9)."""
-    return list(CookieConsent.query(f"COOKIE#{consent_id}", filter_condition=live(now)))
+    return records_repo.cookie_proofs(consent_id, now)

@@ -36,9 +36,8 @@ def requests(customer_id: str, channels: tuple[str, ...], now: dt.datetime,
     """The proof of what the booking form asked for, awaiting the customer's confirmation."""
     records = []
     for channel in channels:
-        record = consent(customer_id, channel, False, "booking_form", now, expires)
+        record = consent(customer_id, channel, False, "booking_form", now, expires, request=True)
         record.state = AWAITING
-        record.sk += "#request"  # never the key of the grant that may follow at the same instant
         records.append(record)
     return records
 

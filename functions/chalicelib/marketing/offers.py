@@ -18,9 +18,9 @@ from ..core import clinic as clinic_module
 from ..core import fields, ids
 from ..core.clock import iso_local
 from ..core.errors import Conflict, Invalid, NotFound
-from ..store import tx
+from ..store import offers_repo, tx
 from ..store.errors import ConditionFailed
-from ..store.models import Item, Offer
+from ..store.models import Offer
 from . import optin
 from .consents import CHANNELS
 from .offer_mail import Content, composable
@@ -31,7 +31,7 @@ MAX_SMS_TEXT = 480             # three text messages with the clinic's name and 
 DRAFT, SENDING, SENT, FAILED = "draft", "sending", "sent", "failed"
 CHANGEABLE = (DRAFT, FAILED)   # staff edit (back to a draft) or delete a failed offer as a draft
 UNCOMPOSABLE = "uncomposable"  # a failure: its message cannot be composed (a subject that would act in a header)
-LISTED, GOING = "OFFERS", "OFFERS#sending"  # gsi1: every offer by when written; the ones going out
+LISTED, GOING = offers_repo.LISTED, offers_repo.GOING  # gsi1: every offer by when written; the ones going out
 LIST_LIMIT = 100
 
 
@@ -70,16 +70,12 @@ def parse(data: Mapping[str, Any]) -> Draft:
     return Draft(subject, text, channels, service_id)
 
 
-def _stamp(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 def create(data: Mapping[str, Any], staff_id: str, now: dt.datetime) -> Offer:
     draft = parse(data)
     offer_id = ids.new_id()[:16]
     offer = Offer(*Offer.key(offer_id), offer_id=offer_id, subject=draft.subject, text=draft.text,
                   service_id=draft.service_id, channels=" ".join(draft.channels), status=DRAFT, created_at=now,
-                  created_by=staff_id, gsi1pk=LISTED, gsi1sk=f"{_stamp(now)}#{offer_id}")
+                  created_by=staff_id, gsi1pk=LISTED, gsi1sk=offers_repo.offer_index(now, offer_id)[1])
     tx.put(offer, Offer.pk.does_not_exist())
     return offer
 
@@ -172,8 +168,7 @@ def listed(now: dt.datetime) -> list[Offer]:
     """The newest offers first: the ones going out, then the rest (two Queries of gsi1)."""
     found: list[Offer] = []
     for partition in (GOING, LISTED):
-        found += [i for i in Item.by_gsi1.query(partition, scan_index_forward=False, limit=LIST_LIMIT)
-                  if isinstance(i, Offer)]
+        found += offers_repo.newest(partition, LIST_LIMIT)
     return sorted(found, key=lambda o: o.created_at, reverse=True)[:LIST_LIMIT]
 
 

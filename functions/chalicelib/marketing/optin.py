@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from ..store.models import Customer, Item, OptIn, customer_pk, live
-from ..store.models.marketing import OPTIN_PREFIX
+from ..store import lookups, offers_repo
+from ..store.models import Customer, OptIn
 from ..store.tx import Tx, Write, write_all
 from .consents import CHANNELS
 
@@ -36,7 +36,7 @@ def add_changes(change: Tx, customer: Customer, changed: Mapping[str, bool], now
 
 def reconcile(customer_id: str, now: dt.datetime) -> int:
     """Make one customer's markers match their flags (one consistent Query, then the differences)."""
-    items = list(Item.query(customer_pk(customer_id), consistent_read=True))
+    items = lookups.partition(customer_id)
     profile = next((i for i in items if isinstance(i, Customer) and i.is_live(now)), None)
     have = {i.channel: i for i in items if isinstance(i, OptIn)}
     writes: list[Write] = []
@@ -51,12 +51,9 @@ def reconcile(customer_id: str, now: dt.datetime) -> int:
 
 def count(channel: str, now: dt.datetime) -> int:
     """How many are on the list of ``channel`` now (one Query of gsi1, keys and expiry only)."""
-    return sum(1 for item in Item.by_gsi1.query(f"{OPTIN_PREFIX}{channel}", filter_condition=live(now),
-                                                 attributes_to_get=["pk", "expires_at"]))
+    return offers_repo.optin_count(channel, now)
 
 
 def page(channel: str, after: str | None, limit: int) -> list[str]:
     """The next ``limit`` customer ids on the list of ``channel`` after ``after`` (gsi1, in id order)."""
-    condition = Item.gsi1sk > after if after else None
-    return [item.gsi1sk for item in Item.by_gsi1.query(f"{OPTIN_PREFIX}{channel}", condition, limit=limit)
-            if item.gsi1sk]
+    return offers_repo.optin_page(channel, after, limit)

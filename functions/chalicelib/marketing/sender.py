@@ -27,9 +27,9 @@ from ..core import clinic as clinic_module
 from ..core import clock
 from ..messages import add
 from ..messages.addresses import UnsafeMessage
-from ..store import stream, tx
+from ..store import lookups, offers_repo, stream, tx
 from ..store.errors import ConditionFailed
-from ..store.models import Customer, Item, Offer, OfferDelivery
+from ..store.models import Customer, Offer, OfferDelivery
 from ..store.tx import Tx
 from . import offers, optin
 from .offer_mail import Content, composable, message
@@ -81,8 +81,7 @@ def deliver(customer: Customer, channel: str, delivery: OfferDelivery, content: 
 def _profiles(customer_ids: list[str]) -> dict[str, Customer]:
     if not customer_ids:
         return {}
-    found = Customer.batch_get([Customer.key(c) for c in customer_ids], consistent_read=True)
-    return {c.customer_id: c for c in found if isinstance(c, Customer)}
+    return {c.customer_id: c for c in lookups.profiles(customer_ids, consistent=True)}
 
 
 def run_page(offer: Offer, channel: str, customer_ids: list[str], now: dt.datetime) -> int:
@@ -164,8 +163,8 @@ def _wall() -> dt.datetime:
 def resume(now: dt.datetime) -> dict[str, int]:
     """Every offer still sending whose step has not moved for ``STALLED``: its step once more."""
     counts: dict[str, int] = {}
-    for item in Item.by_gsi1.query(offers.GOING):
-        if isinstance(item, Offer) and item.status == offers.SENDING and (
+    for item in offers_repo.going():
+        if item.status == offers.SENDING and (
                 item.step_at is None or item.step_at < _wall() - STALLED):
             outcome = step(item.offer_id, int(item.step or 0), now)
             counts[outcome] = counts.get(outcome, 0) + 1

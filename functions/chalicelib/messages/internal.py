@@ -16,10 +16,12 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from ..core import clinic
+from ..store import outbox_repo
 from ..store.models import Message
+from ..store.outbox_repo import DUE
 from . import addresses, layout
 from .compose import ASCII_POLICY, UTF8_POLICY
-from .outbox import DUE, QUEUED, SAFETY_NET, _stamp
+from .outbox import QUEUED, SAFETY_NET, _stamp
 
 FOOTER = "Ett meddelande från bokningssystemet till kliniken, inte till kunden."
 
@@ -49,8 +51,8 @@ def clinic_email(to: str, purpose: str, subject: str, text: str, html_body: str,
     message_id = secrets.token_hex(8)
     first_retry = now + SAFETY_NET
     return Message(
-        owner_pk, f"MSG#{_stamp(now)}#{message_id}", message_id=message_id, channel="email", purpose=purpose,
+        *Message.key_under(owner_pk, _stamp(now), message_id), message_id=message_id, channel="email", purpose=purpose,
         recipient=to, subject=subject, booking_id=booking_id, status=QUEUED, queued_at=now, payload=payload,
         attempts=0, next_attempt_at=first_retry, expires_at=expires, gsi1pk=DUE,
-        gsi1sk=f"{_stamp(first_retry)}#{message_id}",
+        gsi1sk=outbox_repo.due_index(first_retry, message_id)[1],
     )

@@ -24,16 +24,16 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..core import clinic, clock, settings
-from ..store import stream, tx
+from ..store import outbox_repo, stream, tx
 from ..store.errors import ConditionFailed
-from ..store.models import Customer, Item, Message
+from ..store.models import Customer, Message
+from ..store.outbox_repo import DEAD, DUE
 from ..store.tx import Tx
 from .transports import AwsTransport, OutboxTransport, Transport
 
 log = logging.getLogger(__name__)
 
 QUEUED, SENT, FAILED = "queued", "sent", "failed"
-DUE, DEAD = "OUTBOX#due", "OUTBOX#failed"  # gsi1 partitions (sparse: only messages not yet sent)
 # Waits after the 1st, 2nd ... failed attempt; after the last one the message is failed.
 BACKOFF = (dt.timedelta(minutes=1), dt.timedelta(minutes=5), dt.timedelta(minutes=30), dt.timedelta(hours=2),
            dt.timedelta(hours=6))
@@ -51,8 +51,7 @@ def transport() -> Transport:
     return AwsTransport(current.region)
 
 
-def _stamp(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+_stamp = outbox_repo.stamp
 
 
 def queued(customer: Customer, channel: str, purpose: str, recipient: str, payload: str, *, now: dt.datetime,
@@ -64,7 +63,7 @@ def queued(customer: Customer, channel: str, purpose: str, recipient: str, paylo
         *Message.key(customer.customer_id, _stamp(now), message_id), message_id=message_id, channel=channel,
         purpose=purpose, recipient=recipient, subject=subject, booking_id=booking_id, status=QUEUED,
         queued_at=now, payload=payload, attempts=0, next_attempt_at=first_retry, expires_at=customer.expires_at,
-        gsi1pk=DUE, gsi1sk=f"{_stamp(first_retry)}#{message_id}",
+        gsi1pk=DUE, gsi1sk=outbox_repo.due_index(first_retry, message_id)[1],
     )
 
 
@@ -137,11 +136,11 @@ def _failed_attempt(message: Message, error: BaseException, now: dt.datetime) ->
     reason = f"{type(error).__name__}: {error}"[:300]
     if attempts >= MAX_ATTEMPTS:
         actions = [Message.status.set(FAILED), Message.failed_at.set(now), Message.gsi1pk.set(DEAD),
-                   Message.gsi1sk.set(f"{_stamp(now)}#{message.message_id}"), Message.next_attempt_at.remove()]
+                   Message.gsi1sk.set(outbox_repo.failed_index(now, message.message_id)[1]), Message.next_attempt_at.remove()]
         outcome = FAILED
     else:
         later = now + BACKOFF[attempts - 1]
-        actions = [Message.next_attempt_at.set(later), Message.gsi1sk.set(f"{_stamp(later)}#{message.message_id}")]
+        actions = [Message.next_attempt_at.set(later), Message.gsi1sk.set(outbox_repo.due_index(later, message.message_id)[1])]
         outcome = "retry"
     try:
         tx.update(message, [*actions, Message.last_error.set(reason), Message.lease_until.remove()],
@@ -167,9 +166,8 @@ def handle_records(records: Iterable[Mapping[str, Any]], now: dt.datetime | None
 def send_due(now: dt.datetime, limit: int = DUE_BATCH) -> dict[str, int]:
     """The scheduled retry: every queued message whose next attempt has come (one Query of gsi1)."""
     counts: dict[str, int] = {}
-    due = Item.by_gsi1.query(DUE, Item.gsi1sk <= f"{_stamp(now)}#~", limit=limit)
-    for item in due:
-        outcome = deliver(item.pk, item.sk, now)
+    for pk, sk in outbox_repo.due(now, limit):
+        outcome = deliver(pk, sk, now)
         counts[outcome] = counts.get(outcome, 0) + 1
     return counts
 
@@ -179,19 +177,18 @@ def send_due(now: dt.datetime, limit: int = DUE_BATCH) -> dict[str, int]:
 
 def failed(limit: int = 200) -> list[Message]:
     """The messages that failed every attempt, oldest first (one Query of gsi1)."""
-    return [item for item in Item.by_gsi1.query(DEAD, limit=limit) if isinstance(item, Message)]
+    return outbox_repo.failed(limit)
 
 
 def resend(message_id: str, now: dt.datetime) -> Message | None:
     """Queue a failed message again (the stream sends it); None when no failed message has that id."""
-    found = next((m for m in Item.by_gsi1.query(DEAD, filter_condition=Message.message_id == message_id)
-                  if isinstance(m, Message)), None)
+    found = outbox_repo.failed_one(message_id)
     if found is None:
         return None
     try:
         tx.update(found, [
             Message.status.set(QUEUED), Message.attempts.set(0), Message.next_attempt_at.set(now + SAFETY_NET),
-            Message.gsi1pk.set(DUE), Message.gsi1sk.set(f"{_stamp(now + SAFETY_NET)}#{message_id}"),
+            Message.gsi1pk.set(DUE), Message.gsi1sk.set(outbox_repo.due_index(now + SAFETY_NET, message_id)[1]),
             Message.failed_at.remove(),
         ], Message.status == FAILED)
     except ConditionFailed:

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 
 from ..core.clock import STOCKHOLM
 from ..retention import dates as retention
-from ..store import tx
+from ..store import ledger_repo, tx
 from ..store.errors import ConditionFailed
-from ..store.models import Item, LedgerEntry, live
+from ..store.models import LedgerEntry
 
 PAYMENT = "payment"
 REFUND = "refund"
@@ -38,11 +38,7 @@ CSV_COLUMNS = (
 
 
 def ledger_pk(booking_id: str) -> str:
-    return f"LEDGER#{booking_id}"
-
-
-def year_pk(year: int) -> str:
-    return f"LEDGER_YEAR#{year:04d}"
+    return ledger_repo.ledger_pk(booking_id)
 
 
 def stockholm_day(moment: dt.datetime) -> dt.date:
@@ -107,8 +103,9 @@ def _record(
     stripe_object_id: str, now: dt.datetime, currency: str,
 ) -> Row:
     day = stockholm_day(now)
+    index = ledger_repo.entry_index(day, booking_id, entry_type, stripe_object_id)
     entry = LedgerEntry(
-        ledger_pk(booking_id), f"{entry_type}#{stripe_object_id}",
+        *ledger_repo.entry_key(booking_id, entry_type, stripe_object_id),
         booking_id=booking_id,
         entry_type=entry_type,
         amount_ore=amount_ore,
@@ -118,8 +115,8 @@ def _record(
         stripe_object_id=stripe_object_id,
         recorded_at=now,
         expires_at=retention.bookkeeping_expiry(day),
-        gsi1pk=year_pk(day.year),
-        gsi1sk=f"{day.isoformat()}#{booking_id}#{entry_type}#{stripe_object_id}",
+        gsi1pk=index[0],
+        gsi1sk=index[1],
     )
     entry.index_expiry()
     try:
@@ -156,15 +153,14 @@ def record_refund(
 
 def for_booking(booking_id: str, now: dt.datetime) -> list[Row]:
     """A booking's payments and refunds, oldest first (one Query)."""
-    entries = LedgerEntry.query(ledger_pk(booking_id), filter_condition=live(now), consistent_read=True)
+    entries = ledger_repo.entries(booking_id, now)
     return sorted((Row.of(e) for e in entries), key=lambda r: (r.recorded_at, r.stripe_object_id))
 
 
 def for_year(year: int, now: dt.datetime) -> Iterator[Row]:
     """Every row booked in one calendar year, by date (one Query on gsi1, paged)."""
-    for item in Item.by_gsi1.query(year_pk(year), filter_condition=live(now)):
-        if isinstance(item, LedgerEntry):
-            yield Row.of(item)
+    for item in ledger_repo.entries_of_year(year, now):
+        yield Row.of(item)
 
 
 def balance(rows: Iterable[Row]) -> int:

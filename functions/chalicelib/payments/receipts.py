@@ -28,9 +28,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from ..core import clinic as clinic_module
 from ..messages import add as add_message
 from ..retention import dates as retention
-from ..store import lookups, tx
+from ..store import ledger_repo, lookups, tx
 from ..store.errors import ConditionFailed
-from ..store.models import Item, LedgerEntry, Receipt, ReceiptCounter, live
+from ..store.models import LedgerEntry, Receipt, ReceiptCounter
 from ..store.models.receipts import CREDIT, RECEIPT
 from ..store.tx import Tx, backoff
 from . import ledger
@@ -51,10 +51,6 @@ def vat_included(amount_ore: int, percent: int) -> int:
     """The VAT inside an amount that includes it, rounded to whole öre (half away from zero)."""
     exact = Decimal(int(amount_ore)) * int(percent) / (100 + int(percent))
     return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def year_pk(year: int) -> str:
-    return f"RECEIPT_YEAR#{year:04d}"
 
 
 # --- the two ways money moves ------------------------------------------------------------------
@@ -89,7 +85,7 @@ def issue(kind: str, paid: Paid, booking_id: str, stripe_object_id: str, amount_
           now: dt.datetime) -> Receipt:
     """The receipt of one Stripe object, issued now with the next number, or the one issued before."""
     key = Receipt.key(booking_id, stripe_object_id)
-    ledger_key = (ledger.ledger_pk(booking_id), f"{ledger.PAYMENT if kind == RECEIPT else ledger.REFUND}#{stripe_object_id}")
+    ledger_key = ledger_repo.entry_key(booking_id, ledger.PAYMENT if kind == RECEIPT else ledger.REFUND, stripe_object_id)
     customer = lookups.profile(paid.customer_id, now) if paid.customer_id else None
     booking = lookups.booking(paid.customer_id, booking_id, now) if paid.customer_id else None
     service_id = booking.service_id if booking is not None else paid.service_id
@@ -151,7 +147,7 @@ def _receipt(kind: str, number: int, booking_id: str, paid: Paid, stripe_object_
         credits_number=int(corrected.number) if corrected is not None else None,
         seller=clinic.organisation, trade_name=clinic.name, organisation_number=clinic.organisation_number,
         address=clinic.address, expires_at=retention.bookkeeping_expiry(day),
-        gsi1pk=year_pk(day.year), gsi1sk=f"{number:010d}",
+        gsi1pk=ledger_repo.receipt_index(day, number)[0], gsi1sk=ledger_repo.receipt_index(day, number)[1],
     )
     receipt.index_expiry()
     return receipt
@@ -162,9 +158,7 @@ def _receipt(kind: str, number: int, booking_id: str, paid: Paid, stripe_object_
 
 def for_booking(booking_id: str, now: dt.datetime) -> list[Receipt]:
     """A booking's receipts and credit receipts, by number (one Query of its ledger partition)."""
-    found = Receipt.query(ledger.ledger_pk(booking_id), Receipt.sk.startswith("RECEIPT#"), filter_condition=live(now),
-                          consistent_read=True)
-    return sorted(found, key=lambda r: int(r.number))
+    return sorted(ledger_repo.receipts(booking_id, now), key=lambda r: int(r.number))
 
 
 def original(booking_id: str, payment_intent_id: str, now: dt.datetime) -> Receipt | None:
@@ -175,5 +169,5 @@ def original(booking_id: str, payment_intent_id: str, now: dt.datetime) -> Recei
 
 def for_year(year: int, now: dt.datetime) -> list[Receipt]:
     """Every receipt issued in a calendar year (Stockholm), by number (one Query of gsi1, paged)."""
-    return [item for item in Item.by_gsi1.query(year_pk(year), filter_condition=live(now)) if isinstance(item, Receipt)]
+    return ledger_repo.receipts_of_year(year, now)
 

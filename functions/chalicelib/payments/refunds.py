@@ -105,23 +105,32 @@ def refund_part(booking: Booking, amount_sek: int, now: dt.datetime, reason: str
 
 
 def _claimed(paid: Paid, booking_id: str, now: dt.datetime) -> int:
-    claim = _claim_item(paid, booking_id, now)
+    claim = claim_of(paid, booking_id, now)
     return max(int(claim.claimed_ore), paid.amount_refunded_ore)
+
+
+def claimable(paid: Paid, claimed_ore: int, amount_ore: int | None) -> int:
+    """What a refund may claim of a payment of which ``claimed_ore`` is claimed: all that is left (``amount_ore``
+    None) or ``amount_ore``; 0 when nothing is left. What was refunded outside the app counts as claimed.
+    RefundTooLarge (with what is left) when more is asked than is left."""
+    remaining = paid.amount_ore - max(claimed_ore, paid.amount_refunded_ore)
+    if remaining <= 0:
+        return 0
+    if amount_ore is not None and amount_ore > remaining:
+        raise RefundTooLarge(to_sek(remaining))
+    return remaining if amount_ore is None else amount_ore
 
 
 def _refund(paid: Paid, booking_id: str, now: dt.datetime, reason: str, amount_ore: int | None = None) -> RefundResult:
     """Refund what is left of a payment (``amount_ore`` None) or that much of it, under the claim."""
     assert paid.charge_id is not None
     for _ in range(4):  # a partial refund that lost the claim to another asks again with what is left
-        claim = _claim_item(paid, booking_id, now)
+        claim = claim_of(paid, booking_id, now)
         seen = int(claim.claimed_ore)
         already = max(seen, paid.amount_refunded_ore)  # also what was refunded outside the app
-        remaining = paid.amount_ore - already
-        if remaining <= 0:
+        amount = claimable(paid, seen, amount_ore)
+        if amount == 0:
             return RefundResult(amount_sek=to_sek(already), status="already_refunded", refund_id=None)
-        if amount_ore is not None and amount_ore > remaining:
-            raise RefundTooLarge(to_sek(remaining))
-        amount = remaining if amount_ore is None else amount_ore
         claimed = already + amount
         try:
             tx.update(claim, [RefundClaim.claimed_ore.set(claimed), RefundClaim.updated_at.set(now)],
@@ -147,9 +156,12 @@ def _refund(paid: Paid, booking_id: str, now: dt.datetime, reason: str, amount_o
     raise PaymentError(f"the refund claim of {paid.payment_intent_id} kept changing")
 
 
-def _claim_item(paid: Paid, booking_id: str, now: dt.datetime) -> RefundClaim:
-    """The payment's claim item, created at zero the first time (a race creates it once)."""
+def claim_of(paid: Paid, booking_id: str, now: dt.datetime) -> RefundClaim:
+    """The payment's claim item (read consistently), created at zero the first time (a race creates it once)."""
     pk, sk = RefundClaim.key(booking_id, paid.payment_intent_id)
+    found = tx.get(RefundClaim, (pk, sk))
+    if found is not None:
+        return found
     day = ledger.stockholm_day(now)
     claim = RefundClaim(
         pk, sk, booking_id=booking_id, payment_intent_id=paid.payment_intent_id,

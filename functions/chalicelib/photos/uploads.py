@@ -20,9 +20,9 @@ from typing import Any
 from ..core import clock, ids
 from ..core.errors import Conflict, Invalid, NotFound
 from ..core.fields import FieldError
-from ..store import tx
+from ..store import customer_repo, tx
 from ..store.errors import ConditionFailed
-from ..store.models import MAX_PHOTOS_PER_BOOKING, Booking, Customer, Item, Photo, customer_pk, live
+from ..store.models import MAX_PHOTOS_PER_BOOKING, Booking, Customer, Photo
 from . import bucket
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -62,9 +62,7 @@ class Started:
 
 def booking_photos(customer_id: str, booking_id: str, now: dt.datetime) -> list[Photo]:
     """The booking's photo slots that are live (one Query of the customer's partition), by slot."""
-    found = Item.query(customer_pk(customer_id), Item.sk.startswith(Photo.booking_prefix(booking_id)),
-                       filter_condition=live(now), consistent_read=True)
-    return sorted((p for p in found if isinstance(p, Photo)), key=lambda p: int(p.slot))
+    return sorted(customer_repo.booking_photos(customer_id, booking_id, now), key=lambda p: int(p.slot))
 
 
 def _free(photo: Photo, now: dt.datetime) -> bool:

@@ -114,6 +114,39 @@ def _target(item: Item, expiry: dt.datetime) -> dt.datetime:
 
 
 @dataclass(frozen=True)
+class Moves:
+    """What a refresh writes: the customer's expiry, and each item whose expiry differs from its target."""
+
+    expiry: dt.datetime
+    writes: list[Write]
+
+
+def moves(items: list[Item], customer_id: str, now: dt.datetime) -> Moves:
+    """The writes that bring the live ``items`` of a customer's partition to their expiry (none when nothing
+    differs); each on the condition that the item still has the expiry read. CustomerGone without a profile."""
+    profile = next((item for item in items if isinstance(item, Customer)), None)
+    if profile is None:
+        raise CustomerGone(customer_id)
+    expiry = compute(items, now)
+    writes = [
+        Write(item, _unchanged_since_read(item), [Item.expires_at.set(_target(item, expiry))])
+        for item in items
+        if item is not profile and not _same(item.expires_at, _target(item, expiry))
+    ]
+    if not _same(profile.expires_at, expiry):
+        condition = _unchanged_since_read(profile)
+        profile.expires_at = expiry
+        profile.index_expiry()
+        actions = [Item.expires_at.set(expiry), Item.gsi2pk.set(profile.gsi2pk), Item.gsi2sk.set(profile.gsi2sk)]
+        found_by = identity_key(profile)
+        if found_by is not None:  # the EmailKey (or, without e-mail, the PhoneKey) lives as long
+            model = EmailKey if profile.email else PhoneKey
+            writes.append(Write(model(*found_by), model.customer_id == customer_id, [Item.expires_at.set(expiry)]))
+        writes.append(Write(profile, condition, actions))  # last: see the module's docstring
+    return Moves(expiry, writes)
+
+
+@dataclass(frozen=True)
 class Refreshed:
     expiry: dt.datetime
     updated: int    # items written (partition + EmailKey)
@@ -131,30 +164,12 @@ def refresh_counted(customer_id: str, now: dt.datetime) -> Refreshed:
     for _ in range(ATTEMPTS):
         items = live_partition(customer_id, now)
         requests += 1
-        profile = next((item for item in items if isinstance(item, Customer)), None)
-        if profile is None:
-            raise CustomerGone(customer_id)
-        expiry = compute(items, now)
-        writes = [
-            Write(item, _unchanged_since_read(item), [Item.expires_at.set(_target(item, expiry))])
-            for item in items
-            if item is not profile and not _same(item.expires_at, _target(item, expiry))
-        ]
-        if not _same(profile.expires_at, expiry):
-            condition = _unchanged_since_read(profile)
-            profile.expires_at = expiry
-            profile.index_expiry()
-            actions = [Item.expires_at.set(expiry), Item.gsi2pk.set(profile.gsi2pk), Item.gsi2sk.set(profile.gsi2sk)]
-            found_by = identity_key(profile)
-            if found_by is not None:  # the EmailKey (or, without e-mail, the PhoneKey) lives as long
-                model = EmailKey if profile.email else PhoneKey
-                writes.append(Write(model(*found_by), model.customer_id == customer_id, [Item.expires_at.set(expiry)]))
-            writes.append(Write(profile, condition, actions))  # last: see the module's docstring
-        outcome = write_all(writes)
+        planned = moves(items, customer_id, now)
+        outcome = write_all(planned.writes)
         updated += len(outcome.written)
         requests += outcome.requests
         lost = [item for item in outcome.skipped if not isinstance(item, (EmailKey, PhoneKey))]
         if not lost:
-            return Refreshed(expiry, updated, requests)
+            return Refreshed(planned.expiry, updated, requests)
         log.info("expiry of %s moved meanwhile (%d items); reading again", customer_id, len(lost))
     raise RuntimeError(f"expiry of customer {customer_id} kept changing under {ATTEMPTS} attempts")

@@ -29,9 +29,9 @@ from typing import Any
 from .. import messages
 from ..core import clock
 from ..photos import bucket as photo_bucket
-from ..store import lookups
-from ..store.models import EXPIRY_PARTITION, Booking, Customer, DeletionRecord, EmailKey, Item, PhoneKey, SlotLock
-from ..store.table import Condition
+from ..store import calendar_repo, expiry_repo, lookups, records_repo
+from ..store.models import Booking, Customer, DeletionRecord, EmailKey, Item, PhoneKey, SlotLock
+from ..store.table import Condition, customer_of
 from ..store.tx import Write, write_all
 from . import dates as retention
 from .expiry import kind_of
@@ -54,9 +54,7 @@ class Expired:
 
     @property
     def customer_id(self) -> str | None:
-        if self.kind == "customer" and self.pk.startswith("CUST#"):
-            return self.pk.removeprefix("CUST#")
-        return None
+        return customer_of(self.pk) if self.kind == "customer" else None
 
 
 @dataclass
@@ -79,10 +77,9 @@ def expired(as_of: dt.date) -> list[Expired]:
     One Query on gsi2: its sort key starts with the expiry epoch in 11 digits,
     so ``sk < f"{limit + 1:011d}"`` is "expiry <= limit".
     """
-    bound = f"{clock.epoch(limit_of(as_of)) + 1:011d}"
     return [
         Expired(kind_of(item), item.pk, item.sk, item.expires_at)
-        for item in Item.by_expiry.query(EXPIRY_PARTITION, Item.gsi2sk < bound)
+        for item in expiry_repo.expiring_by(clock.epoch(limit_of(as_of)))
         if item.expires_at is not None
     ]
 
@@ -192,7 +189,7 @@ def _record(reason: str, at: dt.datetime, record_id: str, now: dt.datetime,
             expired_at: dt.datetime | None, kinds: Mapping[str, int]) -> DeletionRecord:
     local = clock.local(at)
     record = DeletionRecord(
-        f"DELETIONS#{local:%Y-%m}", f"{at.astimezone(clock.UTC).isoformat(timespec='seconds')}#{record_id}",
+        *records_repo.deletion_key(local.date(), at, record_id),
         reason=reason, deleted_at=at, expired_at=expired_at,
         items=sum(kinds.values()), kinds=dict(kinds),
         # kept as long as a customer's data would be: long enough to answer "what became of it"
@@ -209,12 +206,8 @@ def _release_locks(bookings: list[Booking], now: dt.datetime) -> int:
     for booking in bookings:
         if booking.status == "cancelled":
             continue
-        first = SlotLock.key(booking.staff_id, booking.start)[1]
-        last = SlotLock.key(booking.staff_id, booking.end + LOCK_SPAN)[1]
-        locks = SlotLock.query(
-            f"LOCK#{booking.staff_id}", SlotLock.sk.between(first, last),
-            filter_condition=SlotLock.booking_id == booking.booking_id, consistent_read=True,
-        )
+        locks = calendar_repo.locks_of_booking(booking.staff_id, booking.start, booking.end + LOCK_SPAN,
+                                               booking.booking_id)
         writes = [Write(lock, SlotLock.booking_id == booking.booking_id) for lock in locks]
         released += len(write_all(writes).written)
     return released
@@ -254,13 +247,14 @@ def ttl_deletion(record: Mapping[str, Any]) -> TtlDeletion | None:
     keys = stream.get("Keys") or {}
     pk = (keys.get("pk") or {}).get("S", "")
     sk = (keys.get("sk") or {}).get("S", "")
-    if not pk.startswith("CUST#") or sk != "PROFILE":
+    customer_id = customer_of(pk)
+    if customer_id is None or sk != "PROFILE":
         return None
     old = stream.get("OldImage") or {}  # absent when the stream carries keys only
     email = (old.get("email") or {}).get("S")
     seconds = stream.get("ApproximateCreationDateTime")
     deleted_at = clock.from_epoch(seconds) if seconds is not None else clock.now()
-    return TtlDeletion(pk.removeprefix("CUST#"), email, deleted_at, str(record.get("eventID") or uuid.uuid4().hex))
+    return TtlDeletion(customer_id, email, deleted_at, str(record.get("eventID") or uuid.uuid4().hex))
 
 
 def cascade(deletion: TtlDeletion, now: dt.datetime) -> DeletionRecord | None:

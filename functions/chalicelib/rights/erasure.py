@@ -25,7 +25,7 @@ from .. import messages
 from ..booking.change import release
 from ..core.clock import local
 from ..photos import uploads as photo_uploads
-from ..store import lookups, ratelimit, tx
+from ..store import ledger_repo, lookups, ratelimit, tx
 from ..store.models import (
     AccessEntry,
     Booking,
@@ -34,7 +34,6 @@ from ..store.models import (
     EmailChange,
     EmailKey,
     Item,
-    LedgerEntry,
     MarketingConsent,
     Message,
     PhoneKey,
@@ -198,7 +197,7 @@ def _ledger_until(booking_ids: list[str]) -> dt.datetime | None:
     """The latest day the customer's ledger rows must be kept (they are kept as they are)."""
     latest: dt.datetime | None = None
     for booking_id in booking_ids:
-        for entry in LedgerEntry.query(f"LEDGER#{booking_id}", consistent_read=True):
+        for entry in ledger_repo.entries(booking_id, None):
             if entry.expires_at is not None and (latest is None or entry.expires_at > latest):
                 latest = entry.expires_at
     return latest

@@ -17,7 +17,7 @@ from typing import Any
 from ..core import clinic
 from ..core.clock import iso_local
 from ..payments import receipts
-from ..store import lookups, tx
+from ..store import ledger_repo, lookups, tx
 from ..store.models import (
     AccessEntry,
     Booking,
@@ -26,14 +26,13 @@ from ..store.models import (
     EmailChange,
     EmailKey,
     Item,
-    LedgerEntry,
     MarketingConsent,
     Message,
     OfferDelivery,
     OptIn,
     Photo,
-    live,
 )
+from ..store.table import customer_of
 
 PLUMBING = {"pk", "sk", "kind", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"}
 SECTIONS: tuple[tuple[type[Item], str], ...] = (
@@ -79,7 +78,7 @@ def facts(item: Item) -> dict[str, Any]:
 def _ledger(booking_ids: Iterable[str], now: dt.datetime) -> list[dict[str, Any]]:
     rows = []
     for booking_id in booking_ids:
-        for entry in LedgerEntry.query(f"LEDGER#{booking_id}", filter_condition=live(now)):
+        for entry in ledger_repo.entries(booking_id, now, consistent=False):
             rows.append(facts(entry))
     return rows
 
@@ -139,7 +138,7 @@ def access_entry(entry: AccessEntry) -> dict[str, Any]:
     """One line of the access log as the customer and the clinic's admins read it."""
     return {"at": iso_local(entry.first_at), "last_at": iso_local(entry.last_at), "views": int(entry.views or 1),
             "staff": entry.staff_id, "staff_name": entry.staff_name, "what": entry.what,
-            "customer": entry.pk.removeprefix("CUST#")}
+            "customer": customer_of(entry.pk)}
 
 
 def file_name(now: dt.datetime) -> str:

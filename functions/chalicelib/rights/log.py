@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 
 from ..core.clock import STOCKHOLM, end_of_day, local
-from ..store import tx
-from ..store.models import RightsRequest, live
+from ..store import records_repo, tx
+from ..store.models import RightsRequest
 
 TYPES = ("access", "rectification", "erasure", "marketing", "link")
 CHANNELS = ("web", "operator", "staff")  # staff: answered from the back office
@@ -23,7 +23,7 @@ KEEP_MONTHS = 36  # long enough to answer a supervisory authority's question abo
 
 
 def month_key(moment: dt.datetime) -> str:
-    return f"DSR#{local(moment):%Y-%m}"
+    return records_repo.rights_month(local(moment).date())
 
 
 def record(
@@ -40,8 +40,7 @@ def record(
     received = received_at or now
     request_id = secrets.token_hex(8)
     item = RightsRequest(
-        month_key(received),
-        f"{received.astimezone(dt.timezone.utc):%Y-%m-%dT%H:%M:%S.%fZ}#{request_id}",
+        *records_repo.rights_key(local(received).date(), received, request_id),
         request_id=request_id,
         request_type=request_type,
         channel=channel,
@@ -76,9 +75,8 @@ def deadline(received_at: dt.datetime) -> dt.datetime:
 
 def month(year: int, month_number: int, now: dt.datetime) -> list[ReportLine]:
     """The requests received in one Stockholm calendar month, oldest first (one Query)."""
-    key = f"DSR#{dt.date(year, month_number, 1):%Y-%m}"
     lines = []
-    for item in RightsRequest.query(key, filter_condition=live(now)):
+    for item in records_repo.rights_requests(dt.date(year, month_number, 1), now):
         lines.append(ReportLine(
             request_id=item.request_id, request_type=item.request_type, channel=item.channel,
             received_at=item.received_at, answered_at=item.answered_at, outcome=item.outcome,

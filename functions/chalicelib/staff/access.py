@@ -16,7 +16,8 @@ from typing import Any
 
 from ..core.clock import local
 from ..rights.export import access_entry
-from ..store.models import AccessEntry, customer_pk, live
+from ..store import customer_repo
+from ..store.models import AccessEntry
 from ..store.tx import Write, write_all
 from . import looks
 from .sessions import StaffUser
@@ -29,12 +30,12 @@ def record(user: StaffUser, seen: Iterable[tuple[str, dt.datetime | None]], what
     """Log that ``user`` saw the data of each (customer id, that customer's expiry) in ``seen``."""
     if what not in WHAT:
         raise ValueError(f"unknown kind of look {what!r}")
-    day = local(now).date().isoformat()
+    day = local(now).date()
     writes = []
     each = dict(seen)
     looks.logged(each)  # the middleware's net does not log these twice
     for customer_id, expires in each.items():
-        entry = AccessEntry(customer_pk(customer_id), f"{AccessEntry.prefix()}{day}#{user.id}#{what}")
+        entry = AccessEntry(*customer_repo.access_key(customer_id, day, user.id, what))
         actions = [
             AccessEntry.kind.set(AccessEntry), AccessEntry.staff_id.set(user.id), AccessEntry.staff_name.set(user.name),
             AccessEntry.what.set(what), AccessEntry.first_at.set(AccessEntry.first_at | now),
@@ -48,8 +49,7 @@ def record(user: StaffUser, seen: Iterable[tuple[str, dt.datetime | None]], what
 
 def entries(customer_id: str, now: dt.datetime) -> list[dict[str, Any]]:
     """The customer's access log, oldest first (one Query of their partition's ``ACCESS#`` items)."""
-    found = AccessEntry.query(customer_pk(customer_id), AccessEntry.sk.startswith(AccessEntry.prefix()),
-                              filter_condition=live(now), consistent_read=True)
+    found = customer_repo.access_log(customer_id, now)
     return sorted((access_entry(e) for e in found), key=lambda e: e["at"])
 
 

@@ -18,12 +18,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..booking import availability
-from ..booking.locks import unit_key
 from ..core import clinic as clinic_module
 from ..core.errors import Invalid, NotFound
 from ..core.ids import new_id
-from ..store import lookups, tx
-from ..store.models import Block, BlockMarker, Booking, Item, SlotLock
+from ..store import calendar_repo, lookups, tx
+from ..store.models import Block, BlockMarker, Booking, SlotLock
 from ..store.tx import Write, write_all
 from .sessions import StaffUser
 
@@ -55,9 +54,9 @@ def create(user: StaffUser, staff_id: str, start: dt.datetime, end: dt.datetime,
     if not units:
         raise Invalid(fields={"start": "no_opening_hours"})
     block_id = new_id()[:16]
+    gsi1pk, gsi1sk = calendar_repo.block_index(end, block_id)
     block = Block(*Block.key(block_id), block_id=block_id, staff_id=staff_id, start=start, end=end, reason=reason,
-                  created_by=user.id, created_at=now, gsi1pk="BLOCKS", gsi1sk=f"{unit_key(end)}#{block_id}",
-                  expires_at=end + KEEP)
+                  created_by=user.id, created_at=now, gsi1pk=gsi1pk, gsi1sk=gsi1sk, expires_at=end + KEEP)
     tx.put(block, Block.pk.does_not_exist())
     markers = [Write(BlockMarker(*BlockMarker.key(staff_id, unit)), None, [
         BlockMarker.kind.set(BlockMarker), BlockMarker.blocks.add({block_id}),
@@ -72,9 +71,8 @@ def create(user: StaffUser, staff_id: str, start: dt.datetime, end: dt.datetime,
 def conflicts(staff_id: str, start: dt.datetime, end: dt.datetime, units: list[dt.datetime],
               now: dt.datetime) -> list[Booking]:
     """The bookings whose treatment lies in the block: a consistent read of the staff member's locks there."""
-    low, high = unit_key(units[0]), unit_key(units[-1]) + "~"
     seen: dict[str, str | None] = {}
-    for item in Item.query(f"LOCK#{staff_id}", Item.sk.between(low, high), consistent_read=True):
+    for item in calendar_repo.units_in_block(staff_id, units[0], units[-1]):
         if isinstance(item, SlotLock) and item.is_live(now) and (item.hold_until is None or item.hold_until > now):
             seen.setdefault(item.booking_id, item.customer_id)
     found = []
@@ -100,9 +98,8 @@ def delete(block_id: str, now: dt.datetime) -> None:
     """Free the block's time, except where another block still covers it."""
     block = get(block_id, now)
     # Its markers as they were written (the opening hours may have changed since): one Query of its time.
-    within = Item.sk.between(unit_key(block.start), unit_key(block.end))
-    keys = [(m.pk, m.sk) for m in Item.query(f"LOCK#{block.staff_id}", within, consistent_read=True)
-            if isinstance(m, BlockMarker) and block_id in (m.blocks or set())]
+    keys = [(m.pk, m.sk) for m in calendar_repo.block_markers(block.staff_id, block.start, block.end)
+            if block_id in (m.blocks or set())]
     write_all([Write(BlockMarker(*key), BlockMarker.pk.exists(), [BlockMarker.blocks.delete({block_id})])
                for key in keys])
     # A marker that no block names any more goes (one that another block took meanwhile stays).

@@ -10,7 +10,8 @@ from .. import messages
 from ..core import settings
 from ..core.clinic import Staff
 from ..messages import layout
-from ..store.models import Message, staff_pk
+from ..store import outbox_repo
+from ..store.models import Message
 
 SIGNIN_MINUTES = 15
 
@@ -34,5 +35,5 @@ def signin_mail(member: Staff, token: str, now: dt.datetime) -> Message:
         layout.button(url, "Logga in"),
         layout.paragraph("Har du inte bett om att logga in? Då kan du bortse från det här meddelandet."),
     ])
-    return messages.clinic_email(member.email, "signin", subject, text, markup, now=now, owner_pk=staff_pk(member.id),
-                                 expires=now + dt.timedelta(days=1))
+    return messages.clinic_email(member.email, "signin", subject, text, markup, now=now,
+                                 owner_pk=outbox_repo.staff_owner(member.id), expires=now + dt.timedelta(days=1))

@@ -13,10 +13,11 @@ import datetime as dt
 from typing import Any
 
 from ..booking import availability
-from ..booking.locks import bookings_between, unit_key
+from ..booking.locks import bookings_between
 from ..core import clinic as clinic_module
 from ..core.errors import Invalid
-from ..store.models import Block, Booking, Item, live
+from ..store import calendar_repo
+from ..store.models import Block, Booking
 from . import access, views
 from .sessions import StaffUser
 
@@ -45,8 +46,8 @@ def bookings(begin: dt.datetime, end: dt.datetime, staff_id: str | None, now: dt
 
 def blocks(begin: dt.datetime, end: dt.datetime, staff_id: str | None, now: dt.datetime) -> list[Block]:
     """The blocks overlapping ``begin``..``end``: one Query of gsi1 ``BLOCKS`` from ``begin`` on (by end)."""
-    found = Item.by_gsi1.query("BLOCKS", Item.gsi1sk > unit_key(begin), filter_condition=live(now))
-    return [b for b in found if isinstance(b, Block) and b.start < end
+    found = calendar_repo.blocks_running(begin, now)
+    return [b for b in found if b.start < end
             and (staff_id is None or b.staff_id == staff_id)]
 
 

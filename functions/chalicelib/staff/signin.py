@@ -22,9 +22,9 @@ from ..core import clinic as clinic_module
 from ..core import fields
 from ..core.clinic import Staff
 from ..core.errors import Invalid, TooMany, Unauthorized
-from ..store import ratelimit, tx
+from ..store import ratelimit, staff_repo, tx
 from ..store.errors import ConditionFailed
-from ..store.models import SignInFailure, SignInLink, StaffAccount, StaffSession, staff_pk
+from ..store.models import SignInFailure, SignInLink, StaffAccount, StaffSession
 from ..store.table import Action
 from ..store.tx import Tx
 from . import notify, sessions, totp
@@ -104,16 +104,12 @@ def locked(failures: list[dt.datetime], now: dt.datetime) -> bool:
 
 
 def _failures(staff_id: str, now: dt.datetime) -> list[dt.datetime]:
-    low = f"{SignInFailure.prefix()}{(now - FAILURE_KEPT).astimezone(dt.timezone.utc):%Y-%m-%dT%H:%M:%S.%fZ}"
-    found = SignInFailure.query(staff_pk(staff_id), SignInFailure.sk.between(low, SignInFailure.prefix() + "~"),
-                                consistent_read=True)
-    return [f.at for f in found if f.is_live(now)]
+    return staff_repo.failures_since(staff_id, now - FAILURE_KEPT, now)
 
 
 def _fail(staff_id: str, now: dt.datetime) -> None:
     """Count a wrong code; 429 when it makes (or finds) the sign-in locked, else 401."""
-    stamp = now.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    tx.put(SignInFailure(staff_pk(staff_id), f"{SignInFailure.prefix()}{stamp}#{secrets.token_hex(4)}", at=now,
+    tx.put(SignInFailure(*staff_repo.failure_key(staff_id, now, secrets.token_hex(4)), at=now,
                          expires_at=now + FAILURE_KEPT))
     if len(_failures(staff_id, now)) > MAX_WRONG:
         raise TooMany("signin_locked")

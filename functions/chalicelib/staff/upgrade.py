@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from ..booking.locks import day_keys
 from ..core import clinic as clinic_module
 from ..marketing import optin
-from ..store import search
-from ..store.models import EXPIRY_PARTITION, Booking, BookingRef, Item, customer_pk
+from ..store import expiry_repo, lookups, search
+from ..store.models import Booking, BookingRef
 from ..store.tx import Write, write_all
 
 
@@ -35,7 +35,7 @@ def upgrade_customer(customer_id: str, now: dt.datetime) -> tuple[int, int]:
     """(terms written, bookings moved to the new keys) for one customer."""
     clinic = clinic_module.current()
     terms = search.reindex(customer_id, now)
-    items = list(Item.query(customer_pk(customer_id), consistent_read=True))
+    items = lookups.partition(customer_id)
     refs = {i.booking_id for i in items if isinstance(i, BookingRef)}
     writes: list[Write] = []
     moved = 0
@@ -53,12 +53,10 @@ def upgrade_customer(customer_id: str, now: dt.datetime) -> tuple[int, int]:
 
 def backfill(now: dt.datetime) -> Upgraded:
     done = Upgraded()
-    for root in Item.by_expiry.query(EXPIRY_PARTITION):
-        if root.sk == "PROFILE" and root.pk.startswith("CUST#"):
-            customer_id = root.pk.removeprefix("CUST#")
-            terms, moved = upgrade_customer(customer_id, now)
-            done.optins += optin.reconcile(customer_id, now)
-            done.customers += 1
-            done.terms += terms
-            done.bookings += moved
+    for customer_id in expiry_repo.customers():
+        terms, moved = upgrade_customer(customer_id, now)
+        done.optins += optin.reconcile(customer_id, now)
+        done.customers += 1
+        done.terms += terms
+        done.bookings += moved
     return done

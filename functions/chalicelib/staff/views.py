@@ -10,6 +10,7 @@ from typing import Any
 from ..core import clinic as clinic_module
 from ..core.clock import iso_local
 from ..rights.details import phone_display
+from ..store import lookups
 from ..store.models import Block, Booking, Customer
 from . import looks
 
@@ -21,7 +22,7 @@ def profiles(customer_ids: Iterable[str], now: dt.datetime) -> dict[str, Custome
     ids = sorted(set(customer_ids))
     found: dict[str, Customer] = {}
     for start in range(0, len(ids), BATCH):
-        for profile in Customer.batch_get([Customer.key(i) for i in ids[start:start + BATCH]]):
+        for profile in lookups.profiles(ids[start:start + BATCH]):
             if profile.is_live(now):
                 found[profile.customer_id] = profile
     return found

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import tx
+from .engine import Query, Range, engine
 from .models import Booking, BookingRef, ComplaintRef, Customer, EmailKey, PhoneKey
 from .table import Item, customer_pk, live
 
@@ -45,6 +46,13 @@ def profile(customer_id: str, now: dt.datetime) -> Customer | None:
     return found if found is not None and found.is_live(now) else None
 
 
+def profiles(customer_ids: Sequence[str], *, consistent: bool = False) -> list[Customer]:
+    """The profiles of these customers (one BatchGetItem; expired ones too: the caller decides)."""
+    if not customer_ids:
+        return []
+    return list(engine().batch_get(Customer, [Customer.key(c) for c in customer_ids], consistent))
+
+
 def customer_by_email(email: str, now: dt.datetime) -> Customer | None:
     """Pattern 3: the EmailKey, then the profile; None unless both are live and agree."""
     known = lookup(email, now)
@@ -62,7 +70,7 @@ def booking(customer_id: str, booking_id: str, now: dt.datetime) -> Booking | No
 
 def booking_by_id(booking_id: str, now: dt.datetime) -> Booking | None:
     """A live booking by its id alone (the back office): its BookingRef in gsi1, then the booking (consistent)."""
-    for ref in Item.by_gsi1.query(f"BOOKING#{booking_id}", Item.gsi1sk == "REF", limit=1):
+    for ref in engine().query(Query(f"BOOKING#{booking_id}", Range("between", "REF", "REF"), "gsi1", limit=1)):
         if isinstance(ref, BookingRef):
             return booking(ref.customer_id, booking_id, now)
     return None
@@ -70,7 +78,7 @@ def booking_by_id(booking_id: str, now: dt.datetime) -> Booking | None:
 
 def complaint_customer(complaint_id: str) -> str | None:
     """The customer of a complaint by its id alone: its ComplaintRef in gsi1 (a key no change of the complaint moves)."""
-    for ref in Item.by_gsi1.query(f"COMPLAINT#{complaint_id}", Item.gsi1sk == "REF", limit=1):
+    for ref in engine().query(Query(f"COMPLAINT#{complaint_id}", Range("between", "REF", "REF"), "gsi1", limit=1)):
         if isinstance(ref, ComplaintRef):
             return ref.customer_id
     return None
@@ -78,8 +86,7 @@ def complaint_customer(complaint_id: str) -> str | None:
 
 def partition(customer_id: str, now: dt.datetime | None = None) -> list[Item]:
     """Every item of the customer's partition (pattern 4, one consistent Query); only live ones when ``now`` is given."""
-    condition = live(now) if now is not None else None
-    return list(Item.query(customer_pk(customer_id), filter_condition=condition, consistent_read=True))
+    return list(engine().query(Query(customer_pk(customer_id), live_at=now, consistent=True)))
 
 
 @dataclass(frozen=True)

@@ -1,48 +1,11 @@
-"""The one DynamoDB table, and every kind of item in it.
+"""The one DynamoDB table, and what every kind of item in it shares.
 
-Single-table design. Keys serve every access pattern of docs/architecture.md with one
-Query or GetItem (the numbers below are those of the list in docs/architecture.md):
-
-  item            pk                      sk                        gsi1 (pk / sk)                       gsi2 (EXPIRY / sk)
-  Customer        CUST#<cid>              PROFILE                   -                                    expiry epoch#pk   (3,4,10)
-  EmailKey        EMAIL#<normalised>      EMAIL                     -                                    -                 (3)
-  Booking         CUST#<cid>              BOOKING#<bid>             CAL#<local yyyy-mm> / <start>#<bid>  -                 (4,5,6,13)
-  BookingRef      CUST#<cid>              REF#<bid>                 BOOKING#<bid> / REF                  -                 (5, staff)
-  ComplaintRef    CUST#<cid>              CREF#<id>                 COMPLAINT#<id> / REF                 -                 (18, staff)
-  PhoneKey        PHONE#<E.164>           PHONE                     -                                    -                 (3, callers)
-  CustomerTerm    CUST#<cid>              FIND#<field>#<term>       FIND#<field> / <term>#<cid>          -                 (staff search)
-  AccessEntry     CUST#<cid>              ACCESS#<date>#<staff>#<w> -                                    -                 (15)
-  MarketingConsent CUST#<cid>             CONSENT#<at>#<channel>    -                                    -                 (4)
-  Message         CUST#<cid>              MSG#<at>#<mid>            OUTBOX#due / <next attempt>#<mid>    -                 (4, outbox)
-                                                                    or OUTBOX#failed / <failed at>#<mid>
-  EmailChange     CUST#<cid>              EMAIL_CHANGE#<change id>  -                                    -                 (rights)
-  OptIn           CUST#<cid>              OPTIN#<channel>           OPTIN#<channel> / <cid>              -                 (16)
-  OfferDelivery   CUST#<cid>              OFFER#<oid>#<ch> | FOLLOWUP#<bid>#<fid>#<ch>  -                    -                 (16)
-  Offer           OFFER#<id>              OFFER                     OFFERS[#sending] / <created>#<id>    -                 (16)
-  SlotLock        LOCK#<staff>            <unit start, UTC ISO>     -                                    -                 (1,2)
-  BlockMarker     LOCK#<staff>            <unit start>#B            -                                    -                 (1,2,13)
-  Block           BLOCK#<id>              BLOCK                     BLOCKS / <end>#<id>                  -                 (13)
-  StaffAccount    STAFF#<staff>           ACCOUNT | FAIL#<at>#<r>   -                                    -                 (14)
-  SignInLink      SIGNIN#<sha256>         LINK                      -                                    -                 (14)
-  StaffSession    SESSION#<sha256>        SESSION                   -                                    -                 (14)
-  FeedKey         FEED#<sha256>           FEED                      -                                    -                 (14)
-  WebhookEvent    STRIPE_EVENT#<evt>      EVENT                     -                                    expiry            (7)
-  LedgerEntry     LEDGER#<bid>            <kind>#<stripe id>        LEDGER_YEAR#<yyyy> / <date>#<bid>    expiry            (8)
-  RefundClaim     LEDGER#<bid>            CLAIM#<intent>            -                                    expiry            (8)
-  Receipt         LEDGER#<bid>            RECEIPT#<stripe id>       RECEIPT_YEAR#<yyyy> / <number>       expiry            (20)
-  ReceiptCounter  RECEIPT_SERIES          COUNTER                   -                                    -                 (20)
-  CookieConsent   COOKIE#<consent id>     <given at>                -                                    expiry            (9)
-  RightsRequest   DSR#<yyyy-mm>           <received at>#<rid>       -                                    expiry            (11)
-  PageCount       STATS#<yyyy-mm-dd>      <page path>               -                                    expiry            (12)
-  RateLimit       RATE#<hash>             <window>                  -                                    -                 (links)
-  DeletionRecord  DELETIONS#<yyyy-mm>     <deleted at>#<rid>        -                                    expiry            (10)
-
-Everything in a customer's partition (CUST#<cid>) and their EmailKey carries
-the customer's expiry (retention.py); the profile alone is in gsi2, because
-deleting a customer deletes the whole partition (pattern 10 without a Scan).
-A booking is found by id through the customer id that every link carries.
-Pattern 7 uses the PaymentIntent's metadata (customer and booking id) plus
-the booking's own ``payment_intent_id``, which must match.
+Single-table design. Each kind of item (``store.models``) declares its keys in ``KEYS``: the key table of
+docs/architecture.md ("The table") is checked against those declarations by
+``tests/unit/test_key_table.py`` (``store.keytable``), so the two cannot drift; the table is written down
+there and nowhere else. Everything in a customer's partition (``CUST#<cid>``) and their EmailKey carries
+the customer's expiry (retention); the profile alone is in gsi2, because deleting a customer deletes the
+whole partition (pattern 10 without a Scan).
 
 ``expires_at`` is the TTL attribute. DynamoDB deletes within about two days of
 it and DynamoDB Local never does, so every read filters on it (``live()``).
@@ -51,6 +14,8 @@ it and DynamoDB Local never does, so every read filters on it (``live()``).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import ClassVar
 
 from pynamodb.attributes import (
     DiscriminatorAttribute,
@@ -64,7 +29,21 @@ from pynamodb.models import Model
 
 EXPIRY_PARTITION = "EXPIRY"
 
-__all__ = ["EXPIRY_PARTITION", "Action", "ByExpiry", "ByGsi1", "Condition", "Item", "customer_pk", "live"]
+__all__ = ["EXPIRY_PARTITION", "Action", "ByExpiry", "ByGsi1", "Condition", "Item", "Keys", "customer_of", "customer_pk",
+           "live"]
+
+
+@dataclass(frozen=True)
+class Keys:
+    """How a kind of item is keyed, as docs/architecture.md's key table shows it (Markdown cells):
+    ``gsi1`` its keys in gsi1 (partition / sort), ``gsi2`` "expiry" when it is a root, ``patterns`` the
+    numbers of the access patterns it serves."""
+
+    pk: str
+    sk: str
+    gsi1: str = ""
+    gsi2: str = ""
+    patterns: str = ""
 
 
 class ByGsi1(GlobalSecondaryIndex["Item"]):
@@ -114,6 +93,8 @@ class Item(Model):
     by_gsi1 = ByGsi1()
     by_expiry = ByExpiry()
 
+    KEYS: ClassVar[Keys | None] = None  # every kind of item declares its own
+
     def index_expiry(self) -> None:
         """Put this root item in the expiry index under its ``expires_at``."""
         if self.expires_at is None:
@@ -133,3 +114,8 @@ def live(now: dt.datetime) -> Condition:
 
 def customer_pk(customer_id: str) -> str:
     return f"CUST#{customer_id}"
+
+
+def customer_of(pk: str) -> str | None:
+    """The customer id of a partition key in a customer's partition (``CUST#<cid>``), else None."""
+    return pk.removeprefix("CUST#") if pk.startswith("CUST#") else None

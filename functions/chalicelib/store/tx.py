@@ -13,12 +13,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from .connection import transaction
+from .engine import engine
 from .errors import TRANSACTION_CONFLICT, ConditionFailed
 from .table import Item
 
@@ -35,10 +36,7 @@ ItemT = TypeVar("ItemT", bound=Item)
 
 def get(model: type[ItemT], key: tuple[str, str], *, consistent: bool = True) -> ItemT | None:
     """The item under ``key`` (read consistently by default), or None. Expiry is the caller's business."""
-    try:
-        return model.get(*key, consistent_read=consistent)
-    except DoesNotExist:
-        return None
+    return engine().get(model, key, consistent)
 
 
 def put(item: Item, condition: Condition | None = None) -> None:

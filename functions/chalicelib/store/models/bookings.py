@@ -6,10 +6,15 @@ import datetime as dt
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, UnicodeSetAttribute, UTCDateTimeAttribute
 
-from ..table import Item, customer_pk
+from ..table import Item, Keys, customer_pk
 
 
 class Booking(Item, discriminator="booking"):
+    KEYS = Keys(pk="`CUST#<cid>`",
+                sk="`BOOKING#<bid>`",
+                gsi1="`CAL#<Stockholm yyyy-mm>` / `<start UTC>#<bid>`",
+                patterns="4, 5, 6, 13, 19")
+
     booking_id = UnicodeAttribute()
     customer_id = UnicodeAttribute()
     service_id = UnicodeAttribute()
@@ -69,6 +74,8 @@ class BookingRef(Item, discriminator="booking_ref"):
     customer's partition (``REF#<bid>``, so it lives and goes with their data) and in gsi1
     ``BOOKING#<bid>`` / ``REF``."""
 
+    KEYS = Keys(pk="`CUST#<cid>`", sk="`REF#<bid>`", gsi1="`BOOKING#<bid>` / `REF`", patterns="5 (staff: by id alone)")
+
     booking_id = UnicodeAttribute()
     customer_id = UnicodeAttribute()
 
@@ -85,13 +92,19 @@ class SlotLock(Item, discriminator="slot_lock"):
     free if nobody holds it or if an unpaid hold has lapsed.
     """
 
+    KEYS = Keys(pk="`LOCK#<staff>`", sk="`<unit start UTC, minutes>`", patterns="1, 2")
+
     booking_id = UnicodeAttribute()
     customer_id = UnicodeAttribute(null=True)     # so that a block finds the bookings in its time at once
     hold_until = UTCDateTimeAttribute(null=True)  # set while awaiting payment
 
     @staticmethod
+    def partition(staff_id: str) -> str:
+        return f"LOCK#{staff_id}"
+
+    @staticmethod
     def key(staff_id: str, unit_start: dt.datetime) -> tuple[str, str]:
-        return f"LOCK#{staff_id}", unit_start.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%MZ")
+        return SlotLock.partition(staff_id), unit_start.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%MZ")
 
 
 class BlockMarker(Item, discriminator="block_marker"):
@@ -102,6 +115,8 @@ class BlockMarker(Item, discriminator="block_marker"):
     one removes only its id (the time stays blocked while another names it). A booking's transaction
     checks, for each unit of its treatment, that no marker names a block (``unblocked``).
     """
+
+    KEYS = Keys(pk="`LOCK#<staff>`", sk="`<unit start UTC, minutes>#B`", patterns="1, 2, 13")
 
     blocks = UnicodeSetAttribute(null=True)
 
@@ -114,6 +129,8 @@ class Block(Item, discriminator="block"):
     """Blocked time of one staff member (sick day, course, lunch): ``BLOCK#<id>`` / ``BLOCK``, and in
     gsi1 ``BLOCKS`` / ``<end UTC>#<id>``: the calendar's one Query finds every block ending after its
     first day. No personal data (the reason is the clinic's own words)."""
+
+    KEYS = Keys(pk="`BLOCK#<id>`", sk="`BLOCK`", gsi1="`BLOCKS` / `<end UTC>#<id>`", patterns="13")
 
     block_id = UnicodeAttribute()
     staff_id = UnicodeAttribute()

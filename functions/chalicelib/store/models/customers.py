@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
-from ..table import Item, customer_pk
+from ..table import Item, Keys, customer_pk
 
 
 class Customer(Item, discriminator="customer"):
+    KEYS = Keys(pk="`CUST#<cid>`", sk="`PROFILE`", gsi2="expiry", patterns="3, 4, 10")
+
     customer_id = UnicodeAttribute()
     name = UnicodeAttribute()
     email = UnicodeAttribute(null=True)  # normalised; none for a caller booked by staff with a phone only
@@ -31,6 +35,8 @@ class Customer(Item, discriminator="customer"):
 class EmailKey(Item, discriminator="email"):
     """Makes an e-mail address unique and finds its customer (3)."""
 
+    KEYS = Keys(pk="`EMAIL#<normalised address>`", sk="`EMAIL`", patterns="3")
+
     customer_id = UnicodeAttribute()
     # A copy of the profile's link_generation, so that booking needs one read; booking
     # checks it against the profile inside its transaction and re-reads when it differs.
@@ -44,6 +50,8 @@ class EmailKey(Item, discriminator="email"):
 class PhoneKey(Item, discriminator="phone_key"):
     """Finds a customer without an e-mail address (a caller booked by staff) by phone: ``PHONE#<E.164>``.
     Only such customers have one; everybody else is known by their EmailKey."""
+
+    KEYS = Keys(pk="`PHONE#<E.164>`", sk="`PHONE`", patterns="3 (a caller without e-mail)")
 
     customer_id = UnicodeAttribute()
     link_generation = NumberAttribute(null=True)
@@ -67,6 +75,8 @@ class AccessEntry(Item, discriminator="access_log"):
     and goes with their data. One item per staff member, kind of look and Stockholm day
     (``ACCESS#<date>#<staff>#<what>``): the first and last time and how often."""
 
+    KEYS = Keys(pk="`CUST#<cid>`", sk="`ACCESS#<Stockholm date>#<staff>#<what>`", patterns="15")
+
     staff_id = UnicodeAttribute()
     staff_name = UnicodeAttribute()
     what = UnicodeAttribute()        # calendar | booking | customer | search | export | feed
@@ -84,6 +94,11 @@ class CustomerTerm(Item, discriminator="customer_term"):
     the customer's partition (``FIND#<field>#<term>``) and in gsi1 ``FIND#<field>`` / ``<term>#<cid>``:
     staff search with one bounded Query per field, and the terms go with the customer's data."""
 
+    KEYS = Keys(pk="`CUST#<cid>`",
+                sk="`FIND#<field>#<term>`",
+                gsi1="`FIND#<field>` / `<term>#<cid>`",
+                patterns="staff search")
+
     customer_id = UnicodeAttribute()
     field = UnicodeAttribute()       # name | email | phone
     term = UnicodeAttribute()
@@ -93,6 +108,8 @@ class MarketingConsent(Item, discriminator="marketing_consent"):
     """One change of a marketing channel: the proof of opt-in or opt-out (sk ``...#request`` for a
     booking form's request, which may share its instant with the grant that confirms it)."""
 
+    KEYS = Keys(pk="`CUST#<cid>`", sk="`CONSENT#<at>#<channel>`", patterns="4")
+
     channel = UnicodeAttribute()   # email | sms
     granted = BooleanAttribute()
     source = UnicodeAttribute()    # booking_form | email_confirmation | preferences_page | unsubscribe_link | operator
@@ -100,6 +117,12 @@ class MarketingConsent(Item, discriminator="marketing_consent"):
     # awaiting_confirmation: a booking form's tick (granted false), in force only once the customer
     # confirms from the e-mail (then a granted record with source email_confirmation); absent: in force.
     state = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def key(customer_id: str, at: dt.datetime, channel: str, *, request: bool = False) -> tuple[str, str]:
+        """``request``: a booking form's request, never the key of the grant that may follow at the same instant."""
+        stamp = at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return customer_pk(customer_id), f"CONSENT#{stamp}#{channel}" + ("#request" if request else "")
 
 
 class Message(Item, discriminator="message"):
@@ -110,6 +133,12 @@ class Message(Item, discriminator="message"):
     by its next attempt; once ``sent`` the payload is dropped; a message that failed every attempt is
     ``failed``, under ``OUTBOX#failed`` by when, for the operator (``allavie messages``).
     """
+
+    KEYS = Keys(pk="`CUST#<cid>`",
+                sk="`MSG#<at>#<mid>`",
+                gsi1=("`OUTBOX#due` / `<next attempt UTC>#<mid>` while queued; `OUTBOX#failed` / `<failed at>#<mid>` "
+                      "when failed; none once sent"),
+                patterns="4, 21")
 
     message_id = UnicodeAttribute()
     channel = UnicodeAttribute()   # email | sms
@@ -130,7 +159,12 @@ class Message(Item, discriminator="message"):
 
     @staticmethod
     def key(customer_id: str, at: str, message_id: str) -> tuple[str, str]:
-        return customer_pk(customer_id), f"MSG#{at}#{message_id}"
+        return Message.key_under(customer_pk(customer_id), at, message_id)
+
+    @staticmethod
+    def key_under(owner_pk: str, at: str, message_id: str) -> tuple[str, str]:
+        """A message in another partition (the clinic's e-mail about a booking, a staff member's sign-in link)."""
+        return owner_pk, f"MSG#{at}#{message_id}"
 
     @property
     def customer_id(self) -> str:
@@ -142,6 +176,8 @@ class EmailChange(Item, discriminator="email_change"):
 
     The address takes effect only on confirmation; the item expires after a day.
     """
+
+    KEYS = Keys(pk="`CUST#<cid>`", sk="`EMAIL_CHANGE#<change id>`", patterns="(rights)")
 
     change_id = UnicodeAttribute()
     new_email = UnicodeAttribute()  # normalised

@@ -19,13 +19,15 @@ import datetime as dt
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
-from ..table import Item, customer_pk
+from ..table import Item, Keys, customer_pk
 
 OPTIN_PREFIX = "OPTIN#"
 
 
 class OptIn(Item, discriminator="optin"):
     """A customer on the list of a channel (16): exists exactly while their consent for it is on."""
+
+    KEYS = Keys(pk="`CUST#<cid>`", sk="`OPTIN#<channel>`", gsi1="`OPTIN#<channel>` / `<cid>`", patterns="16")
 
     customer_id = UnicodeAttribute()
     channel = UnicodeAttribute()     # email | sms
@@ -43,6 +45,11 @@ class OptIn(Item, discriminator="optin"):
 
 class Offer(Item, discriminator="offer"):
     """An offer the clinic writes and sends (draft -> sending -> sent)."""
+
+    KEYS = Keys(pk="`OFFER#<id>`",
+                sk="`OFFER`",
+                gsi1="`OFFERS` / `<created at>#<id>`; `OFFERS#sending` while it goes out",
+                patterns="16")
 
     offer_id = UnicodeAttribute()
     subject = UnicodeAttribute()
@@ -75,6 +82,10 @@ class Offer(Item, discriminator="offer"):
 
 class OfferDelivery(Item, discriminator="offer_delivery"):
     """One offer or follow-up to one customer by one channel (16), recorded before it is sent."""
+
+    KEYS = Keys(pk="`CUST#<cid>`",
+                sk="`OFFER#<offer id>#<channel>` or `FOLLOWUP#<bid>#<follow-up id>#<channel>`",
+                patterns="16")
 
     channel = UnicodeAttribute()
     message_id = UnicodeAttribute()

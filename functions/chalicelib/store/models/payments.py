@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
-from ..table import Item
+from ..table import Item, Keys
 
 
 class WebhookEvent(Item, discriminator="webhook_event"):
     """A Stripe event id already handled (7); no personal data."""
+
+    KEYS = Keys(pk="`STRIPE_EVENT#<evt>`", sk="`EVENT`", gsi2="expiry", patterns="7")
 
     event_type = UnicodeAttribute()
     received_at = UTCDateTimeAttribute()
@@ -22,6 +24,12 @@ class WebhookEvent(Item, discriminator="webhook_event"):
 
 class LedgerEntry(Item, discriminator="ledger"):
     """An accounting record (8): kept 7 years, never names, e-mails or phones."""
+
+    KEYS = Keys(pk="`LEDGER#<bid>`",
+                sk="`<kind>#<stripe id>`",
+                gsi1="`LEDGER_YEAR#<yyyy>` / `<date>#<bid>#...`",
+                gsi2="expiry",
+                patterns="8")
 
     booking_id = UnicodeAttribute()
     entry_type = UnicodeAttribute()       # payment | refund
@@ -43,6 +51,8 @@ class RefundClaim(Item, discriminator="refund_claim"):
     Raised with a conditional update *before* Stripe is asked, so that two
     cancels at once can never refund more than was paid. No personal data.
     """
+
+    KEYS = Keys(pk="`LEDGER#<bid>`", sk="`CLAIM#<intent>`", gsi2="expiry", patterns="8")
 
     booking_id = UnicodeAttribute()
     payment_intent_id = UnicodeAttribute()

@@ -12,7 +12,7 @@ from typing import Any
 
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
-from ..table import Item, customer_pk
+from ..table import Item, Keys, customer_pk
 
 MAX_PHOTOS_PER_BOOKING = 5
 OPEN_COMPLAINTS = "COMPLAINTS#open"  # gsi1: the clinic's open complaints, oldest first (sparse: only open ones)
@@ -25,6 +25,8 @@ class Photo(Item, discriminator="photo"):
     ``attribute_not_exists``), so five uploads asked for at once cannot become six.
     The id is random and is what the API shows; the slot number is plumbing.
     """
+
+    KEYS = Keys(pk="`CUST#<cid>`", sk="`PHOTO#<bid>#<slot 1-5>`", patterns="18")
 
     photo_id = UnicodeAttribute()
     booking_id = UnicodeAttribute()
@@ -65,6 +67,11 @@ class ComplaintMessage(MapAttribute[str, Any]):
 class Complaint(Item, discriminator="complaint"):
     """A reklamation about one booking (sk ``COMPLAINT#<id>``); open ones are in gsi1 ``COMPLAINTS#open``."""
 
+    KEYS = Keys(pk="`CUST#<cid>`",
+                sk="`COMPLAINT#<id>`",
+                gsi1="`COMPLAINTS#open` or `COMPLAINTS#closed` / `<filed or closed at>#<cid>#<id>`",
+                patterns="18")
+
     complaint_id = UnicodeAttribute()
     booking_id = UnicodeAttribute()
     customer_id = UnicodeAttribute()
@@ -89,10 +96,17 @@ class ComplaintRef(Item, discriminator="complaint_ref"):
     does a booking: in the customer's partition (``CREF#<id>``) and in gsi1 ``COMPLAINT#<id>`` / ``REF``, a key that
     never changes, so a close does not move it (the open/closed index does, and lags)."""
 
+    KEYS = Keys(pk="`CUST#<cid>`", sk="`CREF#<id>`", gsi1="`COMPLAINT#<id>` / `REF`",
+                patterns="18 (staff: a complaint by id alone; a key no close moves)")
+
     complaint_id = UnicodeAttribute()
     customer_id = UnicodeAttribute()
 
     @staticmethod
+    def key(customer_id: str, complaint_id: str) -> tuple[str, str]:
+        return customer_pk(customer_id), f"CREF#{complaint_id}"
+
+    @staticmethod
     def make(customer_id: str, complaint_id: str, expires: dt.datetime | None) -> ComplaintRef:
-        return ComplaintRef(customer_pk(customer_id), f"CREF#{complaint_id}", complaint_id=complaint_id,
+        return ComplaintRef(*ComplaintRef.key(customer_id, complaint_id), complaint_id=complaint_id,
                             customer_id=customer_id, gsi1pk=f"COMPLAINT#{complaint_id}", gsi1sk="REF", expires_at=expires)

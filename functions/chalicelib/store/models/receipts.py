@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
-from ..table import Item
+from ..table import Item, Keys
 
 RECEIPT = "receipt"   # money received
 CREDIT = "credit"     # money given back (kreditkvitto)
@@ -18,6 +18,12 @@ CREDIT = "credit"     # money given back (kreditkvitto)
 
 class Receipt(Item, discriminator="receipt"):
     """One receipt: pk ``LEDGER#<bid>``, sk ``RECEIPT#<stripe id>``; gsi1 ``RECEIPT_YEAR#<yyyy>`` / number."""
+
+    KEYS = Keys(pk="`LEDGER#<bid>`",
+                sk="`RECEIPT#<stripe charge or refund id>`",
+                gsi1="`RECEIPT_YEAR#<yyyy>` / `<number, 10 digits>`",
+                gsi2="expiry",
+                patterns="20")
 
     number = NumberAttribute()             # in the one series without gaps
     receipt_type = UnicodeAttribute()      # receipt | credit
@@ -48,6 +54,8 @@ class ReceiptCounter(Item, discriminator="receipt_counter"):
     """The last receipt number used (20). Raised only in the transaction that writes that receipt, on
     the condition that it still holds the value read: no number is used twice and none is skipped.
     It never expires (the series goes on across years)."""
+
+    KEYS = Keys(pk="`RECEIPT_SERIES`", sk="`COUNTER`", patterns="20")
 
     last_number = NumberAttribute()
     updated_at = UTCDateTimeAttribute()

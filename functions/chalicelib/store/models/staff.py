@@ -11,7 +11,7 @@ import hashlib
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
-from ..table import Item
+from ..table import Item, Keys
 
 
 def digest(secret: str) -> str:
@@ -26,6 +26,8 @@ def staff_pk(staff_id: str) -> str:
 class StaffAccount(Item, discriminator="staff_account"):
     """One staff member's enrolment (the TOTP secret's nonce), the last code step used (no replay)
     and the digest of their calendar feed's key. Created at the first sign-in."""
+
+    KEYS = Keys(pk="`STAFF#<staff id>`", sk="`ACCOUNT`", patterns="14")
 
     staff_id = UnicodeAttribute()
     nonce = UnicodeAttribute(null=True)           # enrolled: the secret is derived from it
@@ -43,6 +45,8 @@ class StaffAccount(Item, discriminator="staff_account"):
 class SignInLink(Item, discriminator="staff_signin"):
     """An e-mailed sign-in link: 15 minutes, one session (``used_at``). Keyed by its digest."""
 
+    KEYS = Keys(pk="`SIGNIN#<sha256 of the link's token>`", sk="`LINK`", patterns="14")
+
     staff_id = UnicodeAttribute()
     email = UnicodeAttribute()        # the address it went to: a changed address kills it
     created_at = UTCDateTimeAttribute()
@@ -56,6 +60,8 @@ class SignInLink(Item, discriminator="staff_signin"):
 class StaffSession(Item, discriminator="staff_session"):
     """A signed-in staff member: 8 hours, or until signed out (deleted). Keyed by the id's digest."""
 
+    KEYS = Keys(pk="`SESSION#<sha256 of the session id>`", sk="`SESSION`", patterns="14")
+
     staff_id = UnicodeAttribute()
     email = UnicodeAttribute()        # as the clinic file had it at sign-in
     created_at = UTCDateTimeAttribute()
@@ -68,6 +74,8 @@ class StaffSession(Item, discriminator="staff_session"):
 class SignInFailure(Item, discriminator="staff_failure"):
     """One wrong code (counted per staff member, never per caller); expires after 30 minutes."""
 
+    KEYS = Keys(pk="`STAFF#<staff id>`", sk="`FAIL#<at>#<rand>`", patterns="14 (wrong codes)")
+
     at = UTCDateTimeAttribute()
 
     @staticmethod
@@ -77,6 +85,8 @@ class SignInFailure(Item, discriminator="staff_failure"):
 
 class FeedKey(Item, discriminator="staff_feed"):
     """The secret key of one staff member's calendar feed URL (renewing it deletes the old one)."""
+
+    KEYS = Keys(pk="`FEED#<sha256 of the feed key>`", sk="`FEED`", patterns="14 (the .ics feed)")
 
     staff_id = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
