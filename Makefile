@@ -8,12 +8,12 @@ BIN := $(VENV)/bin
 STAGE ?= dev
 PYTEST_ARGS ?=
 
-.PHONY: help install dev test check lint imports types store-door unit browser bench lighthouse clean plan deploy destroy
+.PHONY: help install dev test check lint imports types store-door eslint node-test unit browser bench lighthouse clean plan deploy destroy
 
 help:
 	@echo "make dev     run the whole system locally (site :8000, API :8001)"
 	@echo "make test    install what is missing and run every test"
-	@echo "make check   ruff, the import contracts, mypy, the store's door and the tests"
+	@echo "make check   ruff, the import contracts, mypy, the store's door, ESLint, the node tests and the tests"
 	@echo "make bench   print DynamoDB request counts and latencies"
 	@echo "make lighthouse  Lighthouse scores of the start and booking pages (mobile)"
 	@echo "make plan    STAGE=prod: package and check the AWS stack offline, print what would be deployed"
@@ -72,7 +72,15 @@ types: install
 store-door: install
 	$(BIN)/python -m allavie.lint.store_door functions infra/allavie
 
-check: lint imports types store-door test
+# The site's JavaScript (site/assets/js): ESLint's flat config (eslint.config.js) and the node tests of its
+# pure modules (tests/js/*.test.mjs: Stockholm dates across both DST changes, texts, kronor, ...)
+eslint: node_modules/.installed
+	node_modules/.bin/eslint --max-warnings=0 .
+
+node-test: node_modules/.installed
+	node --test tests/js/
+
+check: lint imports types store-door eslint node-test test
 
 bench: install
 	$(BIN)/python bench/run.py

@@ -193,6 +193,17 @@ def phone(lang: str, config: Any) -> str:
     return html.escape(clinic.load().phone)
 
 
+def phone_international(lang: str, config: Any) -> str:
+    """"+46 63 512545" for "063-512545": how a caller from abroad dials it (the English pages)."""
+    return html.escape("+46 " + clinic.load().phone.lstrip("0").replace("-", " "))
+
+
+def email(lang: str, config: Any) -> str:
+    """The clinic's first e-mail address, as a link."""
+    address = html.escape(clinic.load().emails[0], quote=True)
+    return f'<a href="mailto:{address}">{address}</a>'
+
+
 BOOKING_WORDS = {
     "sv": {"prepay": "förskott {amount}", "age": "från {age} år"},
     "en": {"prepay": "prepayment {amount}", "age": "from age {age}"},
@@ -331,6 +342,8 @@ GENERATORS: dict[str, Callable[[str, Any], str]] = {
     "change_deadline_hours": change_deadline_hours,
     "hold_minutes": hold_minutes,
     "phone": phone,
+    "phone_international": phone_international,
+    "email": email,
     "staff": staff,
 }
 

@@ -326,7 +326,7 @@ def test_the_return_from_a_redirect_payment_shows_confirmed_pending_or_failed(
 
 
 def test_the_payment_step_returns_to_the_booking_page() -> None:
-    source = (os.path.dirname(__file__) + "/../../site/assets/js/payment.js")
+    source = (os.path.dirname(__file__) + "/../../site/assets/js/parts/payment.js")
     with open(source, encoding="utf-8") as handle:
         assert "return_url: window.location.origin + window.location.pathname" in handle.read()
 

@@ -117,7 +117,7 @@ def test_new_link_preferences_export_and_erasure(page, site_url: str, api_url: s
     # The button by its role: "text=Spara" also finds the cookie banner's "sparas", first in the page now.
     page.get_by_role("button", name="Spara", exact=True).click()
     page.wait_for_selector('[data-message="saved"]:not([hidden])')
-    token = page.evaluate("window.Allavie.linkToken()")
+    token = page.evaluate("async () => (await import('/assets/js/lib/api.js')).linkToken()")
     status, me = call(api_url, "GET", "/me", token=token)
     assert status == 200 and me["marketing"] == {"email": True, "sms": False}
 
@@ -189,7 +189,7 @@ def test_a_new_address_is_confirmed_from_its_own_link(page, site_url: str, api_u
     page.wait_for_selector('[data-message="email-confirmed"]:not([hidden])')
     assert page.text_content('[data-field="email"]') == "karin.ny@example.se"
     assert "confirm=email" not in page.url
-    fresh = page.evaluate("window.Allavie.linkToken()")
+    fresh = page.evaluate("async () => (await import('/assets/js/lib/api.js')).linkToken()")
     assert call(api_url, "GET", "/me", token=fresh)[1]["customer"]["email"] == "karin.ny@example.se"
     old = data_link.split("#t=")[1]
     assert call(api_url, "GET", "/me", token=old)[0] == 401

@@ -62,9 +62,9 @@ def test_the_cookie_page_lists_exactly_what_the_browser_stores(page, site_url: s
 
 
 def test_the_cookie_page_lists_what_the_staff_pages_store(page, site_url: str) -> None:
-    """The back office keeps its session in sessionStorage (personal.js): the page lists that key, for staff only."""
-    script = (ROOT / "site" / "assets" / "js" / "personal.js").read_text(encoding="utf-8")
-    keys = set(re.findall(r'var KEY = "([^"]+)"', script))
-    stored = {("sessionStorage", key) for key in keys} if "sessionStorage.setItem(KEY" in script else set()
+    """The back office keeps its session in sessionStorage (lib/staff.js): the page lists that key, for staff only."""
+    script = (ROOT / "site" / "assets" / "js" / "lib" / "staff.js").read_text(encoding="utf-8")
+    keys = set(re.findall(r'export const SESSION_KEY = "([^"]+)"', script))
+    stored = {("sessionStorage", key) for key in keys} if "writeText(sessionStorage, SESSION_KEY" in script else set()
     assert stored and stored == listed(page, site_url + "/cookies/", who="staff")
     assert stored == listed(page, site_url + "/en/cookies/", who="staff")

@@ -151,7 +151,7 @@ def test_deploy_refuses_then_creates_then_updates_then_destroys(moto_url, env):
     assert any(n.startswith("python/PIL/") for n in names) and any(n.startswith("python/pillow_heif/") for n in names)
     index = s3.head_object(Bucket=physical["SiteBucket"], Key="index.html")
     assert index["ContentType"].startswith("text/html")
-    assert s3.head_object(Bucket=physical["SiteBucket"], Key="assets/js/api.js")["ContentType"].startswith("text/javascript")
+    assert s3.head_object(Bucket=physical["SiteBucket"], Key="assets/js/lib/api.js")["ContentType"].startswith("text/javascript")
     link_key = aws(moto_url, "ssm").get_parameter(Name=f"/allavie/{STAGE}/link-signing-key", WithDecryption=True)
     assert link_key["Parameter"]["Type"] == "SecureString" and len(link_key["Parameter"]["Value"]) > 40
 

@@ -177,6 +177,72 @@ def test_no_public_page_names_a_prescription_medicine_and_injections_say_how_the
         assert len(regulated) == 2 and text.count(data.injections.public_text.get(lang)) == len(regulated)
 
 
+# --- the pages' ES modules (site/hooks/modules.py) -------------------------------------------------------
+
+
+class Scripts(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.classic: list[str] = []
+        self.modules: list[str] = []
+        self.preloads: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "script" and "src" in a:
+            (self.modules if a.get("type") == "module" else self.classic).append(a["src"])
+        if tag == "link" and a.get("rel") == "modulepreload":
+            self.preloads.append(a["href"])
+
+
+IMPORTED = re.compile(r"""^\s*(?:import|export)\b[^"';]*?\bfrom\s*["'](\.{1,2}/[^"']+)["']""", re.M)
+
+
+def test_pages_load_es_modules_and_every_import_is_preloaded_and_built(built: Path) -> None:
+    """One classic script (early.js, before the first paint); the rest are modules: site.js on every page,
+    and the page's own; every module they import, however deep, is preloaded and is in the build."""
+    booking = None
+    for path in pages(built):
+        scripts = Scripts()
+        scripts.feed(path.read_text(encoding="utf-8"))
+        assert [Path(s).name for s in scripts.classic] == ["early.js"], path
+        assert scripts.modules and Path(scripts.modules[0]).as_posix().endswith("assets/js/pages/site.js"), path
+        # 404.html is served at any address: its links are from the root
+        loaded = {(built / src.lstrip("/") if src.startswith("/") else path.parent / src).resolve()
+                  for src in scripts.modules + scripts.preloads}
+        for module in loaded:
+            assert module.is_file(), (path, module)
+            for target in IMPORTED.findall(module.read_text(encoding="utf-8")):
+                assert (module.parent / target).resolve() in loaded, (path, module, target)
+        if path == built / "boka" / "index.html":
+            booking = scripts
+    assert booking and [Path(m).name for m in booking.modules] == ["site.js", "booking.js"]
+    assert any(p.endswith("lib/dates.js") for p in booking.preloads)
+
+
+def test_no_page_says_window_allavie_or_uses_a_script_list() -> None:
+    """Globals by load order are gone: no module reads window.Allavie, no page lists scripts."""
+    for path in (ROOT / "site" / "assets" / "js").rglob("*.js"):
+        assert "Allavie." not in path.read_text(encoding="utf-8").replace("allavie.", ""), path
+    for path in (ROOT / "site").rglob("*.md"):
+        assert not re.search(r"^scripts:", path.read_text(encoding="utf-8"), re.M), path
+
+
+def test_the_texts_of_the_scripted_pages_take_the_clinics_facts_from_the_clinic_file() -> None:
+    """The texts the pages' modules show (the pages with a module) name no phone number, e-mail address,
+    street address or hold time of their own: the build fills them in from clinic.yml (allavie: markers)."""
+    data = clinic.load()
+    facts = [data.phone, "+46 " + data.phone.lstrip("0").replace("-", " "), data.address.split(",")[0], *data.emails]
+    scripted = [p for p in (ROOT / "site").rglob("*.md") if re.search(r"^module:", p.read_text(encoding="utf-8"), re.M)]
+    assert len(scripted) >= 12
+    for path in scripted + sorted((ROOT / "site" / "assets" / "js").rglob("*.js")):
+        text = path.read_text(encoding="utf-8")
+        for fact in facts:
+            assert fact not in text, (path, fact)
+        if "personal" not in path.parts:  # the staff's sign-in link lasts 15 minutes too, by another rule
+            assert not re.search(rf"\b{data.rules.hold_minutes} minut", text), path
+
+
 def test_the_apis_page_list_is_the_sites_pages() -> None:
     """The API counts views of these paths only (issue 28, finding 11): a page added to site/ must be in the list.
     Regenerate with: .venv/bin/python -c "from allavie import site_build; site_build.write_page_list()" (in infra/)."""

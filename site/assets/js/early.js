@@ -1,6 +1,7 @@
 // Runs in the head, before the first paint: tells the stylesheet whether the cookie banner
 // (at the top of the page, in the flow) is needed, so that it never appears late and pushes
-// the page down. consent.js decides the rest; the rule here is the same as its current().
+// the page down. pages/site.js decides the rest; the rule here is lib/consent.js's isCurrent() (a classic
+// script cannot import it).
 (function () {
   "use strict";
   var root = document.documentElement;

@@ -3,38 +3,23 @@
 // that consultation first; a 409 consultation_required names the earliest possible day beside the form;
 // once the consultation is booked, a button books the treatment with times from two days after it.
 // booking.js tells this script what happens (events allavie:service, allavie:consultation-required,
-// allavie:booked) and shares its treatments and a restart (Allavie.bookingPage). It stores nothing.
+// allavie:booked) and shares its treatments and a restart (page). It stores nothing.
 // Texts are in the page; textContent only.
-(function () {
-  "use strict";
+import { language } from "../lib/api.js";
+import { addDays, dayLabel } from "../lib/dates.js";
+import { pageTexts } from "../lib/texts.js";
 
-  var A = window.Allavie;
-  var page = A && A.bookingPage;
-  var root = document.getElementById("allavie-booking");
-  if (!page || !root) return;
+// page: {services, restart(id, from)} of the booking page.
+export function startInjections(root, page) {
+  var lang = language();
+  var text = pageTexts(root, lang);
   var boxes = root.querySelectorAll("[data-consultation]");
   var next = root.querySelector("[data-consultation-next]");
   var current = null; // the treatment shown now
   var wanted = null;  // the treatment the visitor wants, while they book its consultation first
 
-  function text(key, values) {
-    var node = root.querySelector('[data-text="' + key + '"]');
-    var result = node ? node.textContent : "";
-    Object.keys(values || {}).forEach(function (name) { result = result.split("{" + name + "}").join(values[name]); });
-    return result;
-  }
-
-  // "onsdag 7 april" for "2027-04-07" (noon UTC is that day in Stockholm too).
-  function dayText(day) {
-    return new Date(day + "T12:00:00Z").toLocaleDateString(A.language() === "en" ? "en-GB" : "sv-SE",
-      { timeZone: "Europe/Stockholm", weekday: "long", day: "numeric", month: "long" });
-  }
-
-  function addDays(day, n) {
-    var d = new Date(day + "T12:00:00Z");
-    d.setUTCDate(d.getUTCDate() + n);
-    return d.toISOString().slice(0, 10);
-  }
+  // "onsdag 7 april" for "2027-04-07".
+  function dayText(day) { return dayLabel(day, lang); }
 
   // "Läppförstoring med filler" inside a sentence: "boka läppförstoring med filler".
   function inSentence(name) { return name.charAt(0).toLowerCase() + name.slice(1); }
@@ -88,4 +73,4 @@
       page.restart(treatment.id, from);
     };
   });
-})();
+}

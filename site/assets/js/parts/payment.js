@@ -4,26 +4,22 @@
 // then waits for Stripe's webhook to confirm the booking (POST /payments/status)
 // and turns the page to the booking's "done" state. Texts come from the page;
 // data is written with textContent only.
-(function () {
-  "use strict";
+import { language, request } from "../lib/api.js";
+import { showState as showStateIn } from "../lib/dom.js";
+import { pageTexts } from "../lib/texts.js";
 
-  var A = window.Allavie;
-  var box = document.getElementById("allavie-payment");
-  if (!A || !box) return;
+const STRIPE_JS = "https://js.stripe.com/v3/"; // Stripe.js only ever from Stripe (PCI)
+const POLL_MS = 1500;
 
-  var STRIPE_JS = "https://js.stripe.com/v3/"; // Stripe.js only ever from Stripe (PCI)
-  var POLL_MS = 1500;
-
-  function text(key) {
-    var el = box.querySelector('[data-text="' + key + '"]');
-    return el ? el.textContent : "";
-  }
+// box: #allavie-payment; root: the booking page (#allavie-booking), whose state turns to "done".
+export function startPayment(box, root) {
+  if (!box) return;
+  var text = pageTexts(box, language());
 
   function say(message) { box.querySelector("[data-payment-status]").textContent = message; }
 
   function showState(name) {
-    var root = document.getElementById("allavie-booking");
-    root.querySelectorAll("[data-state]").forEach(function (el) { el.hidden = el.getAttribute("data-state") !== name; });
+    showStateIn(root, name);
     var heading = root.querySelector('[data-state="' + name + '"] h2');
     if (heading) heading.focus();
   }
@@ -48,7 +44,7 @@
       return;
     }
     loadStripe().then(function (Stripe) {
-      var stripe = Stripe(payment.publishable_key, { locale: A.language() });
+      var stripe = Stripe(payment.publishable_key, { locale: language() });
       var elements = stripe.elements({ clientSecret: payment.client_secret });
       elements.create("payment").mount(box.querySelector("[data-payment-element]"));
       var pay = box.querySelector("[data-payment-pay]");
@@ -77,7 +73,7 @@
   // The booking is confirmed by Stripe's webhook, not by the browser: ask until it is.
   function waitForConfirmation(clientSecret) {
     function ask() {
-      A.request("POST", "/payments/status", { client_secret: clientSecret }, { token: null }).then(function (result) {
+      request("POST", "/payments/status", { client_secret: clientSecret }, { token: null }).then(function (result) {
         var status = result.status === 200 && result.body ? result.body.booking.status : null;
         if (status === "confirmed") {
           document.dispatchEvent(new CustomEvent("allavie:confirmed"));
@@ -102,4 +98,55 @@
     showStripe(payment);
     waitForConfirmation(payment.client_secret);
   });
-})();
+}
+
+// --- the return from a redirect payment (Klarna, Swish): ask, never trust the URL alone ------------------
+
+const RETURN_POLL_MS = 2000;
+const RETURN_POLL_FOR_MS = 90000; // a pending redirect payment: ask this long, then say what to do
+
+// What the page says on the way back, from POST /payments/status's booking and payment statuses and
+// the redirect's own word (only "failed" is believed, and only while Stripe has not said otherwise).
+export function returnKind(booking, paying, redirect) {
+  if (booking === "confirmed") return "confirmed";
+  if (booking === "lapsed" || booking === "cancelled") return "lapsed";
+  if (paying === "succeeded" || paying === "processing") return "pending";
+  if (redirect === "failed" || paying === "requires_payment_method" || paying === "canceled") return "failed";
+  return "pending";
+}
+
+// box: the booking page's [data-state="return"]; text: its texts; query: the address's parameters
+// (?payment_intent_client_secret=...&redirect_status=...); confirmed(): the booking is confirmed.
+export function showPaymentReturn(box, text, query, confirmed) {
+  var secret = query.get("payment_intent_client_secret");
+  var redirect = query.get("redirect_status") || "";
+  var started = Date.now();
+  var title = box.querySelector("[data-return-title]");
+  var message = box.querySelector("[data-return-message]");
+  var again = box.querySelector("[data-return-again]");
+  title.textContent = text("return-checking");
+
+  function say(kind, focus) {
+    title.textContent = text("return-" + kind + "-title");
+    message.textContent = text("return-" + kind);
+    again.hidden = kind === "confirmed" || kind === "pending";
+    if (kind === "confirmed") confirmed();
+    if (focus) title.focus();
+  }
+
+  var lastKind = null;
+  function ask() {
+    request("POST", "/payments/status", { client_secret: secret }, { token: null }).then(function (result) {
+      if (result.status === 404) { say("unknown", true); return; }
+      if (result.status !== 200 || !result.body) { window.setTimeout(ask, RETURN_POLL_MS * 2); return; }
+      var kind = returnKind(result.body.booking.status, result.body.payment.status, redirect);
+      if (kind !== lastKind) say(kind, lastKind === null || kind === "confirmed");
+      lastKind = kind;
+      if (kind === "pending") {
+        if (Date.now() - started < RETURN_POLL_FOR_MS) window.setTimeout(ask, RETURN_POLL_MS);
+        else message.textContent = text("return-slow");
+      }
+    }, function () { window.setTimeout(ask, RETURN_POLL_MS * 2); });
+  }
+  ask();
+}

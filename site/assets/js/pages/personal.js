@@ -1,123 +1,49 @@
 // The back office (/personal/): sign in with the e-mailed link and an authenticator code, then the day
 // and week calendars, bookings for callers, blocked time, outcomes, customers and the calendar feed
-// (complaints and a booking's photos are personal-complaints.js, on the hooks at the end).
+// (complaints and a booking's photos are parts/staff-complaints.js, given this page's helpers at the end).
 // Every text is in the page; data is filled in with textContent, never HTML. The session id is kept in
-// sessionStorage (this tab only, 8 hours at most) and sent to the API in a header.
-(function () {
-  "use strict";
+// sessionStorage (this tab only, 8 hours at most; lib/staff.js) and sent to the API in a header.
+import { fragment, language, request } from "../lib/api.js";
+import { addDays, dayLabel, mondayOf, today } from "../lib/dates.js";
+import { all as allIn, clear, el, saveJson, showErrors, showState } from "../lib/dom.js";
+import { errorOf as errorIn, forget, session, staffRequest } from "../lib/staff.js";
+import { pageTexts } from "../lib/texts.js";
+import { createBlocks } from "../parts/staff-blocks.js";
+import { startStaffComplaints } from "../parts/staff-complaints.js";
+import { createSignin } from "../parts/staff-signin.js";
 
-  var root = document.getElementById("allavie-staff");
-  if (!root || !window.Allavie) return;
-  var A = window.Allavie;
-  var KEY = "allavie.staff";
+function startStaff(root) {
+  var lang = language();
+  var t = pageTexts(root, lang);
   var me = null, colleagues = [], services = [], current = { view: "day", booking: null, customer: null };
 
-  function all(sel, base) { return Array.prototype.slice.call((base || root).querySelectorAll(sel)); }
+  function all(sel, base) { return allIn(base || root, sel); }
   function one(sel, base) { return (base || root).querySelector(sel); }
-  function t(key, values) {
-    var el = one('[data-text="' + key + '"]');
-    var text = el ? el.textContent : key;
-    Object.keys(values || {}).forEach(function (k) { text = text.replace("{" + k + "}", values[k]); });
-    return text;
-  }
-  function label(kind, key) { var el = one("[data-" + kind + '="' + CSS.escape(key || "none") + '"]'); return el ? el.textContent : key; }
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === "text") node.textContent = attrs[k];
-      else if (attrs[k] !== null && attrs[k] !== undefined) node.setAttribute(k, attrs[k]);
-    });
-    (children || []).forEach(function (c) { if (c) node.appendChild(typeof c === "string" ? document.createTextNode(c) : c); });
-    return node;
-  }
-  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); return node; }
-  function setState(state) { all("[data-state]").forEach(function (n) { n.hidden = n.getAttribute("data-state") !== state; }); }
+  // The name of a status, a payment state, an outcome ... in the page: [data-status="confirmed"].
+  function label(kind, key) { return pageTexts(root, lang, kind)(key || "none"); }
+  function setState(state) { showState(root, state); }
   function status(text) { one("[data-app-status]").textContent = text || ""; }
 
-  function session() { try { return sessionStorage.getItem(KEY); } catch (e) { return null; } }
   function api(method, path, body) {
-    return A.request(method, path, body, { token: session() || "" }).then(function (answer) {
-      if (answer.status === 401 && session()) { forget(); setState("signin"); }
-      return answer;
-    });
+    return staffRequest(method, path, body, function () { if (session()) { forget(); setState("signin"); } });
   }
-  function forget() { try { sessionStorage.removeItem(KEY); } catch (e) { /* private mode */ } }
-  function errorOf(answer) { return (answer.body && answer.body.error) || { message: t("error") }; }
+  function errorOf(answer) { return errorIn(answer, t("error")); }
 
-  // --- times: the API speaks Stockholm time with its offset -----------------------------------------
-  var zoneParts = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Stockholm", hourCycle: "h23",
-    year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
-  function wall(date) {
-    var p = {}; zoneParts.formatToParts(date).forEach(function (x) { p[x.type] = x.value; });
-    return Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute);
-  }
-  function stockholm(day, time) {  // "2027-03-30", "13:00" -> an ISO instant that is that wall time in Stockholm
-    var want = Date.parse(day + "T" + time + ":00Z"), guess = want;
-    for (var i = 0; i < 3; i++) guess -= wall(new Date(guess)) - want;
-    return new Date(guess).toISOString();
-  }
+  // --- times: the API speaks Stockholm time with its offset (lib/dates.js) ---------------------------
   function hm(iso) { return iso.slice(11, 16); }
   function dayOf(iso) { return iso.slice(0, 10); }
-  function today() { var d = new Date(wall(new Date())); return d.toISOString().slice(0, 10); }
-  function addDays(day, n) { var d = new Date(day + "T12:00:00Z"); d.setUTCDate(d.getUTCDate() + n); return d.toISOString().slice(0, 10); }
-  function weekday(day) { return new Intl.DateTimeFormat(A.language() === "en" ? "en-GB" : "sv-SE", { weekday: "long", day: "numeric", month: "long", timeZone: "UTC" }).format(new Date(day + "T12:00:00Z")); }
+  function weekday(day) { return dayLabel(day, lang); }
 
   // --- signing in ----------------------------------------------------------------------------------
-  var signinToken = null;
-  function fragment() { return new URLSearchParams(window.location.hash.replace(/^#/, "")); }
+  // parts/staff-signin.js: the e-mailed link, then the authenticator code (enrolling on the first sign-in).
+  var signin = createSignin(root, { setState: setState, errorOf: errorOf, start: function () { start(); } });
+  var openLink = signin.openLink, submitCode = signin.submitCode;
 
-  function drawQr(rows) {
-    var svg = one("[data-qr]"), size = rows.length + 8, ns = "http://www.w3.org/2000/svg";
-    all("rect,path", svg).forEach(function (n) { n.remove(); });
-    svg.setAttribute("viewBox", "0 0 " + size + " " + size);
-    var bg = document.createElementNS(ns, "rect");
-    bg.setAttribute("width", size); bg.setAttribute("height", size); bg.setAttribute("fill", "#ffffff");
-    svg.appendChild(bg);
-    var d = "";
-    rows.forEach(function (row, y) { for (var x = 0; x < row.length; x++) if (row[x] === "1") d += "M" + (x + 4) + " " + (y + 4) + "h1v1h-1z"; });
-    var path = document.createElementNS(ns, "path");
-    path.setAttribute("d", d); path.setAttribute("fill", "#000000");
-    svg.appendChild(path);
-  }
-
-  function openLink(token) {
-    signinToken = token;
-    A.request("POST", "/staff/session", { token: token }, { token: "" }).then(function (answer) {
-      if (answer.status === 200 && answer.body.enrol) {
-        one("[data-field=secret]").textContent = answer.body.enrol.secret;
-        drawQr(answer.body.enrol.qr || []);
-        one("[data-enrol]").hidden = false;
-        setState("code");
-      } else if (answer.status === 401 && errorOf(answer).code === "code_required") {
-        one("[data-enrol]").hidden = true;
-        setState("code");
-      } else {
-        setState("link-invalid");
-      }
-      var code = one("#staff-code"); if (code && !one("[data-state=code]").hidden) code.focus();
-    });
-  }
-
-  function submitCode(form) {
-    var code = form.elements.code.value.replace(/\s+/g, "");
-    A.request("POST", "/staff/session", { token: signinToken, code: code }, { token: "" }).then(function (answer) {
-      if (answer.status === 200) {
-        try { sessionStorage.setItem(KEY, answer.body.session); } catch (e) { /* private mode */ }
-        var after = fragment();
-        history.replaceState(null, "", window.location.pathname + (after.get("b") ? "#b=" + after.get("b") : ""));
-        start();
-      } else {
-        A.showErrors(form, errorOf(answer));
-        form.elements.code.value = "";
-        form.elements.code.focus();
-      }
-    });
-  }
 
   // --- the app -------------------------------------------------------------------------------------
   function start() {
     if (!session()) { setState("signin"); return; }
-    Promise.all([api("GET", "/staff/me"), A.request("GET", "/services", null, { token: "" })]).then(function (answers) {
+    Promise.all([api("GET", "/staff/me"), request("GET", "/services", null, { token: "" })]).then(function (answers) {
       if (answers[0].status !== 200) { forget(); setState("signin"); return; }
       me = answers[0].body.staff; colleagues = answers[0].body.colleagues;
       services = (answers[1].body && answers[1].body.services) || [];
@@ -204,7 +130,7 @@
 
   function loadWeek() {
     var staff = one("#staff-week-staff").value || me.id, day = one("#staff-week-day").value || today();
-    var d = new Date(day + "T12:00:00Z"), monday = addDays(day, -((d.getUTCDay() + 6) % 7)), sunday = addDays(monday, 6);
+    var monday = mondayOf(day), sunday = addDays(monday, 6);
     var mine = ++asked.week;
     api("GET", "/staff/calendar?from=" + monday + "&to=" + sunday + "&staff=" + encodeURIComponent(staff)).then(function (a) {
       if (mine !== asked.week) return;
@@ -277,8 +203,8 @@
     if (form.elements.note.value.trim()) data.note = form.elements.note.value;
     api("POST", "/staff/bookings", data).then(function (a) {
       var box = one("[data-book-result]");
-      if (a.status !== 201) { A.showErrors(form, errorOf(a)); box.hidden = true; return; }
-      A.showErrors(form, null);
+      if (a.status !== 201) { showErrors(form, errorOf(a)); box.hidden = true; return; }
+      showErrors(form, null);
       clear(box).appendChild(el("p", { text: t("booked", { when: weekday(dayOf(a.body.booking.start)) + " " + hm(a.body.booking.start), service: a.body.booking.service_name }) }));
       if (a.body.customer.no_shows) box.appendChild(el("p", { "class": "staff-warning", text: t("no-show-warning", { n: a.body.customer.no_shows }) }));
       box.appendChild(el("p", {}, [el("button", { type: "button", "class": "md-button", "data-booking": a.body.booking.id, text: t("open") })]));
@@ -288,40 +214,9 @@
     });
   }
 
-  function submitBlock(form) {
-    var day = form.elements.day.value;
-    var data = { staff: form.elements.staff.value, start: stockholm(day, form.elements.from.value), end: stockholm(day, form.elements.to.value), reason: form.elements.reason.value };
-    api("POST", "/staff/blocks", data).then(function (a) {
-      if (a.status !== 201) { A.showErrors(form, errorOf(a)); return; }
-      A.showErrors(form, null);
-      one("[data-block-result]").hidden = false;
-      var list = clear(one("[data-conflicts]"));
-      one("[data-block-summary]").textContent = t("blocked-done") + " " + (a.body.conflicts.length ? t("conflicts", { n: a.body.conflicts.length }) : t("no-conflicts"));
-      a.body.conflicts.forEach(function (b) { list.appendChild(conflictItem(b)); });
-    });
-  }
-
-  function conflictItem(b) {
-    var others = colleagues.filter(function (c) { return c.id !== b.staff; });
-    var selectId = "staff-conflict-" + b.id, messageId = "staff-conflict-msg-" + b.id;
-    var select = el("select", { id: selectId }, others.map(function (c) { return el("option", { value: c.id, text: c.name }); }));
-    return el("li", { "class": "staff-conflict", "data-conflict": b.id }, [
-      el("p", { text: hm(b.start) + "–" + hm(b.end) + " · " + b.service_name + " · " + (b.customer.name || "–") + (b.customer.phone_display ? " · " + b.customer.phone_display : "") }),
-      el("p", {}, [el("label", { "for": selectId, text: t("move-to") }), " ", select, " ",
-        el("button", { type: "button", "class": "md-button", "data-move-conflict": b.id, "data-start": b.start, text: t("move") }),
-        el("button", { type: "button", "class": "md-button", "data-booking": b.id, text: t("open") })]),
-      el("p", {}, [el("label", { "for": messageId, text: t("message-to-customer") }), el("br"),
-        el("textarea", { id: messageId, rows: "2", maxlength: "1000" }, [t("cancel-message")]), el("br"),
-        el("button", { type: "button", "class": "md-button", "data-cancel-conflict": b.id, text: t("cancel-with-message") })]),
-      el("p", { role: "status", "data-conflict-status": b.id }),
-    ]);
-  }
-
-  function conflictDone(id, text) {
-    var item = one('[data-conflict="' + CSS.escape(id) + '"]');
-    one('[data-conflict-status="' + CSS.escape(id) + '"]').textContent = text;
-    all("button,select,textarea", item).forEach(function (n) { if (!n.hasAttribute("data-booking")) n.disabled = true; });
-  }
+  // parts/staff-blocks.js: blocked time, and the bookings it clashes with (move to a colleague, or cancel).
+  var blocks = createBlocks(root, { api: api, t: t, errorOf: errorOf, hm: hm, colleagues: function () { return colleagues; } });
+  var submitBlock = blocks.submit, conflictDone = blocks.done;
 
   function openCustomer(id) {
     api("GET", "/staff/customers/" + encodeURIComponent(id)).then(function (a) {
@@ -346,10 +241,7 @@
   function download(id) {
     api("GET", "/staff/customers/" + encodeURIComponent(id) + "/export").then(function (a) {
       if (a.status !== 200) { status(errorOf(a).message); return; }
-      var url = URL.createObjectURL(new Blob([JSON.stringify(a.body, null, 2)], { type: "application/json" }));
-      var link = el("a", { href: url, download: "registerutdrag-" + today() + ".json" });
-      document.body.appendChild(link); link.click(); link.remove();
-      setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+      saveJson(a.body, "registerutdrag-" + today() + ".json");
       status(t("exported"));
     });
   }
@@ -382,8 +274,8 @@
     var form = event.target, kind = form.getAttribute("data-form");
     event.preventDefault();
     if (kind === "signin") {
-      A.request("POST", "/staff/signin", { email: form.elements.email.value }, { token: "" }).then(function (a) {
-        if (a.status === 202) { A.showErrors(form, null); one("[data-message=signin-sent]").hidden = false; } else A.showErrors(form, errorOf(a));
+      request("POST", "/staff/signin", { email: form.elements.email.value }, { token: "" }).then(function (a) {
+        if (a.status === 202) { showErrors(form, null); one("[data-message=signin-sent]").hidden = false; } else showErrors(form, errorOf(a));
       });
     } else if (kind === "code") submitCode(form);
     else if (kind === "day") loadDay();
@@ -393,8 +285,8 @@
     else if (kind === "search") {
       api("GET", "/staff/customers?q=" + encodeURIComponent(form.elements.q.value)).then(function (a) {
         var list = clear(one("[data-results]"));
-        if (a.status !== 200) { A.showErrors(form, errorOf(a)); return; }
-        A.showErrors(form, null);
+        if (a.status !== 200) { showErrors(form, errorOf(a)); return; }
+        showErrors(form, null);
         a.body.customers.forEach(function (c) {
           list.appendChild(el("li", {}, [el("button", { type: "button", "class": "staff-link", "data-customer": c.id,
             text: c.name + (c.phone_display ? " · " + c.phone_display : "") + (c.email ? " · " + c.email : "") })]));
@@ -405,13 +297,13 @@
       var chosen = (form.elements.start.value || "|").split("|");
       var body = { start: chosen[0] || null }; if (form.elements.staff.value || chosen[1]) body.staff = form.elements.staff.value || chosen[1];
       api("POST", "/staff/bookings/" + current.booking.id + "/reschedule", body).then(function (a) {
-        if (a.status !== 200) { A.showErrors(form, errorOf(a)); return; }
+        if (a.status !== 200) { showErrors(form, errorOf(a)); return; }
         openBooking(current.booking.id, t("moved"));
       });
     } else if (kind === "cancel") {
       var data = { refund: form.elements.refund.checked }; if (form.elements.message.value.trim()) data.message = form.elements.message.value;
       api("POST", "/staff/bookings/" + current.booking.id + "/cancel", data).then(function (a) {
-        if (a.status !== 200) { A.showErrors(form, errorOf(a)); return; }
+        if (a.status !== 200) { showErrors(form, errorOf(a)); return; }
         openBooking(current.booking.id, t("cancelled"));
       });
     }
@@ -472,10 +364,10 @@
     }
   });
 
-  // What personal-complaints.js (complaints and photos) builds on: the same session, texts and elements.
-  A.staff = { api: api, el: el, clear: clear, one: one, all: all, t: t, label: label, status: status, errorOf: errorOf,
+  // What staff-complaints.js (complaints and photos) builds on: the same session, texts and elements.
+  startStaffComplaints(root, { api: api, one: one, all: all, t: t, label: label, status: status, errorOf: errorOf,
     facts: facts, hm: hm, dayOf: dayOf, weekday: weekday, me: function () { return me; },
-    nameOf: function (id) { var c = colleagues.filter(function (x) { return x.id === id; })[0]; return c ? c.name : id; } };
+    nameOf: function (id) { var c = colleagues.filter(function (x) { return x.id === id; })[0]; return c ? c.name : id; } });
 
   function route() {
     var token = fragment().get("t");
@@ -485,4 +377,7 @@
   }
   window.addEventListener("hashchange", route);  // a link opened in a tab that shows the page already
   route();
-})();
+}
+
+const root = document.getElementById("allavie-staff");
+if (root) startStaff(root);

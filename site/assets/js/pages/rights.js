@@ -2,22 +2,23 @@
 // "Utskick" (offers per channel) and "Ny länk". Every text is in the page
 // (Swedish or English); this script only shows and hides it and fills in data
 // with textContent, never HTML. The link's token stays in the fragment and
-// goes to the API in a header (window.Allavie.request).
-(function () {
-  "use strict";
+// goes to the API in a header (lib/api.js).
+import { fragment, language, linkToken, request } from "../lib/api.js";
+import { dateLabel, whenLabel } from "../lib/dates.js";
+import { all as allIn, clear, el, fillField, saveJson, showErrors, showState } from "../lib/dom.js";
+import { pageTexts } from "../lib/texts.js";
 
-  var root = document.getElementById("allavie-rights");
-  if (!root || !window.Allavie) return;
-  var A = window.Allavie;
+function startRights(root) {
+  var lang = language();
+  var text = pageTexts(root, lang);
+  var statusText = pageTexts(root, lang, "status");
   var kind = root.getAttribute("data-rights-page");
   var current = null; // the last GET /me answer
 
-  function all(selector) { return Array.prototype.slice.call(root.querySelectorAll(selector)); }
+  function all(selector) { return allIn(root, selector); }
   function one(selector) { return root.querySelector(selector); }
 
-  function setState(state) {
-    all("[data-state]").forEach(function (el) { el.hidden = el.getAttribute("data-state") !== state; });
-  }
+  function setState(state) { showState(root, state); }
 
   function showMessage(name, on) {
     all('[data-message="' + name + '"]').forEach(function (el) { el.hidden = !on; });
@@ -25,56 +26,26 @@
 
   function hideMessages() { all("[data-message]").forEach(function (el) { el.hidden = true; }); }
 
-  function text(key) {
-    var el = one('[data-text="' + key + '"]');
-    return el ? el.textContent : key;
-  }
-
-  function statusText(status) {
-    var el = one('[data-status="' + CSS.escape(status) + '"]');
-    return el ? el.textContent : status;
-  }
-
-  function fill(name, value) {
-    all('[data-field="' + name + '"]').forEach(function (el) { el.textContent = value; });
-  }
+  function fill(name, value) { fillField(root, name, value); }
 
   // Any answer that is not what we hoped for: a dead link, or something else.
   function failed(result) {
     setState(result && result.status === 401 ? "expired" : "error");
   }
 
-  function fragment() { return new URLSearchParams(window.location.hash.replace(/^#/, "")); }
-
   // Links between the two link pages keep the token (in the fragment, as it came).
   function keepToken() {
-    var token = A.linkToken();
+    var token = linkToken();
     all("[data-keep-token]").forEach(function (a) {
       var base = a.getAttribute("href").split("#")[0];
       a.setAttribute("href", token ? base + "#t=" + encodeURIComponent(token) : base);
     });
   }
 
-  function formatDay(day) {
-    try {
-      return new Date(day.slice(0, 10) + "T12:00:00Z").toLocaleDateString(A.language() === "en" ? "en-GB" : "sv-SE", {
-        timeZone: "Europe/Stockholm", day: "numeric", month: "long", year: "numeric",
-      });
-    } catch (e) {
-      return day;
-    }
-  }
+  function formatDay(day) { return dateLabel(day, lang); }
 
-  function formatTime(iso) {
-    try {
-      return new Date(iso).toLocaleString(A.language() === "en" ? "en-GB" : "sv-SE", {
-        timeZone: "Europe/Stockholm", weekday: "long", day: "numeric", month: "long", year: "numeric",
-        hour: "2-digit", minute: "2-digit",
-      }); // "fredag 27 november 2026 kl. 10:00", as on the booking pages and in the e-mails
-    } catch (e) {
-      return iso;
-    }
-  }
+  // "fredag 27 november 2026 kl. 10:00", as on the booking pages and in the e-mails
+  function formatTime(iso) { return whenLabel(iso, lang); }
 
   // --- Mina uppgifter ----------------------------------------------------------------------
 
@@ -103,19 +74,13 @@
     var table = one("[data-bookings]");
     var empty = one("[data-no-bookings]");
     if (table) {
-      var body = table.querySelector("tbody");
-      while (body.firstChild) body.removeChild(body.firstChild);
+      var body = clear(table.querySelector("tbody"));
       me.bookings.forEach(function (booking) {
-        var row = document.createElement("tr");
         var name = booking.service_name || services[booking.service] || booking.service;
-        [formatTime(booking.start), name, statusText(booking.status)]
-          .forEach(function (value) {
-            var cell = document.createElement("td");
-            cell.textContent = value;
-            row.appendChild(cell);
-          });
-        row.appendChild(changeCell(booking, name));
-        body.appendChild(row);
+        var cells = [formatTime(booking.start), name, statusText(booking.status)].map(function (value) {
+          return el("td", { text: value });
+        });
+        body.appendChild(el("tr", {}, cells.concat([changeCell(booking, name)])));
       });
       table.hidden = me.bookings.length === 0;
       if (empty) empty.hidden = me.bookings.length !== 0;
@@ -125,23 +90,17 @@
   // A booking still ahead opens on the manage page with this page's data link (the API lets a data
   // link open the customer's own bookings); past its change deadline the clinic changes it by phone.
   function changeCell(booking, name) {
-    var cell = document.createElement("td");
     var now = new Date();
-    if (booking.status !== "confirmed" || new Date(booking.start) <= now) { cell.textContent = text("none"); return cell; }
-    if (new Date(booking.change_until) <= now) { cell.textContent = text("call"); return cell; }
-    var link = document.createElement("a");
-    link.href = "../hantera/#" + new URLSearchParams({ t: A.linkToken() || "", b: booking.id, from: "data" }).toString();
-    link.textContent = text("change");
-    var which = document.createElement("span");
-    which.className = "allavie-visually-hidden";
-    which.textContent = ": " + name + ", " + formatTime(booking.start); // each link says which booking it opens
-    link.appendChild(which);
-    cell.appendChild(link);
-    return cell;
+    if (booking.status !== "confirmed" || new Date(booking.start) <= now) return el("td", { text: text("none") });
+    if (new Date(booking.change_until) <= now) return el("td", { text: text("call") });
+    var href = "../hantera/#" + new URLSearchParams({ t: linkToken() || "", b: booking.id, from: "data" }).toString();
+    // each link says which booking it opens
+    var which = el("span", { "class": "allavie-visually-hidden", text: ": " + name + ", " + formatTime(booking.start) });
+    return el("td", {}, [el("a", { href: href }, [text("change"), which])]);
   }
 
   function loadServices() {
-    return A.request("GET", "/services", null, { token: null }).then(function (result) {
+    return request("GET", "/services", null, { token: null }).then(function (result) {
       var names = {};
       if (result.status === 200 && result.body && result.body.services) {
         result.body.services.forEach(function (s) { names[s.id] = s.name; });
@@ -151,7 +110,7 @@
   }
 
   function loadMe() {
-    return Promise.all([A.request("GET", "/me"), loadServices()]).then(function (answers) {
+    return Promise.all([request("GET", "/me"), loadServices()]).then(function (answers) {
       var result = answers[0];
       if (result.status !== 200) { failed(result); return null; }
       if (kind === "data") renderMe(result.body, answers[1]);
@@ -173,16 +132,16 @@
     if (wanted.email.toLowerCase() !== current.customer.email && wanted.email.toLowerCase() !== (current.pending_email || "")) {
       changes.email = wanted.email;
     }
-    if (!Object.keys(changes).length) { A.showErrors(form, null); showMessage("saved", true); return; }
-    A.request("PATCH", "/me", changes).then(function (result) {
+    if (!Object.keys(changes).length) { showErrors(form, null); showMessage("saved", true); return; }
+    request("PATCH", "/me", changes).then(function (result) {
       if (result.status === 200) {
-        A.showErrors(form, null);
+        showErrors(form, null);
         return loadMe().then(function () {
           showMessage("saved", true);
           if (changes.email) showMessage("confirm-sent", true);
         });
       }
-      if (result.status === 400 && result.body && result.body.error) { A.showErrors(form, result.body.error); return; }
+      if (result.status === 400 && result.body && result.body.error) { showErrors(form, result.body.error); return; }
       failed(result);
     }, function () { setState("error"); });
   }
@@ -195,18 +154,9 @@
 
   function download() {
     hideMessages();
-    A.request("GET", "/me/export").then(function (result) {
+    request("GET", "/me/export").then(function (result) {
       if (result.status !== 200) { failed(result); return; }
-      var blob = new Blob([JSON.stringify(result.body, null, 2)], { type: "application/json" });
-      var url = URL.createObjectURL(blob);
-      var link = document.createElement("a");
-      link.href = url;
-      link.download = fileName(result);
-      link.hidden = true;
-      document.body.appendChild(link);
-      link.click();
-      document.body.removeChild(link);
-      setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+      saveJson(result.body, fileName(result));
       showMessage("exported", true);
     }, function () { setState("error"); });
   }
@@ -214,23 +164,19 @@
   function listInto(name, items) {
     var list = one('[data-list="' + name + '"]');
     if (!list) return;
-    while (list.firstChild) list.removeChild(list.firstChild);
-    items.forEach(function (value) {
-      var item = document.createElement("li");
-      item.textContent = value;
-      list.appendChild(item);
-    });
+    clear(list);
+    items.forEach(function (value) { list.appendChild(el("li", { text: value })); });
   }
 
   function erase(button) {
     button.disabled = true;
-    A.request("POST", "/me/erase").then(function (result) {
+    request("POST", "/me/erase").then(function (result) {
       button.disabled = false;
       if (result.status !== 200) { failed(result); return; }
       listInto("erased", result.body.erased);
       // "What. Why. Kept until 25 november 2029." (not "what (why): 2029-11-25")
       listInto("kept", result.body.kept.map(function (k) {
-        return k.what + ". " + k.why + ". " + text("kept-until").split("{date}").join(formatDay(k.until));
+        return k.what + ". " + k.why + ". " + text("kept-until", { date: formatDay(k.until) });
       }));
       // The token is dead now: take it out of the address bar and the history entry.
       history.replaceState(null, "", window.location.pathname + window.location.search);
@@ -241,7 +187,7 @@
   }
 
   function confirmEmail() {
-    return A.request("POST", "/me/email/confirm").then(function (result) {
+    return request("POST", "/me/email/confirm").then(function (result) {
       if (result.status === 200 && result.body.token) {
         // Earlier links are revoked: carry on with the fresh one the answer gives.
         history.replaceState(null, "", window.location.pathname + "#t=" + encodeURIComponent(result.body.token));
@@ -294,7 +240,7 @@
   // the booking form, then go on with the data token the answer gives (double opt-in). Only a
   // click confirms: mail scanners open links and may run their scripts, and must not opt anyone in.
   function confirmMarketing() {
-    return A.request("POST", "/me/marketing/confirm").then(function (result) {
+    return request("POST", "/me/marketing/confirm").then(function (result) {
       if (result.status !== 200 || !result.body.token) { failed(result); return null; }
       history.replaceState(null, "", window.location.pathname + "#t=" + encodeURIComponent(result.body.token));
       keepToken();
@@ -311,15 +257,15 @@
       event.preventDefault();
       hideMessages();
       var choices = { email: form.elements.email.checked, sms: form.elements.sms.checked };
-      A.request("PUT", "/me/marketing", choices).then(function (result) {
+      request("PUT", "/me/marketing", choices).then(function (result) {
         if (result.status === 200) {
-          A.showErrors(form, null);
+          showErrors(form, null);
           form.elements.email.checked = result.body.marketing.email;
           form.elements.sms.checked = result.body.marketing.sms;
           showMessage("saved", true);
           return;
         }
-        if (result.status === 400 && result.body && result.body.error) { A.showErrors(form, result.body.error); return; }
+        if (result.status === 400 && result.body && result.body.error) { showErrors(form, result.body.error); return; }
         failed(result);
       }, function () { setState("error"); });
     });
@@ -347,10 +293,10 @@
       hideMessages();
       var button = form.querySelector("button[type=submit]");
       button.disabled = true;
-      A.request("POST", "/links", { email: form.elements.email.value.trim() }, { token: null }).then(function (result) {
+      request("POST", "/links", { email: form.elements.email.value.trim() }, { token: null }).then(function (result) {
         button.disabled = false;
-        if (result.status === 202) { A.showErrors(form, null); showMessage("sent", true); return; }
-        if (result.status === 400 && result.body && result.body.error) { A.showErrors(form, result.body.error); return; }
+        if (result.status === 202) { showErrors(form, null); showMessage("sent", true); return; }
+        if (result.status === 400 && result.body && result.body.error) { showErrors(form, result.body.error); return; }
         showMessage("error", true);
       }, function () { button.disabled = false; showMessage("error", true); });
     });
@@ -358,7 +304,10 @@
 
   keepToken();
   if (kind === "new-link") { startNewLink(); return; }
-  if (!A.linkToken()) { setState("no-link"); return; }
+  if (!linkToken()) { setState("no-link"); return; }
   if (kind === "data") startData();
   if (kind === "preferences") startPreferences();
-})();
+}
+
+const root = document.getElementById("allavie-rights");
+if (root) startRights(root);

@@ -1,24 +1,24 @@
 // The back office's complaints (Reklamationer) and a booking's photos, on personal.js's session and
-// helpers (Allavie.staff). The thread, names and words are the customers' own: filled in with
+// helpers (S). The thread, names and words are the customers' own: filled in with
 // textContent only, never as HTML. The reply form is the page's <template>, so its texts stay in the page.
 // Every list and every photo view is a look at a customer's data: the API logs it in the access log.
-(function () {
-  "use strict";
+import { kronor } from "../lib/money.js";
+import { language } from "../lib/api.js";
+import { clear, el, showErrors } from "../lib/dom.js";
 
-  var root = document.getElementById("allavie-staff");
-  var A = window.Allavie;
-  if (!root || !A || !A.staff) return;
-  var S = A.staff, t = S.t, el = S.el, one = S.one, all = S.all;
+// root: the back office (#allavie-staff); S: personal.js's session, texts and helpers.
+export function startStaffComplaints(root, S) {
+  var t = S.t, one = S.one, all = S.all;
   var bookingShown = null, asked = 0;
 
   function when(iso) { return S.weekday(S.dayOf(iso)) + " " + S.hm(iso); }
   function stamp(iso) { return S.dayOf(iso) + " " + S.hm(iso); }
-  function kr(n) { return t("kr", { n: String(n) }); }
+  function kr(n) { return t("kr", { n: kronor(n, language()) }); }
 
   // --- a booking's photos ----------------------------------------------------------------------------
   function showPhotos(list, bookingId) {
     S.api("GET", "/staff/bookings/" + encodeURIComponent(bookingId) + "/photos").then(function (a) {
-      S.clear(list);
+      clear(list);
       if (a.status !== 200) { S.status(S.errorOf(a).message); return; }
       var photos = a.body.photos;
       if (!photos.length) { list.appendChild(el("li", { text: t("no-photos") })); return; }
@@ -35,7 +35,7 @@
   root.addEventListener("allavie:staff-booking", function (event) {
     var b = event.detail.booking;
     bookingShown = b.id;
-    S.clear(one('[data-photos="booking"]'));
+    clear(one('[data-photos="booking"]'));
     one("[data-photo-count]").textContent = b.photos ? t("photo-count", { n: b.photos }) : t("no-photos");
     one("[data-action=booking-photos]").hidden = !b.photos;
   });
@@ -45,7 +45,7 @@
     var wanted = one("#staff-complaints-status").value || "open", mine = ++asked;
     S.api("GET", "/staff/complaints?status=" + encodeURIComponent(wanted)).then(function (a) {
       if (mine !== asked) return;  // only the latest answer is drawn
-      var list = S.clear(one("[data-complaints]"));
+      var list = clear(one("[data-complaints]"));
       if (a.status !== 200) { S.status(S.errorOf(a).message); return; }
       a.body.complaints.forEach(function (c) { list.appendChild(card(c)); });
       if (!a.body.complaints.length) list.appendChild(el("li", { text: t("no-complaints") }));
@@ -106,8 +106,8 @@
     button.disabled = true;  // one click, one answer (the API refuses a second closing too)
     S.api("POST", "/staff/complaints/" + encodeURIComponent(id) + "/reply", data).then(function (a) {
       button.disabled = false;
-      if (a.status !== 200) { A.showErrors(form, S.errorOf(a)); return; }
-      A.showErrors(form, null);
+      if (a.status !== 200) { showErrors(form, S.errorOf(a)); return; }
+      showErrors(form, null);
       load(true);
       S.status(a.body.complaint.status === "closed" ? t("closed") : t("sent"));
     });
@@ -133,4 +133,4 @@
       showPhotos(target.closest("article").querySelector('[data-slot="photos"]'), target.getAttribute("data-complaint-photos"));
     }
   });
-})();
+}

@@ -2,52 +2,39 @@
 // preview it as the e-mail and the SMS a customer gets, send it, and see how many were sent. Signed in on
 // /personal/ (the session id in this tab's sessionStorage). Every text is in the page; data is filled in
 // with textContent, never HTML.
-(function () {
-  "use strict";
+import { language, request } from "../lib/api.js";
+import { all as allIn, clear, el, showErrors, showState } from "../lib/dom.js";
+import { session, staffRequest } from "../lib/staff.js";
+import { pageTexts } from "../lib/texts.js";
 
-  var root = document.getElementById("allavie-offers");
-  if (!root || !window.Allavie) return;
-  var A = window.Allavie;
-  var KEY = "allavie.staff";
+function startOffers(root) {
+  var lang = language();
+  var t = pageTexts(root, lang);
+  var statusText = pageTexts(root, lang, "status");
   var me = null, shown = null, polling = null, editing = null;
 
   function one(sel) { return root.querySelector(sel); }
-  function all(sel) { return Array.prototype.slice.call(root.querySelectorAll(sel)); }
-  function t(key, values) {
-    var el = one('[data-text="' + key + '"]');
-    var text = el ? el.textContent : key;
-    Object.keys(values || {}).forEach(function (k) { text = text.split("{" + k + "}").join(String(values[k])); });
-    return text;
-  }
-  function statusText(key) { var el = one('[data-status="' + CSS.escape(key) + '"]'); return el ? el.textContent : key; }
+  function all(sel) { return allIn(root, sel); }
   function field(name, text) { one('[data-field="' + name + '"]').textContent = text == null ? "" : text; }
-  function setState(state) { all("[data-state]").forEach(function (n) { n.hidden = n.getAttribute("data-state") !== state; }); }
+  function setState(state) { showState(root, state); }
   function say(text) { one("[data-app-status]").textContent = text || ""; }
-  function session() { try { return sessionStorage.getItem(KEY); } catch (e) { return null; } }
   function api(method, path, body) {
-    return A.request(method, path, body, { token: session() || "" }).then(function (answer) {
-      if (answer.status === 401) setState("signin");
-      return answer;
-    });
+    return staffRequest(method, path, body, function () { setState("signin"); });
   }
   function counts(c) { return t("counts", { email: c.email, sms: c.sms }); }
   function when(iso) { return iso ? iso.slice(0, 10) + " " + iso.slice(11, 16) : ""; }
 
   function start() {
     if (!session()) { setState("signin"); return; }
-    Promise.all([api("GET", "/staff/me"), A.request("GET", "/services", null, { token: "" })]).then(function (answers) {
+    Promise.all([api("GET", "/staff/me"), request("GET", "/services", null, { token: "" })]).then(function (answers) {
       if (answers[0].status !== 200) { setState("signin"); return; }
       me = answers[0].body.staff;
       field("me", me.name);
       all("[data-admin]").forEach(function (n) { n.hidden = me.role !== "admin"; });
       var select = one("[data-service-options]");
-      var none = document.createElement("option");
-      none.value = ""; none.textContent = t("no-service");
-      select.appendChild(none);
+      select.appendChild(el("option", { value: "", text: t("no-service") }));
       ((answers[1].body && answers[1].body.services) || []).forEach(function (s) {
-        var option = document.createElement("option");
-        option.value = s.id; option.textContent = s.name;
-        select.appendChild(option);
+        select.appendChild(el("option", { value: s.id, text: s.name }));
       });
       setState("app");
       loadList();
@@ -57,23 +44,15 @@
   function loadList() {
     api("GET", "/staff/offers").then(function (answer) {
       if (answer.status !== 200) return;
-      var list = one("[data-offers]");
-      while (list.firstChild) list.removeChild(list.firstChild);
+      var list = clear(one("[data-offers]"));
       var offers = answer.body.offers || [];
-      if (!offers.length) {
-        var empty = document.createElement("li"); empty.textContent = t("none"); list.appendChild(empty);
-      }
+      if (!offers.length) list.appendChild(el("li", { text: t("none") }));
       offers.forEach(function (offer) {
-        var item = document.createElement("li");
-        var button = document.createElement("button");
-        button.type = "button"; button.className = "md-button"; button.setAttribute("data-offer", offer.id);
-        button.textContent = t("open");
-        button.setAttribute("aria-label", t("open") + ": " + offer.subject);
-        var line = document.createElement("span");
-        line.textContent = when(offer.created_at) + " · " + offer.subject + " · " + statusText(offer.status) +
-          (offer.status === "draft" ? "" : " · " + counts(offer.sent));
-        item.appendChild(line); item.appendChild(document.createTextNode(" ")); item.appendChild(button);
-        list.appendChild(item);
+        var button = el("button", { type: "button", "class": "md-button", "data-offer": offer.id, text: t("open"),
+          "aria-label": t("open") + ": " + offer.subject });
+        var line = el("span", { text: when(offer.created_at) + " · " + offer.subject + " · " + statusText(offer.status) +
+          (offer.status === "draft" ? "" : " · " + counts(offer.sent)) });
+        list.appendChild(el("li", {}, [line, " ", button]));
       });
     });
   }
@@ -92,7 +71,7 @@
     one("[data-action=send]").hidden = offer.status !== "draft";
     one("[data-step=send-confirm]").hidden = true;
     field("send-summary", t("send-summary", { email: offer.recipients.email, sms: offer.recipients.sms }));
-    api("GET", "/staff/offers/" + encodeURIComponent(offer.id) + "/preview?lang=" + A.language()).then(function (answer) {
+    api("GET", "/staff/offers/" + encodeURIComponent(offer.id) + "/preview?lang=" + lang).then(function (answer) {
       if (answer.status !== 200) { if (answer.body && answer.body.error) say(answer.body.error.message); return; }
       var p = answer.body.preview;
       field("from", p.email.from); field("mail-subject", p.email.subject); field("mail-text", p.email.text);
@@ -136,13 +115,13 @@
     var call = editing ? api("PUT", "/staff/offers/" + encodeURIComponent(editing), body) : api("POST", "/staff/offers", body);
     call.then(function (answer) {
       if (answer.status === 201 || answer.status === 200) {
-        A.showErrors(form, null);
+        showErrors(form, null);
         stopEditing();
         say(t("saved"));
         show(answer.body.offer, true);
         loadList();
       } else {
-        A.showErrors(form, (answer.body && answer.body.error) || { message: t("error") });
+        showErrors(form, (answer.body && answer.body.error) || { message: t("error") });
       }
     });
   }
@@ -193,4 +172,7 @@
   });
 
   start();
-})();
+}
+
+const root = document.getElementById("allavie-offers");
+if (root) startOffers(root);

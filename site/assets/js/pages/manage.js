@@ -1,22 +1,27 @@
 // The manage page (/hantera/#t=TOKEN&b=BOOKING): shows the booking and offers
 // reschedule (with the staff member to choose) and cancel. The token is the booking's own
 // link or the customer's data link (from "Mina uppgifter", #...&from=data, which gets a way
-// back); it stays in the fragment and goes to the API in a header (window.Allavie.request).
+// back); it stays in the fragment and goes to the API in a header (lib/api.js).
 // Texts are in the page; data goes in as text only.
-(function () {
-  "use strict";
+// The booking's photos and complaints are photos.js's, started here too.
+import { fragment, language, linkToken, request } from "../lib/api.js";
+import { whenLabel } from "../lib/dates.js";
+import { fillField, showErrors, showState } from "../lib/dom.js";
+import { kronor } from "../lib/money.js";
+import { pageTexts } from "../lib/texts.js";
+import { startManagePhotos } from "../parts/photos.js";
+import { SlotPicker } from "../parts/slot-picker.js";
 
-  var A = window.Allavie;
-  var root = document.getElementById("allavie-manage");
-  if (!root || !A || !A.SlotPicker) return;
-  var texts = A.bookingText;
-
-  var params = new URLSearchParams(window.location.hash.replace(/^#/, ""));
+function startManage(root) {
+  var lang = language();
+  var text = pageTexts(root, lang);
+  var statusText = pageTexts(root, lang, "status");
+  var params = fragment();
   var bookingId = params.get("b");
   var current = null;
   var rescheduleForm = root.querySelector('[data-form="reschedule"]');
   var cancelForm = root.querySelector('[data-form="cancel"]');
-  var picker = new A.SlotPicker(rescheduleForm, root);
+  var picker = new SlotPicker(rescheduleForm, root);
   var staffSelect = rescheduleForm.querySelector('select[name="staff"]');
   var givers = null; // service id -> the staff who give it (GET /services), asked for once
 
@@ -33,25 +38,16 @@
 
   function loadGivers() {
     if (givers) return Promise.resolve(givers);
-    return A.request("GET", "/services", null, { token: null }).then(function (result) {
+    return request("GET", "/services", null, { token: null }).then(function (result) {
       givers = {};
       ((result.body && result.body.services) || []).forEach(function (s) { givers[s.id] = s.staff; });
       return givers;
     }, function () { givers = {}; return givers; });
   }
 
-  function setState(state) {
-    root.querySelectorAll("[data-state]").forEach(function (el) { el.hidden = el.getAttribute("data-state") !== state; });
-  }
+  function setState(state) { showState(root, state); }
 
-  function fill(name, value) {
-    root.querySelectorAll('[data-field="' + name + '"]').forEach(function (el) { el.textContent = value; });
-  }
-
-  function statusText(status) {
-    var el = root.querySelector('[data-status="' + CSS.escape(status) + '"]');
-    return el ? el.textContent : status;
-  }
+  function fill(name, value) { fillField(root, name, value); }
 
   function say(message) {
     var el = root.querySelector("[data-message]");
@@ -59,16 +55,19 @@
     if (message) el.focus();
   }
 
+  function when(iso) { return whenLabel(iso, lang); }
+  function money(amount) { return kronor(amount, lang); }
+
   function failed(result) { setState(result && result.status === 401 ? "expired" : result && result.status === 404 ? "expired" : "error"); }
 
   function render(booking) {
     current = booking;
     fill("service", booking.service_name);
-    fill("when", texts.whenLabel(booking.start) + "–" + booking.end.slice(11, 16));
+    fill("when", when(booking.start) + "–" + booking.end.slice(11, 16));
     fill("staff", booking.staff_name);
     fill("status", statusText(booking.status));
-    fill("note", booking.note || texts.textOf(root, "none"));
-    fill("change_until", texts.whenLabel(booking.change_until));
+    fill("note", booking.note || text("none"));
+    fill("change_until", when(booking.change_until));
     var open = booking.status === "confirmed" && new Date() < new Date(booking.change_until);
     root.querySelector("[data-changeable]").hidden = !open;
     root.querySelector("[data-too-late]").hidden = open || booking.status !== "confirmed";
@@ -88,8 +87,8 @@
   function showError(form, result) {
     var error = result && result.body && result.body.error;
     if (result && result.status === 401) { setState("expired"); return; }
-    if (error && error.code === "slot_taken") error.fields = { start: texts.textOf(root, "taken") };
-    A.showErrors(form, error || { message: texts.textOf(root, "failed"), fields: {} });
+    if (error && error.code === "slot_taken") error.fields = { start: text("taken") };
+    showErrors(form, error || { message: text("failed"), fields: {} });
     form.querySelector("[data-error-summary]").focus();
   }
 
@@ -97,18 +96,18 @@
     event.preventDefault();
     say("");
     if (!picker.selected()) { // said beside the times, not the API's generic "Obligatoriskt fält."
-      A.showErrors(rescheduleForm, { message: "", fields: { start: texts.textOf(root, "start-required") } });
+      showErrors(rescheduleForm, { message: "", fields: { start: text("start-required") } });
       (rescheduleForm.querySelector('[name="start"]') || rescheduleForm.elements.day).focus();
       return;
     }
     var wanted = { start: picker.selected() };
     if (staffSelect.value) wanted.staff = staffSelect.value;
-    A.request("POST", "/bookings/" + encodeURIComponent(bookingId) + "/reschedule", wanted)
+    request("POST", "/bookings/" + encodeURIComponent(bookingId) + "/reschedule", wanted)
       .then(function (result) {
         if (result.status === 200) {
-          A.showErrors(rescheduleForm, null);
+          showErrors(rescheduleForm, null);
           render(result.body.booking);
-          say(texts.textOf(root, "moved"));
+          say(text("moved"));
           return;
         }
         if (result.status === 409 && result.body && result.body.error && result.body.error.code === "slot_taken") {
@@ -129,30 +128,36 @@
 
   cancelForm.addEventListener("submit", function (event) {
     event.preventDefault();
-    A.request("POST", "/bookings/" + encodeURIComponent(bookingId) + "/cancel").then(function (result) {
+    request("POST", "/bookings/" + encodeURIComponent(bookingId) + "/cancel").then(function (result) {
       if (result.status !== 200) { showError(cancelForm, result); return; }
-      A.showErrors(cancelForm, null);
+      showErrors(cancelForm, null);
       render(result.body.booking);
-      var message = texts.textOf(root, "cancelled");
+      var message = text("cancelled");
       if (result.body.refund && result.body.refund.amount_sek) {
-        message += " " + texts.textOf(root, "refund", { amount: texts.kronor(result.body.refund.amount_sek) });
+        message += " " + text("refund", { amount: money(result.body.refund.amount_sek) });
       }
       say(message);
     }, function () { showError(cancelForm, null); });
   });
 
   // Opened from "Mina uppgifter" with its data link: a way back there, with the same link.
-  if (params.get("from") === "data" && A.linkToken()) {
+  if (params.get("from") === "data" && linkToken()) {
     var back = root.querySelector("[data-back]");
     var backLink = back.querySelector("a");
-    backLink.setAttribute("href", backLink.getAttribute("href").split("#")[0] + "#t=" + encodeURIComponent(A.linkToken()));
+    backLink.setAttribute("href", backLink.getAttribute("href").split("#")[0] + "#t=" + encodeURIComponent(linkToken()));
     back.hidden = false;
   }
 
-  if (!A.linkToken() || !bookingId) { setState("no-link"); return; }
-  A.request("GET", "/bookings/" + encodeURIComponent(bookingId)).then(function (result) {
+  if (!linkToken() || !bookingId) { setState("no-link"); return; }
+  request("GET", "/bookings/" + encodeURIComponent(bookingId)).then(function (result) {
     if (result.status !== 200) { failed(result); return; }
     setState("ready");
     render(result.body.booking);
   }, function () { setState("error"); });
-})();
+}
+
+const root = document.getElementById("allavie-manage");
+if (root) {
+  startManage(root);
+  startManagePhotos(document.getElementById("allavie-photos"), document.getElementById("allavie-complaint"));
+}
