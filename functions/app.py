@@ -38,6 +38,9 @@ def answer_errors(event, get_response):  # type: ignore[no-untyped-def]
         return web.error_response(error, web.language(event))
 
 
+app.middleware("http")(staff.record_looks)  # inside answer_errors: the table is bound, its errors answered
+
+
 app.register_blueprint(catalogue.bp)   # GET /services, GET /health
 app.register_blueprint(booking.bp)     # availability, bookings, reschedule, cancel, reminders
 app.register_blueprint(payments.bp)    # Stripe webhook, the booking page's payment status

@@ -18,6 +18,12 @@ ERRORS: dict[str, dict[str, str]] = {
         "sv": "Erbjudandet skickas eller är skickat och kan inte ändras eller tas bort.",
         "en": "The offer is being sent or has been sent and cannot be changed or removed.",
     },
+    "offer_uncomposable": {  # a text that cannot go into an e-mail (stored before the fields refused it)
+        "sv": "Erbjudandet kan inte skickas som e-post: ämnesraden har radbrytningar eller tecknen =? … ?=. "
+              "Ändra eller ta bort det.",
+        "en": "The offer cannot be sent by e-mail: its subject holds line breaks or the characters =? … ?=. "
+              "Change or remove it.",
+    },
     "conflict": {"sv": "Det gick inte att genomföra ändringen.", "en": "The change could not be made."},
     "slot_taken": {
         "sv": "Tiden är tyvärr redan bokad. Välj en annan tid.",
@@ -152,6 +158,8 @@ FIELD_MESSAGES: dict[str, dict[str, str]] = {
     "too_large": {"sv": "För stort.", "en": "Too large."},
     "too_long": {"sv": "För lång text.", "en": "Too long."},
     "invalid": {"sv": "Ogiltigt värde.", "en": "Invalid value."},
+    "header_shaped": {"sv": "Skriv texten på en rad, utan tecknen =? … ?=.",
+                      "en": "Write it on one line, without the characters =? … ?=."},
     "date": {"sv": "Ange ett datum ÅÅÅÅ-MM-DD.", "en": "Give a date YYYY-MM-DD."},
     "datetime": {"sv": "Ange en tidpunkt med tidszon.", "en": "Give a time with a time zone."},
     "email": {"sv": "Ogiltig e-postadress.", "en": "Invalid e-mail address."},
