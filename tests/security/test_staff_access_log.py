@@ -84,6 +84,12 @@ STEPS = [
     Step("DELETE", "/staff/offers/{offer_id}", fixed("/staff/offers/0123456789abcdef"), who="anna"),
     Step("POST", "/staff/customers/{customer_id}/erase", fixed("/staff/customers/0123456789abcdef0123/erase"),
          who="anna"),
+    Step("GET", "/staff/settings", fixed("/staff/settings"), who="anna"),
+    Step("PUT", "/staff/settings/{section}", fixed("/staff/settings/opening_hours"),
+         lambda w, k: {"version": 999, "value": {}}, who="anna"),  # a version not read: 409, nothing changes
+    Step("GET", "/staff/settings/history", fixed("/staff/settings/history"), who="anna"),
+    Step("GET", "/staff/reports", fixed(f"/staff/reports?from={VISIT_DAY}&to={AHEAD_DAY}"), who="anna"),
+    Step("GET", "/staff/reports/sie", fixed(f"/staff/reports/sie?year={str(VISIT_DAY)[:4]}"), who="anna"),
     Step("DELETE", "/staff/session", fixed("/staff/session"), who="anna"),  # last: it ends Anna's session
 ]
 
