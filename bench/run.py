@@ -5,7 +5,8 @@ process (Chalice's test client: routes, middleware, domain, e-mails to a
 temporary outbox) and counts every DynamoDB request with a botocore
 ``before-call`` hook on pynamodb's clients. The clock is pinned
 (ALLAVIE_NOW) so that every run books the same days. Last, the size of the
-Lambda's deployment.zip as `make plan` or `make deploy` last packaged it.
+Lambda's deployment.zip as `make plan` or `make deploy` last packaged it. Then bench/cost.py: what it costs
+to run (units, milliseconds, the owner's report on a busy year, the monthly bill).
 
     make bench            # or: .venv/bin/python bench/run.py [--runs N]
 """
@@ -128,7 +129,11 @@ def main() -> int:
     import site_bytes  # bench/site_bytes.py: what the booking page transfers on a first visit
 
     sized = site_bytes.main(["--pages", "/boka/", "/"])
-    return max(booked, 0 if fast_enough else 1, loaded, sized)
+    print()
+    import cost  # bench/cost.py: units and milliseconds per operation, the report on a busy year, the monthly bill
+
+    costed = cost.main()
+    return max(booked, 0 if fast_enough else 1, loaded, sized, costed)
 
 
 def run(runs: int, outbox: Path) -> int:

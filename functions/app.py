@@ -13,6 +13,7 @@ from chalicelib.routes import (
     offers,
     payments,
     photos,
+    reports,
     retention,
     rights,
     settings,
@@ -22,7 +23,9 @@ from chalicelib.routes import (
 from chalicelib.store import connection
 
 app = Chalice(app_name="allavie")
-app.api.binary_types = []  # JSON only; webhooks need the raw text body as sent
+# JSON, except the accountant's SIE file (CP437 bytes, text/plain; charset=IBM437): its bytes go base64 through
+# API Gateway (a caller asks with Accept: text/plain). Webhooks (application/json) keep their raw text body.
+app.api.binary_types = ["text/plain"]
 
 
 @app.middleware("http")
@@ -33,6 +36,9 @@ def answer_errors(event, get_response):  # type: ignore[no-untyped-def]
         return web.in_house(get_response(event), web.language(event))
     except ApiError as error:
         return web.error_response(error, web.language(event))
+
+
+app.middleware("http")(staff.record_looks)  # inside answer_errors: the table is bound, its errors answered
 
 
 app.register_blueprint(catalogue.bp)   # GET /services, GET /health
@@ -47,4 +53,5 @@ app.register_blueprint(complaints.bp)  # complaints about a treatment (reklamati
 app.register_blueprint(staff.bp)       # the back office: sign-in, calendar, callers, complaints, photos, customers
 app.register_blueprint(offers.bp)      # the back office's offers, their sender (stream) and the follow-ups
 app.register_blueprint(settings.bp)    # the clinic's settings (admins), and the public GET /clinic
+app.register_blueprint(reports.bp)     # the owner's numbers: per-day aggregates from the stream, reports, SIE
 app.register_blueprint(api_doc.bp)     # GET /openapi.json: the contract, one file per blueprint in routes/openapi/

@@ -11,7 +11,8 @@ import sys
 COMMANDS = (
     "allavie.commands.dev",        # dev, init-table [--local], test-pay
     "allavie.commands.deploy",     # plan, deploy, destroy (AWS)
-    "allavie.commands.ledger",     # ledger --year YYYY [--local] (bookkeeping export, CSV)
+    "allavie.commands.ledger",     # ledger --year YYYY [--local] (bookkeeping export, CSV); ledger sie --year [--month]
+    "allavie.commands.reports",    # reports rebuild --from DATE --to DATE [--local] (the per-day aggregates again)
     "allavie.commands.receipts",   # receipts --year YYYY [--local] (receipts and credit receipts, CSV; the series checked)
     "allavie.commands.rights",     # rights export|erase --email X [--local], rights report --month YYYY-MM [--local]
     "allavie.commands.retention",  # retention --as-of YYYY-MM-DD [--apply] [--local]

@@ -18,6 +18,8 @@ from chalicelib.core.clinic import sections as clinic_sections
 from chalicelib.core.clock import STOCKHOLM, local
 from chalicelib.messages import outbox
 from chalicelib.payments import ledger, receipts
+from chalicelib.reports import books as reports_books
+from chalicelib.reports import rebuild as reports_rebuild
 from chalicelib.retention import sweeper
 from chalicelib.rights import details as rights
 from chalicelib.rights import erasure
@@ -31,6 +33,6 @@ from chalicelib.store import keytable, lookups, processing
 from chalicelib.store.models import Item
 
 __all__ = ["STOCKHOLM", "Item", "clinic", "clinic_live", "clinic_sections", "clock", "db",
-           "erasure", "keytable", "ledger", "local", "lookups", "outbox", "processing", "receipts",
-           "rights", "rights_export", "rights_log", "settings", "staff_settings", "staff_signin", "staff_upgrade",
-           "sweeper"]
+           "erasure", "keytable", "ledger", "local", "lookups", "outbox", "processing", "receipts", "reports_books",
+           "reports_rebuild", "rights", "rights_export", "rights_log", "settings", "staff_settings", "staff_signin",
+           "staff_upgrade", "sweeper"]

@@ -53,6 +53,29 @@ def build(out: Path, *, api_url: str, site_url: str, clean: bool = False) -> int
     return sum(1 for file in out.rglob("*") if file.is_file())
 
 
+SITE_DIR = ROOT / "site"
+PAGE_LIST = ROOT / "functions" / "chalicelib" / "cookies" / "pages.txt"
+
+
+def page_paths(site: Path = SITE_DIR) -> list[str]:
+    """The site's page paths as a browser shows them (``/``, ``/boka/``, ``/en/kontakt/``): what the API counts
+    views of (``PAGE_LIST``, which ``write_page_list`` writes and a unit test keeps equal to the pages)."""
+    found = set()
+    for page in site.rglob("*.md"):
+        parts = list(page.relative_to(site).with_suffix("").parts)
+        english = parts[-1].endswith(".en")
+        parts[-1] = parts[-1].removesuffix(".en")
+        if parts[-1] == "index":
+            parts.pop()
+        found.add("/" + "".join(f"{p}/" for p in (["en"] if english else []) + parts))
+    return sorted(found)
+
+
+def write_page_list(path: Path = PAGE_LIST) -> None:
+    path.write_text("# The site's pages (infra/allavie/site_build.py write_page_list): the only paths counted.\n"
+                    + "".join(f"{p}\n" for p in page_paths()), encoding="utf-8")
+
+
 class _Handler(SimpleHTTPRequestHandler):
     headers_to_send: dict[str, str] = {}
 

@@ -116,6 +116,16 @@ def test_page_views_are_counted_per_stockholm_day_and_page_with_a_ttl(client, mo
     assert analytics.counts(dt.date(2026, 12, 1), dt.datetime(2029, 1, 2, tzinfo=dt.timezone.utc)) == {}
 
 
+def test_invented_paths_are_not_counted_nothing_is_stored(client, monkeypatch) -> None:
+    """Issue 28, finding 11: each invented path made a new item kept 25 months; only the site's pages count."""
+    monkeypatch.setenv("ALLAVIE_NOW", "2026-11-30T12:00:00+00:00")
+    for i in range(5):
+        assert post(client, "/analytics/pageview", {"path": f"/pa-hittad-{i}/"}).status_code == 204
+    assert every_item() == []
+    assert post(client, "/analytics/pageview", {"path": "/en/personal/erbjudanden/"}).status_code == 204
+    assert [item.sk for item in every_item() if isinstance(item, PageCount)] == ["/en/personal/erbjudanden/"]
+
+
 def test_concurrent_views_lose_no_count(table) -> None:
     now = dt.datetime(2026, 11, 25, 12, tzinfo=dt.timezone.utc)
     with ThreadPoolExecutor(max_workers=8) as pool:

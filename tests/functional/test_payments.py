@@ -192,6 +192,19 @@ def test_a_forged_signature_is_400_and_changes_nothing(client: Any, stripe_url: 
     assert ledger.for_booking(booking.booking_id, run_clock.now()) == []
 
 
+def test_a_signed_body_nested_100000_deep_is_400_and_changes_nothing(client: Any) -> None:
+    """Issue 28: a correctly signed webhook of 100,000-deep JSON gave a 500 (json.loads past the stack)."""
+    deep = b'{"id": "evt_deep", "type": "x", "data": {"object": ' + b"[" * 100_000 + b"]" * 100_000 + b"}}"
+    answer = client.http.post("/webhooks/stripe", body=deep, headers={
+        "Content-Type": "application/json", "Stripe-Signature": stripe_events.sign(deep, WEBHOOK_SECRET)})
+    assert answer.status_code == 400, answer.body
+    assert json.loads(answer.body)["error"]["fields"] == {"body": "Ogiltig JSON."}
+    assert stored_events() == []
+    # Brackets inside strings are text, not depth: an ordinary event with them still goes through.
+    evt = stripe_events.event("customer.created", {"id": "cus_x", "metadata": {"note": "[" * 100 + "{" * 100}})
+    assert post_event(client, evt).status_code == 200
+
+
 def test_events_for_unknown_intents_and_other_types_are_200(client: Any, stripe_url: str) -> None:
     foreign = stripe_client(stripe_url).v1.payment_intents.create(params={"amount": 1000, "currency": "sek"})
     pay(stripe_url, foreign.id)

@@ -179,7 +179,8 @@ def test_no_wildcard_resource_where_a_resource_can_be_named(cf):
                         assert not _has_resource_types(action, data) or action in denied, f"{role_id}: {action} on *"
 
 
-STREAM_READERS = ("Cascade", "SendMessages", "SendOffers")  # the TTL cascade, the outbox's sender, the offers' steps
+# the TTL cascade, the outbox's sender, the offers' steps, the owner's per-day aggregates
+STREAM_READERS = ("Cascade", "SendMessages", "SendOffers", "CountForReports")
 
 
 def test_stream_permissions_only_for_the_stream_readers(cf):
@@ -260,8 +261,40 @@ def test_cloudfront_is_https_only_and_serves_the_api_under_api(cf):
     assert origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
     stage = next(iter(resources_of(cf, "AWS::ApiGateway::Stage").values()))
     assert stage["Properties"]["StageName"] == "api", "/api/* reaches the stage named api"
-    for behaviour in behaviours:
-        assert behaviour["ResponseHeadersPolicyId"] == {"Ref": "SecurityHeadersPolicy"}
+    assert distribution["DefaultCacheBehavior"]["ResponseHeadersPolicyId"] == {"Ref": "SecurityHeadersPolicy"}
+    assert api["ResponseHeadersPolicyId"] == {"Ref": "ApiHeadersPolicy"}
+
+
+def _viewer_gets(config: dict, origin: dict[str, str]) -> dict[str, str]:
+    """What a viewer receives: the origin's headers, and the policy's (over the origin's where it overrides)."""
+    sent = {k.lower(): v for k, v in origin.items()}
+    csp = config["SecurityHeadersConfig"]["ContentSecurityPolicy"]
+    value = csp["ContentSecurityPolicy"]
+    value = value["Fn::Sub"] if isinstance(value, dict) else value
+    if csp["Override"] or "content-security-policy" not in sent:
+        sent["content-security-policy"] = value
+    return sent
+
+
+def test_the_unsubscribe_page_keeps_its_own_csp_through_the_api_behaviour(cf, client):
+    """Issue 28: /api overrode the unsubscribe page's CSP with the site's, which blocks its inline stylesheet."""
+    from chalicelib.routes import unsubscribe_page
+
+    api_policy = cf["Resources"]["ApiHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
+    site_policy = cf["Resources"]["SecurityHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
+    page = client.http.get("/unsubscribe?token=x", headers={"Accept-Language": "sv"})
+    assert page.headers["Content-Security-Policy"] == unsubscribe_page.CSP
+    viewer = _viewer_gets(api_policy, dict(page.headers))
+    assert viewer["content-security-policy"] == unsubscribe_page.CSP  # its stylesheet's hash is allowed
+    assert f"'sha256-{unsubscribe_page.STYLE_HASH}'" in viewer["content-security-policy"]
+    # JSON answers send no CSP: they get the site's, as before; every other header is the site's policy's.
+    health = client.http.get("/health")
+    assert "Content-Security-Policy" not in health.headers
+    assert _viewer_gets(api_policy, dict(health.headers))["content-security-policy"] == \
+        site_policy["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"]
+    same = {k: v for k, v in api_policy["SecurityHeadersConfig"].items() if k != "ContentSecurityPolicy"}
+    assert same == {k: v for k, v in site_policy["SecurityHeadersConfig"].items() if k != "ContentSecurityPolicy"}
+    assert api_policy.get("CustomHeadersConfig") == site_policy.get("CustomHeadersConfig")
 
 
 def _headers_sent(config: dict) -> dict[str, str]:

@@ -59,3 +59,35 @@ def sign_in(client: Any, outbox: Any, address: str, now: dt.datetime, secret: st
     status, opened = call(client, "POST", "/staff/session", {"token": token, "code": code_at(secret, now)})
     assert status == 200, opened
     return Signed(opened["session"], secret, opened["staff"])
+
+
+def http_call(method: str, url: str, data: Any = None, session: str | None = None,
+              timeout: float = 30) -> tuple[int, Any]:
+    """One call over HTTP (``chalice local``): (status, JSON or None)."""
+    import urllib.error
+    import urllib.request
+
+    headers = {"Content-Type": "application/json", "Accept-Language": "sv"}
+    if session:
+        headers["Authorization"] = f"Bearer {session}"
+    body = None if data is None else json.dumps(data).encode("utf-8")
+    request = urllib.request.Request(url, data=body, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as answer:
+            raw = answer.read()
+            return answer.status, json.loads(raw) if raw else None
+    except urllib.error.HTTPError as error:
+        raw = error.read()
+        return error.code, json.loads(raw) if raw else None
+
+
+def sign_in_http(api_url: str, outbox: Any, address: str) -> str:
+    """A session from ``chalice local`` (its real clock): link from the outbox, enrolment, a code for now."""
+    assert http_call("POST", f"{api_url}/staff/signin", {"email": address})[0] == 202
+    token = link_token(outbox, address)
+    status, enrol = http_call("POST", f"{api_url}/staff/session", {"token": token})
+    assert status == 200, enrol
+    code = pyotp.TOTP(enrol["enrol"]["secret"]).now()
+    status, opened = http_call("POST", f"{api_url}/staff/session", {"token": token, "code": code})
+    assert status == 200, opened
+    return str(opened["session"])

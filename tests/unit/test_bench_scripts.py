@@ -15,7 +15,7 @@ SCRIPTS = sorted(p.stem for p in BENCH.glob("*.py") if p.stem != "locustfile")
 
 
 def test_every_script_is_listed() -> None:
-    assert {"run", "cold_start", "site_bytes", "lighthouse", "load", "site_stack"} <= set(SCRIPTS)
+    assert {"run", "cold_start", "site_bytes", "lighthouse", "load", "site_stack", "cost"} <= set(SCRIPTS)
 
 
 @pytest.mark.parametrize("script", SCRIPTS)

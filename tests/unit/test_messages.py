@@ -108,6 +108,18 @@ def test_the_ics_is_in_stockholm_time_across_the_clock_change() -> None:
     assert str(event["uid"]) == "b1@allavie-booking"
 
 
+@pytest.mark.parametrize("kind", ["confirmation", "reschedule"])
+def test_the_ics_carries_no_link_with_a_token_the_body_keeps_the_manage_link(kind: str) -> None:
+    """Issue 28 (left from the first round): calendars are shared and synced; the token stays in the e-mail."""
+    message = built(kind)
+    assert "/hantera/#t=TOKEN&b=b1" in message.get_body(("plain",)).get_content()
+    [attachment] = list(message.iter_attachments())
+    raw = attachment.get_content()
+    text = raw.decode() if isinstance(raw, bytes) else raw
+    unfolded = text.replace("\r\n ", "").replace("\n ", "")
+    assert "TOKEN" not in unfolded and "t=" not in unfolded and "/hantera/" not in unfolded and "://" not in unfolded
+
+
 def test_a_cancellation_cancels_the_calendar_entry_and_has_no_manage_link() -> None:
     message = built("cancellation")
     text = message.get_body(("plain",)).get_content()

@@ -52,8 +52,10 @@ def test_a_kind_without_a_declaration_fails_naming_it() -> None:
 
 
 def test_a_declaration_inherited_from_another_kind_does_not_count() -> None:
-    inherited = cast(type[Item], type("CustomerCopy", (Customer,), {"__module__": __name__}))
-    assert processing.declaration(inherited) is None
+    # Plain classes: a subclass of a real model would stay among Item's subclasses for the tests after this one.
+    declared = type("Declared", (), {"PROCESSING": Customer.PROCESSING})
+    inherited = type("DeclaredCopy", (declared,), {})
+    assert processing.declaration(declared) is Customer.PROCESSING and processing.declaration(inherited) is None
 
 
 def test_a_model_planted_without_a_declaration_stops_the_command() -> None:

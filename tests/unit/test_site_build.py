@@ -241,3 +241,13 @@ def test_the_texts_of_the_scripted_pages_take_the_clinics_facts_from_the_clinic_
             assert fact not in text, (path, fact)
         if "personal" not in path.parts:  # the staff's sign-in link lasts 15 minutes too, by another rule
             assert not re.search(rf"\b{data.rules.hold_minutes} minut", text), path
+
+
+def test_the_apis_page_list_is_the_sites_pages() -> None:
+    """The API counts views of these paths only (issue 28, finding 11): a page added to site/ must be in the list.
+    Regenerate with: .venv/bin/python -c "from allavie import site_build; site_build.write_page_list()" (in infra/)."""
+    from allavie import site_build
+    from chalicelib.cookies import analytics
+
+    assert sorted(analytics.pages()) == site_build.page_paths()
+    assert {"/", "/en/", "/boka/", "/en/integritetspolicy/", "/personal/erbjudanden/"} <= analytics.pages()

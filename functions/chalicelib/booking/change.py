@@ -131,17 +131,18 @@ def cancel(customer: Customer, booking: Booking, now: dt.datetime, clinic: Clini
     if not by_staff and booking.status == "confirmed" and _too_late(clinic, booking, now):
         raise Conflict("too_late")
     return _cancel(clinic, booking, now, customer=customer, follow_up=True,
-                   refund=refund if by_staff else None, message=message)
+                   refund=refund if by_staff else None, message=message, by="clinic" if by_staff else "customer")
 
 
 def release(booking: Booking, now: dt.datetime) -> Cancelled:
     """Cancel without telling anybody or moving the expiry: for erasure (the whole partition goes
     next) and for a hold nobody can pay. The time is freed; the refund follows the payment rules."""
-    return _cancel(clinic_module.current(), booking, now, customer=None, follow_up=False)
+    return _cancel(clinic_module.current(), booking, now, customer=None, follow_up=False, by="system")
 
 
 def _cancel(clinic: Clinic, booking: Booking, now: dt.datetime, *, customer: Customer | None = None,
-            follow_up: bool = False, refund: bool | None = None, message: str | None = None) -> Cancelled:
+            follow_up: bool = False, refund: bool | None = None, message: str | None = None,
+            by: str = "customer") -> Cancelled:
     if booking.status == "cancelled":
         return Cancelled(booking)  # a second click changes nothing
     if booking.status not in ("confirmed", "awaiting_payment"):
@@ -155,7 +156,7 @@ def _cancel(clinic: Clinic, booking: Booking, now: dt.datetime, *, customer: Cus
                 tx.delete("lock", SlotLock(*SlotLock.key(booking.staff_id, unit)), lock_ours(booking.booking_id))
         tx.update("booking", Booking(*Booking.key(booking.customer_id, booking.booking_id)), [
             Booking.status.set("cancelled"), Booking.cancelled_at.set(now), Booking.updated_at.set(now),
-            Booking.hold_until.remove(), Booking.hold_by.remove(),
+            Booking.cancelled_by.set(by), Booking.hold_until.remove(), Booking.hold_by.remove(),
         ], (Booking.status == booking.status) & (Booking.start == booking.start))
         if follow_up and customer is not None and booking.status == "confirmed":
             gone = _as_cancelled(booking, now)

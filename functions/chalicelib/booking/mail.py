@@ -181,9 +181,8 @@ def compose(kind: str, facts: BookingFacts, *, now: dt.datetime, refund_sek: int
     if kind in ("confirmation", "reschedule", "cancellation"):
         text_lines += ["", _t(lang, "ics")]
         markup.append(layout.paragraph(_t(lang, "ics")))
+        # No link with a token: calendars are shared and synced; the e-mail's body keeps the manage link.
         description = "\n".join(f"{label}: {value}" for label, value in rows)
-        if facts.manage_url and kind != "cancellation":
-            description += f"\n{_t(lang, 'manage.link')}: {facts.manage_url}"
         ics = booking_ics(
             uid=f"{facts.booking_id}@allavie-booking", start=facts.start, end=facts.end,
             summary=f"{facts.service} – {about.name}", location=f"{about.name}, {about.address}",

@@ -39,14 +39,31 @@ def listing(status: str, now: dt.datetime) -> list[Complaint]:
     return customer_repo.clinic_complaints(status == "closed", now, LIST_LIMIT)
 
 
-def find_open(complaint_id: str, now: dt.datetime) -> Complaint:
-    """An open complaint by its id, read consistently from its customer's partition; else 404."""
-    for listed in listing("open", now):
-        if listed.complaint_id == complaint_id:
-            fresh = common.one(listed.customer_id, complaint_id, now)
-            if fresh is not None:
-                return fresh
+def locate(complaint_id: str, now: dt.datetime) -> Complaint:
+    """A complaint by its id, whatever its status, read consistently by its own key: its customer from the
+    ComplaintRef (a key no close moves; the open/closed index lags a close), else, for a complaint filed before
+    the refs, from the open or closed index; 404 when none names it."""
+    customer_id = lookups.complaint_customer(complaint_id)
+    if customer_id is not None:
+        found = common.one(customer_id, complaint_id, now)
+        if found is None:
+            raise NotFound()
+        return found
+    for status in ("open", "closed"):
+        for listed in listing(status, now):
+            if listed.complaint_id == complaint_id:
+                fresh = common.one(listed.customer_id, complaint_id, now)
+                if fresh is not None:
+                    return fresh
     raise NotFound()
+
+
+def find_open(complaint_id: str, now: dt.datetime) -> Complaint:
+    """An open complaint by its id (``locate``); 409 ``complaint_changed`` once closed (a colleague closed it)."""
+    found = locate(complaint_id, now)
+    if found.status != "open":
+        raise Conflict("complaint_changed")
+    return found
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from ..core import ids
 from ..core.errors import Conflict, NotFound
 from ..store import tx
 from ..store.errors import ConditionFailed
-from ..store.models import OPEN_COMPLAINTS, Booking, Complaint, Customer
+from ..store.models import OPEN_COMPLAINTS, Booking, Complaint, ComplaintRef, Customer
 from ..store.tx import Tx
 from . import common, mail
 
@@ -43,6 +43,7 @@ def file(customer: Customer, booking: Booking, text: str, now: dt.datetime) -> C
     )
     filing = Tx()
     filing.put("complaint", complaint, Complaint.pk.does_not_exist())
+    filing.put("ref", ComplaintRef.make(customer.customer_id, complaint_id, customer.expires_at))  # found by id alone
     messages.add(filing, mail.received(customer, booking, complaint, now))  # the receipt, with the complaint
     common.customer_live(filing, customer.customer_id, now)
     try:

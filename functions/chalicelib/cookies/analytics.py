@@ -9,7 +9,9 @@ an atomic ADD so concurrent views never lose a count.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from pathlib import Path
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -27,6 +29,19 @@ KEEP_MONTHS = 25
 # query string or fragment (where link tokens travel) can never fit.
 PAGE_PATH = re.compile(r"^/(?:[a-z0-9]+(?:-[a-z0-9]+)*/){0,3}$")
 MAX_PATH = 80
+# The site's own pages (generated from site/ by infra/allavie/site_build.py; a unit test keeps it equal): a path
+# of the right shape that is no page of the site is not counted, so invented paths store nothing.
+PAGES_FILE = Path(__file__).with_name("pages.txt")
+
+
+@functools.cache
+def pages() -> frozenset[str]:
+    lines = PAGES_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def is_page(path: str) -> bool:
+    return path in pages()
 
 
 def parse(body: dict[str, Any]) -> str:
@@ -53,8 +68,11 @@ def expiry(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day + relativedelta(months=KEEP_MONTHS), dt.time(0), dt.timezone.utc)
 
 
-def count_view(path: str, now: dt.datetime) -> None:
-    """Add one view of ``path`` on today's Stockholm date (creates the count on first view)."""
+def count_view(path: str, now: dt.datetime) -> bool:
+    """Add one view of ``path`` on today's Stockholm date (creates the count on first view); a path that is
+    none of the site's pages is not counted (False): nothing is stored for it."""
+    if not is_page(path):
+        return False
     day = day_of(now)
     count = PageCount(*records_repo.page_count_key(day, path), expires_at=expiry(day))
     count.index_expiry()  # the sweeper finds it by its expiry, as every other root item
@@ -65,6 +83,7 @@ def count_view(path: str, now: dt.datetime) -> None:
         Item.gsi2pk.set(count.gsi2pk),
         Item.gsi2sk.set(count.gsi2sk),
     ])
+    return True
 
 
 def counts(day: dt.date, now: dt.datetime) -> dict[str, int]:

@@ -152,12 +152,27 @@ def note(value: object) -> str | None:
     return value if value.strip() else None
 
 
+# Text that acts in an e-mail header once a mail library reads it: an RFC 2047 encoded word (``=?utf-8?q?...?=``,
+# which decoders turn into anything, line breaks included; matched loosely, as lenient decoders read them) or a
+# line break of any kind. One-line fields that reach a message (subjects, titles) refuse it when typed.
+ENCODED_WORD_OPEN, ENCODED_WORD_CLOSE = "=?", "?="
+LINE_BREAKS = frozenset("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def header_shaped(text: str) -> bool:
+    """Whether ``text`` holds a line break or an encoded word (the one check for every one-line field)."""
+    opened = text.find(ENCODED_WORD_OPEN)
+    return any(ch in LINE_BREAKS for ch in text) or (opened >= 0 and ENCODED_WORD_CLOSE in text[opened + 2:])
+
+
 def line(value: object, limit: int) -> str:
     """One line of text (a subject: it goes into a header), white space made single; 1 to ``limit`` characters."""
     if not isinstance(value, str):
         raise FieldError("type" if value is not None else "required")
     if _has_control(value):
         raise FieldError("invalid")  # no line break into a header, no control or direction character
+    if header_shaped(value):
+        raise FieldError("header_shaped")
     text = " ".join(unicodedata.normalize("NFC", value).split())
     if not text:
         raise FieldError("required")

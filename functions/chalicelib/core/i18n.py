@@ -18,6 +18,12 @@ ERRORS: dict[str, dict[str, str]] = {
         "sv": "Erbjudandet skickas eller är skickat och kan inte ändras eller tas bort.",
         "en": "The offer is being sent or has been sent and cannot be changed or removed.",
     },
+    "offer_uncomposable": {  # a text that cannot go into an e-mail (stored before the fields refused it)
+        "sv": "Erbjudandet kan inte skickas som e-post: ämnesraden har radbrytningar eller tecknen =? … ?=. "
+              "Ändra eller ta bort det.",
+        "en": "The offer cannot be sent by e-mail: its subject holds line breaks or the characters =? … ?=. "
+              "Change or remove it.",
+    },
     "conflict": {"sv": "Det gick inte att genomföra ändringen.", "en": "The change could not be made."},
     "slot_taken": {
         "sv": "Tiden är tyvärr redan bokad. Välj en annan tid.",
@@ -152,6 +158,8 @@ FIELD_MESSAGES: dict[str, dict[str, str]] = {
     "too_large": {"sv": "För stort.", "en": "Too large."},
     "too_long": {"sv": "För lång text.", "en": "Too long."},
     "invalid": {"sv": "Ogiltigt värde.", "en": "Invalid value."},
+    "header_shaped": {"sv": "Skriv texten på en rad, utan tecknen =? … ?=.",
+                      "en": "Write it on one line, without the characters =? … ?=."},
     "date": {"sv": "Ange ett datum ÅÅÅÅ-MM-DD.", "en": "Give a date YYYY-MM-DD."},
     "datetime": {"sv": "Ange en tidpunkt med tidszon.", "en": "Give a time with a time zone."},
     "email": {"sv": "Ogiltig e-postadress.", "en": "Invalid e-mail address."},
@@ -200,6 +208,11 @@ FIELD_MESSAGES: dict[str, dict[str, str]] = {
     "query_too_short": {"sv": "Skriv minst två tecken.", "en": "Type at least two characters."},
     "unknown_customer": {"sv": "Okänd kund.", "en": "Unknown customer."},
     # offers (the back office's Erbjudanden)
+    # the owner's numbers
+    "year": {"sv": "Ange ett år ÅÅÅÅ (2000–2100).", "en": "Give a year YYYY (2000-2100)."},
+    "month": {"sv": "Ange en månad 1–12.", "en": "Give a month 1-12."},
+    "range_too_long_366": {"sv": "Högst 366 dagar åt gången.", "en": "At most 366 days at a time."},
+    "report_format": {"sv": "Välj json eller csv.", "en": "Choose json or csv."},
     "channels": {"sv": "Välj e-post, sms eller båda.", "en": "Choose e-mail, SMS or both."},
     "sms_too_long": {"sv": "För lång text för sms (högst 480 tecken).", "en": "Too long for an SMS (480 characters at most)."},
     # the clinic's settings: the clinic file's rules, in the clinic's words

@@ -13,8 +13,10 @@ from email.policy import default as mail_policy
 from urllib.parse import urlencode
 
 from ..core import clinic as clinic_module
+from ..core.errors import Conflict
 from ..links import urls
 from ..messages import email, layout, sms
+from ..messages.addresses import UnsafeMessage
 from ..store.models import Customer, Message
 
 GREETING = {"sv": "Hej {name}!", "en": "Hello {name},"}
@@ -83,6 +85,19 @@ def message(customer: Customer, content: Content, channel: str, purpose: str, *,
     return sms_message(customer, content, purpose, now=now)
 
 
+def composable(content: Content, now: dt.datetime) -> bool:
+    """Whether the offer's messages can be composed at all (for a made-up customer of each language): an offer
+    whose cannot fails visibly instead of being sent (``offers.fail``), and its preview is a 409, never a 500."""
+    try:
+        for language in ("sv", "en"):
+            customer = sample_customer(language)
+            email_message(customer, content, "offer", now=now)
+            sms_message(customer, content, "offer", now=now)
+    except UnsafeMessage:
+        return False
+    return True
+
+
 # --- the back office's preview --------------------------------------------------------------------------
 
 SAMPLE = {"sv": ("Anna Exempel", "anna.exempel@example.se"), "en": ("Anna Example", "anna.example@example.com")}
@@ -99,7 +114,10 @@ def sample_customer(language: str) -> Customer:
 def preview(content: Content, language: str, *, now: dt.datetime) -> dict[str, object]:
     """The offer as the e-mail (its headers and text) and the SMS a customer of ``language`` would get."""
     customer = sample_customer(language)
-    mail = email_message(customer, content, "offer", now=now)
+    try:
+        mail = email_message(customer, content, "offer", now=now)
+    except UnsafeMessage:
+        raise Conflict("offer_uncomposable") from None  # the offer fails when sent; staff edit or remove it
     parsed = message_from_bytes((mail.payload or "").encode("utf-8"), policy=mail_policy)  # as a mail client reads it
     body = parsed.get_body(("plain",)) if isinstance(parsed, EmailMessage) else None
     text = str(body.get_content()) if isinstance(body, EmailMessage) else ""

@@ -23,12 +23,14 @@ from ..store.errors import ConditionFailed
 from ..store.models import Offer
 from . import optin
 from .consents import CHANNELS
-from .offer_mail import Content
+from .offer_mail import Content, composable
 
 MAX_SUBJECT = 120
 MAX_TEXT = 2000
 MAX_SMS_TEXT = 480             # three text messages with the clinic's name and the links
-DRAFT, SENDING, SENT = "draft", "sending", "sent"
+DRAFT, SENDING, SENT, FAILED = "draft", "sending", "sent", "failed"
+CHANGEABLE = (DRAFT, FAILED)   # staff edit (back to a draft) or delete a failed offer as a draft
+UNCOMPOSABLE = "uncomposable"  # a failure: its message cannot be composed (a subject that would act in a header)
 LISTED, GOING = offers_repo.LISTED, offers_repo.GOING  # gsi1: every offer by when written; the ones going out
 LIST_LIMIT = 100
 
@@ -79,24 +81,26 @@ def create(data: Mapping[str, Any], staff_id: str, now: dt.datetime) -> Offer:
 
 
 def edit(offer_id: str, data: Mapping[str, Any], now: dt.datetime) -> Offer:
-    """Change a draft (all of it, as ``create`` takes it); 409 ``offer_not_draft`` once sending was asked."""
+    """Change a draft or a failed offer (all of it, as ``create`` takes it: a draft again); 409 ``offer_not_draft``
+    once sending was asked."""
     draft = parse(data)
     offer = get(offer_id)
     try:
         tx.update(offer, [Offer.subject.set(draft.subject), Offer.text.set(draft.text),
                           Offer.channels.set(" ".join(draft.channels)),
                           Offer.service_id.set(draft.service_id) if draft.service_id else Offer.service_id.remove(),
-                          Offer.updated_at.set(now)], Offer.status == DRAFT)
+                          Offer.status.set(DRAFT), Offer.failure.remove(), Offer.gsi1pk.set(LISTED),
+                          Offer.updated_at.set(now)], Offer.status.is_in(*CHANGEABLE))
     except ConditionFailed:
         raise Conflict("offer_not_draft") from None
     return get(offer_id)
 
 
 def remove(offer_id: str) -> None:
-    """Delete a draft; 409 ``offer_not_draft`` once sending was asked (what went out stays counted)."""
+    """Delete a draft or a failed offer; 409 ``offer_not_draft`` once sending was asked (what went out stays counted)."""
     offer = get(offer_id)
     try:
-        tx.delete(offer, Offer.status == DRAFT)
+        tx.delete(offer, Offer.status.is_in(*CHANGEABLE))
     except ConditionFailed:
         raise Conflict("offer_not_draft") from None
 
@@ -137,10 +141,27 @@ def public(offer: Offer, now: dt.datetime, *, counted: bool = True) -> dict[str,
         "send_asked_at": iso_local(offer.send_asked_at) if offer.send_asked_at else None,
         "finished_at": iso_local(offer.finished_at) if offer.finished_at else None,
         "sent": {"email": int(offer.sent_email or 0), "sms": int(offer.sent_sms or 0)},
+        "failure": offer.failure,
     }
     if counted:
         answer["recipients"] = recipients(offer, now)
     return answer
+
+
+UNCOMPOSABLE_CODE = "offer_uncomposable"
+
+
+def fail(offer: Offer, now: dt.datetime, was: str, at_step: int | None = None) -> bool:
+    """Mark the offer failed (visible in the list, editable and removable); False when it had changed meanwhile."""
+    condition = Offer.status == was
+    if at_step is not None:
+        condition &= Offer.step == at_step
+    try:
+        tx.update(offer, [Offer.status.set(FAILED), Offer.failure.set(UNCOMPOSABLE), Offer.finished_at.set(now),
+                          Offer.gsi1pk.set(LISTED), Offer.cursor.remove(), Offer.updated_at.set(now)], condition)
+    except ConditionFailed:
+        return False
+    return True
 
 
 def listed(now: dt.datetime) -> list[Offer]:
@@ -158,6 +179,9 @@ def request_send(offer_id: str, staff_id: str, now: dt.datetime) -> Offer:
         chosen = channels_of(offer)
         if not chosen:
             raise Invalid(fields={"channels": "channels"})
+        if not composable(content(offer), now):
+            fail(offer, now, DRAFT)
+            raise Conflict(UNCOMPOSABLE_CODE)
         reach = {c: optin.count(c, now) if c in chosen else 0 for c in CHANNELS}
         try:
             tx.update(offer, [

@@ -26,12 +26,13 @@ from typing import Any
 from ..core import clinic as clinic_module
 from ..core import clock
 from ..messages import add
+from ..messages.addresses import UnsafeMessage
 from ..store import lookups, offers_repo, stream, tx
 from ..store.errors import ConditionFailed
 from ..store.models import Customer, Offer, OfferDelivery
 from ..store.tx import Tx
 from . import offers, optin
-from .offer_mail import Content, message
+from .offer_mail import Content, composable, message
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,11 @@ def deliver(customer: Customer, channel: str, delivery: OfferDelivery, content: 
     """Record and queue one message: True when written now, False when already delivered, refused or unreachable."""
     if not customer.is_live(now) or not optin.reachable(customer, channel):
         return False
-    queued = message(customer, content, channel, purpose, now=now)
+    try:
+        queued = message(customer, content, channel, purpose, now=now)
+    except UnsafeMessage:  # this customer's message cannot be composed: the others still get theirs
+        log.warning("%s to %s not composed", purpose, customer.customer_id)
+        return False
     if queued is None:
         return False
     delivery.message_id = queued.message_id
@@ -94,10 +99,14 @@ def run_page(offer: Offer, channel: str, customer_ids: list[str], now: dt.dateti
 
 
 def step(offer_id: str, at_step: int, now: dt.datetime, sleep: Sleep = time.sleep) -> str:
-    """One page of one offer at step ``at_step``: ``sent``, ``next``, ``skipped`` (not at that step) or ``lost``."""
+    """One page of one offer at step ``at_step``: ``sent``, ``next``, ``skipped`` (not at that step), ``lost`` or
+    ``failed`` (its messages cannot be composed)."""
     offer = tx.get(Offer, Offer.key(offer_id))
     if offer is None or offer.status != offers.SENDING or int(offer.step or 0) != at_step:
         return "skipped"
+    if not composable(offers.content(offer), now):  # it never can be: failed, for staff to edit or delete
+        offers.fail(offer, now, offers.SENDING, at_step)
+        return offers.FAILED
     rules = clinic_module.current().offers
     chosen = offers.channels_of(offer)
     channel = offer.cursor_channel if offer.cursor_channel in chosen else chosen[0]

@@ -9,6 +9,7 @@ with how to stop offers by SMS (a link that stops SMS only).
 from __future__ import annotations
 
 import datetime as dt
+import email.errors
 import email.policy
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from ..core import clinic, settings
+from ..core.fields import header_shaped
 from ..links import tokens, urls
 from ..store.models import Customer
 from . import addresses, layout
@@ -72,7 +74,20 @@ def _footer(customer: Customer, now: dt.datetime, unsubscribe: str | None) -> tu
 def build_email(customer: Customer, subject: str, text: str, html_body: str,
                 attachments: Sequence[Attachment] = (), *, now: dt.datetime, to: str | None = None,
                 confirmed: bool = True) -> EmailMessage:
-    """The whole message to ``to`` (default: the customer's address), checked by ``addresses.check``."""
+    """The whole message to ``to`` (default: the customer's address), checked by ``addresses.check``;
+    ``addresses.UnsafeMessage`` when it cannot be composed safely (a subject that would act in a header)."""
+    if header_shaped(" ".join(subject.split())):  # line breaks are made spaces below; an encoded word is not
+        raise addresses.UnsafeMessage("the subject holds an encoded word")
+    try:
+        return _build(customer, subject, text, html_body, attachments, now=now, to=to, confirmed=confirmed)
+    except addresses.UnsafeMessage:
+        raise
+    except (ValueError, email.errors.MessageError) as refused:  # the email package refusing a header: never composed, never a 500
+        raise addresses.UnsafeMessage(f"not composed: {refused}") from refused
+
+
+def _build(customer: Customer, subject: str, text: str, html_body: str, attachments: Sequence[Attachment], *,
+           now: dt.datetime, to: str | None, confirmed: bool) -> EmailMessage:
     about = clinic.current()
     recipient = to or customer.email
     unsubscribe = unsubscribe_url(customer, now, "email") if confirmed else None

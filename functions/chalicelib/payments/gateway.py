@@ -143,6 +143,32 @@ def refund(payment_intent_id: str, amount_ore: int, metadata: dict[str, str], id
     return Refunded(refund_id=str(made.id), status=str(made.status or "pending"))
 
 
+MAX_EVENT_DEPTH = 32  # Stripe's events nest about ten deep (event, data, object, charges, metadata ...)
+
+
+def nesting_exceeds(raw: bytes, limit: int) -> bool:
+    """Whether the JSON text nests objects and arrays deeper than ``limit`` (brackets inside strings do not
+    count): checked before parsing, in one pass that stops at the limit."""
+    depth, in_string, escaped = 0, False, False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x7B, 0x5B):  # { [
+            depth += 1
+            if depth > limit:
+                return True
+        elif byte in (0x7D, 0x5D):  # } ]
+            depth -= 1
+    return False
+
+
 def verify_event(raw_body: bytes, signature_header: str | None) -> StripeEvent:
     """Check the signature on the raw bytes exactly as received, then parse them.
 
@@ -158,6 +184,8 @@ def verify_event(raw_body: bytes, signature_header: str | None) -> StripeEvent:
         )
     except (stripe.SignatureVerificationError, UnicodeDecodeError) as error:
         raise BadSignature(str(error)) from None
+    if nesting_exceeds(raw_body, MAX_EVENT_DEPTH):
+        raise ValueError("nested deeper than any Stripe event")  # json.loads would recurse past the stack: a 500
     data = json.loads(raw_body)
     if not isinstance(data, dict) or not isinstance(data.get("data"), dict):
         raise ValueError("not a Stripe event")

@@ -28,6 +28,8 @@ from ..store.models import LedgerEntry
 
 PAYMENT = "payment"
 REFUND = "refund"
+REDEMPTION = "redemption"  # a gift card used to pay: revenue without money moving (its liability goes down)
+ONLINE, DESK, SHOP, GIFT_CARD = "online", "desk", "shop", "gift_card"  # a row's channel
 CURRENCY = "sek"
 CSV_COLUMNS = (
     "booked_on", "entry_type", "amount_sek", "currency", "booking_id",
@@ -62,6 +64,7 @@ class Row:
     receipt_number: int | None = None
     vat_percent: int | None = None
     vat_ore: int | None = None
+    channel: str = ONLINE
 
     @classmethod
     def of(cls, entry: LedgerEntry) -> Row:
@@ -78,6 +81,7 @@ class Row:
             receipt_number=None if entry.receipt_number is None else int(entry.receipt_number),
             vat_percent=None if entry.vat_percent is None else int(entry.vat_percent),
             vat_ore=None if entry.vat_ore is None else int(entry.vat_ore),
+            channel=entry.channel or ONLINE,
         )
 
     def csv_values(self) -> tuple[str, ...]:

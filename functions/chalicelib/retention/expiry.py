@@ -48,7 +48,7 @@ ATTEMPTS = 4             # re-reads after a lost race before giving up
 # partition (e.g. a pending e-mail change that expires after a day) keeps its
 # own expiry when that is shorter: a new visit never lengthens it.
 CUSTOMER_LIFETIME_KINDS = frozenset({"customer", "booking", "marketing_consent", "message", "access_log",
-                                     "customer_term", "booking_ref", "photo", "complaint", "optin",
+                                     "customer_term", "booking_ref", "photo", "complaint", "complaint_ref", "optin",
                                      "offer_delivery"})
 
 

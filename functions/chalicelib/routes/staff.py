@@ -22,6 +22,21 @@ bp = Blueprint(__name__)
 SIGNIN_MIN_SECONDS = 0.6  # the same time for every address: it does not tell who is on the staff
 
 
+def record_looks(event: Any, get_response: Any) -> Any:
+    """The app's middleware for every ``/staff/`` call (whichever blueprint): a successful answer that shows a
+    customer (``staff.views.customer``) is in the access log, whether or not its route logged it."""
+    path = str((getattr(event, "context", None) or {}).get("resourcePath") or getattr(event, "path", "") or "")
+    if not path.startswith("/staff/"):
+        return get_response(event)
+    from ..staff import access, looks
+
+    with looks.collecting() as collected:
+        response = get_response(event)
+        if 200 <= int(getattr(response, "status_code", 500)) < 300:
+            access.record_shown(collected, path, clock.now())
+    return response
+
+
 def _user(role: str | None = None) -> StaffUser:
     from ..staff import sessions
 

@@ -19,6 +19,7 @@ from ..rights.export import access_entry
 from ..store import customer_repo
 from ..store.models import AccessEntry
 from ..store.tx import Write, write_all
+from . import looks
 from .sessions import StaffUser
 
 WHAT = ("calendar", "booking", "customer", "search", "export", "feed",
@@ -31,7 +32,9 @@ def record(user: StaffUser, seen: Iterable[tuple[str, dt.datetime | None]], what
         raise ValueError(f"unknown kind of look {what!r}")
     day = local(now).date()
     writes = []
-    for customer_id, expires in dict(seen).items():
+    each = dict(seen)
+    looks.logged(each)  # the middleware's net does not log these twice
+    for customer_id, expires in each.items():
         entry = AccessEntry(*customer_repo.access_key(customer_id, day, user.id, what))
         actions = [
             AccessEntry.kind.set(AccessEntry), AccessEntry.staff_id.set(user.id), AccessEntry.staff_name.set(user.name),
@@ -48,3 +51,18 @@ def entries(customer_id: str, now: dt.datetime) -> list[dict[str, Any]]:
     """The customer's access log, oldest first (one Query of their partition's ``ACCESS#`` items)."""
     found = customer_repo.access_log(customer_id, now)
     return sorted((access_entry(e) for e in found), key=lambda e: e["at"])
+
+
+KINDS = {"calendar": "calendar", "blocks": "calendar", "bookings": "booking", "customers": "customer",
+         "complaints": "complaints", "feed": "feed"}  # by the path's second part
+
+
+def record_shown(collected: looks.Looks, path: str, now: dt.datetime) -> int:
+    """Log every customer the answer to ``path`` showed that its route did not log itself."""
+    unlogged = collected.unlogged()
+    if not unlogged:
+        return 0
+    if collected.user is None:  # a customer shown to no session: never let it out
+        raise RuntimeError(f"{path} showed a customer without a signed-in member")
+    part = path.strip("/").split("/")[1] if path.count("/") > 1 else ""
+    return record(collected.user, unlogged.items(), KINDS.get(part, "customer"), now)

@@ -19,7 +19,7 @@ from ..core.errors import NotFound
 from ..photos import uploads
 from ..store import lookups
 from ..store.models import Booking, Customer, Photo
-from . import access, views
+from . import access, sessions, views
 from .sessions import StaffUser
 
 BOOKING_ID = re.compile(r"^[0-9a-f]{16}$")
@@ -80,13 +80,16 @@ def reschedule(user: StaffUser, booking_id: str, data: dict[str, Any], now: dt.d
 
 
 def cancel(user: StaffUser, booking_id: str, data: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
-    """``{"refund": bool, "message"?}``: the prepayment back or not, as staff decide, whatever the time."""
+    """``{"refund": bool, "message"?}``: the prepayment back or not, as staff decide, whatever the time;
+    a refund once the visit has started is an admin's (``sessions.check_refund``)."""
     found, customer = open_booking(booking_id, now)
     checks = fields.Fields(data)
     checks.unknown({"refund", "message"})
     refund = checks.take("refund", fields.boolean)
     message = checks.take("message", fields.note)
     checks.raise_if_any()
+    if refund:
+        sessions.check_refund(user, found.start, now)  # after the visit: admins only, as for complaints
     done = change.cancel(customer, found, now, by_staff=user.id, refund=bool(refund), message=message)
     return {"booking": views.booking(done.booking, customer),
             "refund": done.refund.public() if done.refund is not None else None,

@@ -67,12 +67,17 @@ def page(user: StaffUser, customer_id: str, now: dt.datetime) -> dict[str, Any]:
 
 
 def export_for(user: StaffUser, customer_id: str, now: dt.datetime) -> dict[str, Any]:
-    """The customer's registerutdrag, for a request that came to the clinic (recorded as such)."""
+    """The customer's registerutdrag. An admin's is the complete answer to a request that came to the clinic
+    (recorded as one, channel ``staff``); a staff member's leaves out the access log, which only admins read,
+    so it is a look at the customer's data (access log) and not an answer to a request (the DSR count)."""
     person = profile(customer_id, now)
     access.record(user, [(customer_id, person.expires_at)], "export", now)
     document = export.export(customer_id, now)
     if document is None:
         raise NotFound()
+    if not user.is_admin:
+        document.pop("access_log", None)
+        return document
     rights_log.record("access", "staff", "exported", now)
     return document
 

@@ -19,6 +19,7 @@ from ..core.errors import Forbidden, Unauthorized
 from ..store import sessions as staff_sessions
 from ..store import tx
 from ..store.models import StaffSession
+from . import looks
 
 SESSION_HOURS = 8
 TOKEN_LENGTH = 43  # secrets.token_urlsafe(32)
@@ -75,7 +76,18 @@ def require(session_id: str, now: dt.datetime, *, role: str | None = None) -> St
     user = authenticate(session_id, now)
     if role == "admin" and not user.is_admin:
         raise Forbidden()
+    looks.signed_in(user)  # whoever this answer shows a customer to is logged as the viewer
     return user
+
+
+REFUND_AFTER_VISIT_ROLE = "admin"
+
+
+def check_refund(user: StaffUser, visit_start: dt.datetime | None, now: dt.datetime) -> None:
+    """The one rule for money back once a visit has taken place (a cancel after its start, a complaint's
+    partial refund: ``visit_start`` None, always about a visit): an admin's decision; 403 for others."""
+    if (visit_start is None or now >= visit_start) and user.role != REFUND_AFTER_VISIT_ROLE:
+        raise Forbidden()
 
 
 def end(session_id: str, now: dt.datetime) -> None:

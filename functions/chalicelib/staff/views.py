@@ -12,6 +12,7 @@ from ..core.clock import iso_local
 from ..rights.details import phone_display
 from ..store import lookups
 from ..store.models import Block, Booking, Customer
+from . import looks
 
 BATCH = 100
 
@@ -28,8 +29,10 @@ def profiles(customer_ids: Iterable[str], now: dt.datetime) -> dict[str, Custome
 
 
 def customer(profile: Customer | None, customer_id: str) -> dict[str, Any]:
+    """A customer's details in an answer; noted as shown, so the answer is in the access log (``looks``)."""
     if profile is None:
         return {"id": customer_id, "name": None, "email": None, "phone": None, "phone_display": None, "no_shows": 0}
+    looks.shown(profile.customer_id, profile.expires_at)
     return {"id": profile.customer_id, "name": profile.name, "email": profile.email, "phone": profile.phone,
             "phone_display": phone_display(profile.phone), "no_shows": int(profile.no_shows or 0)}
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from . import tx
 from .engine import Query, Range, engine
-from .models import Booking, BookingRef, Customer, EmailKey, PhoneKey
+from .models import Booking, BookingRef, ComplaintRef, Customer, EmailKey, PhoneKey
 from .table import Item, customer_pk, live
 
 
@@ -73,6 +73,14 @@ def booking_by_id(booking_id: str, now: dt.datetime) -> Booking | None:
     for ref in engine().query(Query(f"BOOKING#{booking_id}", Range("between", "REF", "REF"), "gsi1", limit=1)):
         if isinstance(ref, BookingRef):
             return booking(ref.customer_id, booking_id, now)
+    return None
+
+
+def complaint_customer(complaint_id: str) -> str | None:
+    """The customer of a complaint by its id alone: its ComplaintRef in gsi1 (a key no change of the complaint moves)."""
+    for ref in engine().query(Query(f"COMPLAINT#{complaint_id}", Range("between", "REF", "REF"), "gsi1", limit=1)):
+        if isinstance(ref, ComplaintRef):
+            return ref.customer_id
     return None
 
 

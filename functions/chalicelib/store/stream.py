@@ -7,6 +7,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .table import Item
+
 
 @dataclass(frozen=True)
 class Change:
@@ -14,6 +16,7 @@ class Change:
 
     new: Mapping[str, Any]
     old: Mapping[str, Any]
+    sequence: int = 0  # the record's SequenceNumber: grows per item, so an older record can be told apart
 
 
 def written(records: Iterable[Mapping[str, Any]]) -> Iterator[Change]:
@@ -22,7 +25,21 @@ def written(records: Iterable[Mapping[str, Any]]) -> Iterator[Change]:
         if record.get("eventName") not in ("INSERT", "MODIFY"):
             continue
         stream = record.get("dynamodb") or {}
-        yield Change(new=stream.get("NewImage") or {}, old=stream.get("OldImage") or {})
+        try:
+            sequence = int(stream.get("SequenceNumber") or 0)
+        except ValueError:
+            sequence = 0
+        yield Change(new=stream.get("NewImage") or {}, old=stream.get("OldImage") or {}, sequence=sequence)
+
+
+def item(image: Mapping[str, Any]) -> Item | None:
+    """The image as the model of its kind (a Booking, a LedgerEntry, ...), or None for an odd one."""
+    if not image or "kind" not in image:
+        return None
+    try:
+        return Item.from_raw_data(dict(image))
+    except Exception:  # noqa: BLE001 - an image of an unknown kind or shape is not ours to read
+        return None
 
 
 def text(image: Mapping[str, Any], name: str) -> str:

@@ -61,19 +61,20 @@ def _hsts(value: str) -> Json:
     return config
 
 
-def response_headers_policy(headers: Mapping[str, str], name: str) -> Json:
+def response_headers_policy(headers: Mapping[str, str], name: str, *, origin_wins: frozenset[str] = frozenset()) -> Json:
     """CloudFront's ResponseHeadersPolicyConfig sending exactly ``headers``.
 
     CloudFront has typed fields for some security headers; the others are
     custom headers. A value CloudFront cannot express is an error here,
-    not a silently different header in production.
+    not a silently different header in production. A header named (lower
+    case) in ``origin_wins`` is sent only when the origin sends none.
     """
     security: Json = {}
     custom: list[Json] = []
     for header, value in headers.items():
         key = header.lower()
         if key == "content-security-policy":
-            security["ContentSecurityPolicy"] = {"ContentSecurityPolicy": value, "Override": True}
+            security["ContentSecurityPolicy"] = {"ContentSecurityPolicy": value, "Override": key not in origin_wins}
         elif key == "strict-transport-security":
             security["StrictTransportSecurity"] = _hsts(value)
         elif key == "referrer-policy":
@@ -179,6 +180,14 @@ def site_resources(options: Options) -> Json:
             "Properties": photos.csp_with_bucket({"ResponseHeadersPolicyConfig": response_headers_policy(
                 security_headers(), f"allavie-{stage}-security-headers")}, stage),
         },
+        # /api: the same headers, but a page the API serves with a CSP of its own (the unsubscribe page, whose
+        # inline stylesheet its CSP allows by hash) keeps it; JSON answers, which send none, get the site's.
+        "ApiHeadersPolicy": {
+            "Type": "AWS::CloudFront::ResponseHeadersPolicy",
+            "Properties": photos.csp_with_bucket({"ResponseHeadersPolicyConfig": response_headers_policy(
+                security_headers(), f"allavie-{stage}-api-headers", origin_wins=frozenset({"content-security-policy"}))},
+                stage),
+        },
         "ApiCachePolicy": {
             "Type": "AWS::CloudFront::CachePolicy",
             "Properties": {"CachePolicyConfig": {
@@ -235,7 +244,7 @@ def site_resources(options: Options) -> Json:
                     "Compress": True,
                     "CachePolicyId": {"Ref": "ApiCachePolicy"},
                     "OriginRequestPolicyId": ALL_VIEWER_EXCEPT_HOST,
-                    "ResponseHeadersPolicyId": {"Ref": "SecurityHeadersPolicy"},
+                    "ResponseHeadersPolicyId": {"Ref": "ApiHeadersPolicy"},
                 }],
                 "ViewerCertificate": {"CloudFrontDefaultCertificate": True},
             }},

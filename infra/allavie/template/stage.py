@@ -16,7 +16,7 @@ SECRETS = ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_PUBLISHABLE_KEY
 
 # What the emulator (moto server) cannot create; left out with --emulator.
 EMULATOR_SKIPS = ("SiteBucketPolicy", "SiteOriginAccessControl", "DirectoryIndexFunction",
-                  "SecurityHeadersPolicy", "ApiCachePolicy", "Distribution")
+                  "SecurityHeadersPolicy", "ApiHeadersPolicy", "ApiCachePolicy", "Distribution")
 
 Json = dict[str, Any]
 

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from . import live
+from .accounts import Accounts
 from .errors import ClinicFileError
 from .live import DEFAULT_PATH, Source, Stored
 from .model import (
@@ -30,8 +31,8 @@ from .model import (
 )
 from .parse import parse
 
-__all__ = ["DEFAULT_PATH", "ROLES", "WEEKDAYS", "BookingRules", "Clinic", "ClinicFileError", "FollowUp", "Hours",
-           "Injections", "Legitimation", "OfferRules", "Service", "Source", "Staff", "Stored", "Text", "current",
+__all__ = ["DEFAULT_PATH", "ROLES", "WEEKDAYS", "Accounts", "BookingRules", "Clinic", "ClinicFileError", "FollowUp",
+           "Hours", "Injections", "Legitimation", "OfferRules", "Service", "Source", "Staff", "Stored", "Text", "current",
            "forget", "load", "parse", "use_source"]
 
 

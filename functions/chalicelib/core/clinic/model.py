@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from .accounts import Accounts
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -151,6 +153,7 @@ class Clinic:
     organisation_number: str = ""
     exception_names: Mapping[dt.date, Text] = field(default_factory=dict)  # "Julafton" for 2026-12-24
     offers: OfferRules = field(default_factory=OfferRules)
+    accounts: Accounts = field(default_factory=Accounts)  # the SIE file's chart (BAS defaults)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from . import accounts as chart
 from . import injections as regulated
 from . import offers
 from .errors import ClinicFileError
@@ -226,6 +227,7 @@ def parse(data: Mapping[str, Any]) -> Clinic:
         organisation_number=_organisation_number(info.get("organisation_number"), "clinic.organisation_number"),
         exception_names=exception_names,
         offers=offers.rules(data.get("offers")),
+        accounts=chart.parse(data.get("accounts")),
     )
     clinic._by_id.update({s.id: s for s in services})
     return clinic

@@ -55,6 +55,7 @@ class Booking(Item, discriminator="booking"):
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute(null=True)
     cancelled_at = UTCDateTimeAttribute(null=True)
+    cancelled_by = UnicodeAttribute(null=True)  # customer | clinic | system (a lapsed hold, an erasure): the reports
     # The back office: who at the clinic booked it (absent: the customer online), how the prepayment
     # is made (online | at_clinic), and what happened (completed | no_show, by staff after the start).
     booked_by = UnicodeAttribute(null=True)

@@ -71,7 +71,8 @@ class Offer(Item, discriminator="offer"):
     text = UnicodeAttribute()
     service_id = UnicodeAttribute(null=True)   # the treatment whose booking page the offer links to
     channels = UnicodeAttribute()              # "email", "sms" or "email sms"
-    status = UnicodeAttribute(default="draft")  # draft | sending | sent
+    status = UnicodeAttribute(default="draft")  # draft | sending | sent | failed
+    failure = UnicodeAttribute(null=True)      # why it failed (``uncomposable``): staff edit or delete it
     created_at = UTCDateTimeAttribute()
     created_by = UnicodeAttribute()            # the staff member's id
     updated_at = UTCDateTimeAttribute(null=True)

@@ -45,7 +45,10 @@ class LedgerEntry(Item, discriminator="ledger"):
         recipients=(Recipient.STAFF, Recipient.DYNAMODB, Recipient.STRIPE), retention=BOOKKEEPING)
 
     booking_id = UnicodeAttribute()
-    entry_type = UnicodeAttribute()       # payment | refund
+    entry_type = UnicodeAttribute()       # payment | refund (| redemption: a gift card used to pay, no money moves)
+    # Where the money moved: online (Stripe; absent on the rows written before it existed), desk, shop or
+    # gift_card (a gift card sold); the owner's reports and the SIE file sort revenue by it.
+    channel = UnicodeAttribute(null=True)
     amount_ore = NumberAttribute()        # positive for payments, negative for refunds
     currency = UnicodeAttribute(default="sek")
     booked_on = UnicodeAttribute()        # YYYY-MM-DD, Stockholm

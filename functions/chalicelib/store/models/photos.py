@@ -7,6 +7,7 @@ the same step: ``photos.bucket``).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
@@ -102,3 +103,29 @@ class Complaint(Item, discriminator="complaint"):
     @staticmethod
     def key(customer_id: str, complaint_id: str) -> tuple[str, str]:
         return customer_pk(customer_id), f"COMPLAINT#{complaint_id}"
+
+
+class ComplaintRef(Item, discriminator="complaint_ref"):
+    """Finds a complaint by its id alone (the back office's reply names only the complaint), as ``BookingRef``
+    does a booking: in the customer's partition (``CREF#<id>``) and in gsi1 ``COMPLAINT#<id>`` / ``REF``, a key that
+    never changes, so a close does not move it (the open/closed index does, and lags)."""
+
+    KEYS = Keys(pk="`CUST#<cid>`", sk="`CREF#<id>`", gsi1="`COMPLAINT#<id>` / `REF`",
+                patterns="18 (staff: a complaint by id alone; a key no close moves)")
+    PROCESSING = Processing(
+        purpose_sv="Hittar en reklamation med bara dess id (kund- och reklamations-id).",
+        purpose_en="Finds a complaint by its id alone (customer and complaint ids).",
+        legal_basis=(Basis.CONTRACT,), subjects=(Subject.CUSTOMERS,), categories=(Data.CUSTOMER_IDS,),
+        recipients=(Recipient.DYNAMODB,), retention=WITH_THE_CUSTOMER)
+
+    complaint_id = UnicodeAttribute()
+    customer_id = UnicodeAttribute()
+
+    @staticmethod
+    def key(customer_id: str, complaint_id: str) -> tuple[str, str]:
+        return customer_pk(customer_id), f"CREF#{complaint_id}"
+
+    @staticmethod
+    def make(customer_id: str, complaint_id: str, expires: dt.datetime | None) -> ComplaintRef:
+        return ComplaintRef(*ComplaintRef.key(customer_id, complaint_id), complaint_id=complaint_id,
+                            customer_id=customer_id, gsi1pk=f"COMPLAINT#{complaint_id}", gsi1sk="REF", expires_at=expires)

@@ -66,12 +66,13 @@ function startOffers(root) {
     field("sent", counts(offer.sent));
     one("[data-preview=email]").hidden = offer.channels.indexOf("email") < 0;
     one("[data-preview=sms]").hidden = offer.channels.indexOf("sms") < 0;
-    var canSend = me && me.role === "admin" && offer.status === "draft";
-    one("[data-send]").hidden = !canSend;
+    var canChange = me && me.role === "admin" && (offer.status === "draft" || offer.status === "failed");
+    one("[data-send]").hidden = !canChange;  // a failed offer is edited (a draft again) or removed, not sent
+    one("[data-action=send]").hidden = offer.status !== "draft";
     one("[data-step=send-confirm]").hidden = true;
     field("send-summary", t("send-summary", { email: offer.recipients.email, sms: offer.recipients.sms }));
     api("GET", "/staff/offers/" + encodeURIComponent(offer.id) + "/preview?lang=" + lang).then(function (answer) {
-      if (answer.status !== 200) return;
+      if (answer.status !== 200) { if (answer.body && answer.body.error) say(answer.body.error.message); return; }
       var p = answer.body.preview;
       field("from", p.email.from); field("mail-subject", p.email.subject); field("mail-text", p.email.text);
       field("sms-text", p.sms.text); field("sms-size", t("sms-size", { chars: p.sms.characters, parts: p.sms.parts }));
