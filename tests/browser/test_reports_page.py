@@ -12,13 +12,14 @@ import uuid
 
 import pyotp
 import pytest
-from browser.test_offers_page import sign_in_as_admin
-from browser.test_rights_flow import axe_violations
 from chalicelib.core.clock import STOCKHOLM
 from chalicelib.payments import ledger
 from chalicelib.store import reports_repo as repository
 from chalicelib.store.models import Booking, BookingRef, Customer
 from playwright.sync_api import expect
+from support import clock as run_clock
+from support.axe import axe_violations
+from support.back_office import sign_in_as_admin
 from support.browser import answer_cookie_banner, console_errors
 from support.outbox import Outbox
 from support.staff import SARA, link_token
@@ -29,7 +30,7 @@ pytestmark = pytest.mark.browser
 def a_visit_today() -> dt.date:
     """A booking starting today (Stockholm) and its prepayment, as the booking and the webhook write them; then
     wait (bounded) until the stream pump beside chalice local has counted them."""
-    now = dt.datetime.now(dt.timezone.utc)
+    now = run_clock.now()
     today = now.astimezone(STOCKHOLM).date()
     cid, bid = uuid.uuid4().hex, uuid.uuid4().hex
     Customer(*Customer.key(cid), customer_id=cid, name="Åsa Öberg", email=f"{cid[:8]}@example.se",
@@ -103,7 +104,7 @@ def test_staff_without_the_admin_role_see_a_clear_message(page, site_url: str, a
     page.goto(f"{site_url}/personal/#t={link_token(outbox, SARA)}")
     page.locator("[data-qr] path").wait_for(state="attached")
     secret = page.locator("[data-field=secret]").inner_text().strip()
-    page.get_by_label("Kod (6 siffror)").fill(pyotp.TOTP(secret).now())
+    page.get_by_label("Kod (6 siffror)").fill(pyotp.TOTP(secret).at(run_clock.now()))
     page.get_by_role("button", name="Logga in").click()
     page.get_by_text("Inloggad som").wait_for()
     with page.expect_response(lambda r: "/staff/reports" in r.url) as answered:

@@ -4,12 +4,12 @@ every other is the documented 409 ``complaint_changed``, in each of several burs
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from chalicelib.complaints import customer as complaints
 from chalicelib.store.models import Complaint, Item
+from support import clock as run_clock
 from support.rights_customers import make_customer
 from support.staff import SARA, http_call, sign_in_http
 
@@ -18,7 +18,7 @@ BURSTS, CLOSERS = 3, 6
 
 def open_complaint(i: int) -> str:
     """A customer whose visit 30 days ago was completed, and their open complaint (real clock: the server's)."""
-    now = dt.datetime.now(dt.timezone.utc)
+    now = run_clock.now()
     person = make_customer(now, name="Greta Testsson", visits=((-30, "completed"),), marketing=(False, False))
     return complaints.file(person.customer, person.bookings[0], f"Klagomål nummer {i}.", now).complaint_id
 

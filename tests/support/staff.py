@@ -11,6 +11,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pyotp
 
+from support import clock as run_clock
+
 ANNA = "anna@allavieclinic.com"  # admin in the clinic file
 SARA = "sara@allavieclinic.com"  # staff
 
@@ -87,7 +89,7 @@ def sign_in_http(api_url: str, outbox: Any, address: str) -> str:
     token = link_token(outbox, address)
     status, enrol = http_call("POST", f"{api_url}/staff/session", {"token": token})
     assert status == 200, enrol
-    code = pyotp.TOTP(enrol["enrol"]["secret"]).now()
+    code = pyotp.TOTP(enrol["enrol"]["secret"]).at(run_clock.now())
     status, opened = http_call("POST", f"{api_url}/staff/session", {"token": token, "code": code})
     assert status == 200, opened
     return str(opened["session"])
