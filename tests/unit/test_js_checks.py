@@ -31,10 +31,14 @@ def _node_test(directory: Path) -> subprocess.CompletedProcess[str]:
                           timeout=120)
 
 
-def test_make_check_runs_eslint_and_the_node_tests() -> None:
+def test_make_test_runs_eslint_and_the_node_tests() -> None:
+    """CI runs `make test`, which runs the static checks (ESLint and the node tests among them) first."""
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    check = re.search(r"^check:(.*)$", makefile, re.M)
-    assert check and {"eslint", "node-test"} <= set(check.group(1).split())
+    static = re.search(r"^static:(.*)$", makefile, re.M)
+    assert static and {"eslint", "node-test"} <= set(static.group(1).split())
+    for target in ("test", "check"):
+        found = re.search(rf"^{target}:(.*)$", makefile, re.M)
+        assert found and "static" in found.group(1).split(), target
     assert re.search(r"^eslint:.*\n\tnode_modules/\.bin/eslint .*\.$", makefile, re.M)
     assert re.search(r"^node-test:.*\n\tnode --test tests/js/$", makefile, re.M)
 
