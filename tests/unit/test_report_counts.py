@@ -17,12 +17,20 @@ def facts(status: str, cancelled_by: str | None = None, start: str = "2027-03-02
 
 def test_a_booking_counts_on_its_stockholm_day_with_its_treatment_minutes() -> None:
     # 22:30 UTC on 2 March is 23:30 in Stockholm (winter): still the 2nd; 23:30 UTC would be the 3rd
-    assert counts.booking(facts("confirmed"), "2027-03-02") == {"2027-03-02": {
+    assert counts.booking(facts("confirmed"), ("2027-03-02", "b0")) == {"2027-03-02": {
         "bookings": 1, "booked_minutes": 45, "svc:kemisk-peeling:bookings": 1, "staff:sara:minutes": 45}}
     assert list(counts.booking(facts("confirmed", start="2027-03-02T23:30:00+00:00"), None)) == ["2027-03-03"]
-    no_show = counts.booking(facts("no_show"), "2027-01-01")["2027-03-02"]
+    no_show = counts.booking(facts("no_show"), ("2027-01-01", "b0"))["2027-03-02"]
     assert no_show["no_shows"] == 1 and no_show["booked_minutes"] == 45 and no_show["returning"] == 1
-    assert counts.booking(facts("completed"), "2027-03-02")["2027-03-02"]["completed"] == 1
+    assert counts.booking(facts("completed"), ("2027-03-02", "b0"))["2027-03-02"]["completed"] == 1
+
+
+def test_the_customers_first_booking_counts_them_as_new_once() -> None:
+    first = counts.booking(facts("confirmed"), ("2027-03-02", "b1"))["2027-03-02"]
+    assert first[counts.NEW_CUSTOMERS] == 1 and "returning" not in first
+    same_day_other = counts.booking(facts("confirmed"), ("2027-03-02", "b0"))["2027-03-02"]
+    assert counts.NEW_CUSTOMERS not in same_day_other and "returning" not in same_day_other
+    assert counts.NEW_CUSTOMERS not in counts.booking(facts("cancelled", "customer"), ("2027-03-02", "b1"))["2027-03-02"]
 
 
 def test_cancellations_count_apart_and_holds_and_releases_not_at_all() -> None:

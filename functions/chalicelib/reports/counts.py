@@ -39,9 +39,11 @@ def day_of(moment: dt.datetime) -> str:
     return moment.astimezone(STOCKHOLM).date().isoformat()
 
 
-def booking(facts: BookingFacts, first_day: str | None) -> dict[str, dict[str, int]]:
-    """A booking's counts on its day. ``first_day``: the day of the customer's first booking (for
-    ``returning``). An unpaid hold counts for nothing; a cancellation only as one."""
+def booking(facts: BookingFacts, first: tuple[str, str] | None) -> dict[str, dict[str, int]]:
+    """A booking's counts on its day. ``first``: (day, booking id) of the customer's first booking: that
+    booking counts them as new, a later day's as ``returning``. An unpaid hold counts for nothing; a
+    cancellation only as one."""
+    first_day = first[0] if first else None
     day = day_of(facts.start)
     status = facts.outcome if facts.status == "confirmed" and facts.outcome in ("completed", "no_show") \
         else facts.status
@@ -62,6 +64,8 @@ def booking(facts: BookingFacts, first_day: str | None) -> dict[str, dict[str, i
         counts["no_shows"] = 1
     if first_day is not None and first_day < day:
         counts["returning"] = 1
+    if first is not None and first[1] == facts.booking_id:
+        counts[NEW_CUSTOMERS] = 1
     return {day: counts}
 
 

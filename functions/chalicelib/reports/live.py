@@ -45,9 +45,8 @@ def ledger_counts(entry: LedgerEntry, service_id: str | None) -> dict[str, dict[
 
 
 def count_booking(item: Booking, sequence: int, now: dt.datetime) -> None:
-    first = repository.first_booking_day(item.customer_id, now)
+    first = repository.first_booking(item.customer_id, now)
     repository.apply(booking_source(item.booking_id), sequence, counts.booking(facts(item), first), now)
-    repository.move_first_visit(item.customer_id, first, counts.NEW_CUSTOMERS, now)
 
 
 def count_ledger(entry: LedgerEntry, sequence: int, now: dt.datetime) -> None:

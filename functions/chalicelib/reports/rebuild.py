@@ -16,14 +16,14 @@ from . import counts, live
 
 
 def compute(first: dt.date, last: dt.date, now: dt.datetime) -> tuple[
-        dict[str, dict[str, int]], dict[str, dict[str, dict[str, int]]], dict[str, str | None]]:
-    """(the days' counts, each source's contribution, the first visits in the period) as they should be."""
+        dict[str, dict[str, int]], dict[str, dict[str, dict[str, int]]]]:
+    """(the days' counts, each source's contribution) as they should be."""
     sources: dict[str, dict[str, dict[str, int]]] = {}
-    firsts: dict[str, str | None] = {}
+    firsts: dict[str, tuple[str, str] | None] = {}
     bookings: list[Booking] = repository.bookings_between(first, last, now)
     for item in bookings:
         if item.customer_id not in firsts:
-            firsts[item.customer_id] = repository.first_booking_day(item.customer_id, now)
+            firsts[item.customer_id] = repository.first_booking(item.customer_id, now)
         sources[live.booking_source(item.booking_id)] = counts.booking(live.facts(item), firsts[item.customer_id])
     services = {item.booking_id: item.service_id for item in bookings}
     for year in range(first.year, last.year + 1):
@@ -40,22 +40,17 @@ def compute(first: dt.date, last: dt.date, now: dt.datetime) -> tuple[
         for day, values in contribution.items():
             for key, value in values.items():
                 days[day][key] = days[day].get(key, 0) + value
-    in_period = {cid: day for cid, day in firsts.items() if day is not None and first.isoformat() <= day
-                 <= last.isoformat()}
-    for day in in_period.values():
-        assert day is not None
-        days[day][counts.NEW_CUSTOMERS] = days[day].get(counts.NEW_CUSTOMERS, 0) + 1
     current = first
     while current <= last:
         for path, views in repository.page_counts(current, now).items():
             days[current.isoformat()][f"page:{path}"] = views
         current += dt.timedelta(days=1)
-    return dict(days), sources, dict(in_period)
+    return dict(days), sources
 
 
 def rebuild(first: dt.date, last: dt.date, now: dt.datetime) -> dict[str, int]:
     """Recompute and write the period; returns what was written."""
-    days, sources, firsts = compute(first, last, now)
+    days, sources = compute(first, last, now)
     period = [(first + dt.timedelta(days=n)).isoformat() for n in range((last - first).days + 1)]
-    written = repository.replace(period, days, sources, firsts, now)
+    written = repository.replace(period, days, sources, now)
     return {"days": len(period), "sources": len(sources), "written": written}

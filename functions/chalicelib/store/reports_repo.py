@@ -15,7 +15,7 @@ from typing import Any
 
 from . import tx
 from .errors import ConditionFailed
-from .models import Booking, Customer, FirstVisit, PageCount, ReportDay, ReportSource
+from .models import Booking, PageCount, ReportDay, ReportSource
 from .table import customer_pk, live
 
 Counts = dict[str, int]
@@ -135,49 +135,25 @@ def set_count(day: str, key: str, value: int, now: dt.datetime) -> None:
     raise RuntimeError(f"report day {day} kept changing under {ATTEMPTS} attempts")
 
 
-def first_booking_day(customer_id: str, now: dt.datetime, *, counted: set[str] | None = None) -> str | None:
-    """The Stockholm day of the customer's earliest booking that is not cancelled (one Query of their
-    bookings), or None. ``counted``: the statuses that count (default: all but cancelled)."""
+def first_booking(customer_id: str, now: dt.datetime) -> tuple[str, str] | None:
+    """(Stockholm day, booking id) of the customer's first booking that is not cancelled, or None: that
+    booking counts them as new. Read when one of their bookings is counted, so a first booking cancelled
+    later leaves the next one uncounted as new until it changes or the period is rebuilt."""
     from ..core.clock import STOCKHOLM
 
-    starts = [b.start for b in Booking.query(customer_pk(customer_id), Booking.sk.startswith("BOOKING#"),
-                                              filter_condition=live(now), consistent_read=True)
-              if isinstance(b, Booking) and (b.status in counted if counted else b.status != "cancelled")]
-    return min(starts).astimezone(STOCKHOLM).date().isoformat() if starts else None
-
-
-def move_first_visit(customer_id: str, day: str | None, key: str, now: dt.datetime) -> bool:
-    """Count the customer as new on ``day`` (under ``key``) and no longer on the day counted before. Nothing
-    for a customer who is gone (the profile is checked in the same transaction). True when it moved."""
-    for attempt in range(1, ATTEMPTS + 1):
-        profile = tx.get(Customer, Customer.key(customer_id))
-        if profile is None or not profile.is_live(now):
-            return False
-        marker = tx.get(FirstVisit, FirstVisit.key(customer_id))
-        before = marker.day if marker is not None else None
-        if before == day:
-            return False
-        t = tx.Tx()
-        for moved, sign in ((before, -1), (day, +1)):
-            if moved:
-                counts, version = _read_day(moved)
-                _add(counts, {key: 1}, sign)
-                _day_write(t, moved, counts, version, now)
-        t.check("profile", Customer, Customer.key(customer_id), Customer.pk.exists())
-        item = FirstVisit(*FirstVisit.key(customer_id), day=day, expires_at=profile.expires_at)
-        t.put("first", item, FirstVisit.pk.does_not_exist() if marker is None else FirstVisit.day == before)
-        try:
-            t.commit()
-            return True
-        except ConditionFailed:
-            tx.backoff(attempt)
-    raise RuntimeError(f"first visit of {customer_id} kept changing under {ATTEMPTS} attempts")
+    found = [(b.start, b.booking_id) for b in Booking.query(customer_pk(customer_id), Booking.sk.startswith("BOOKING#"),
+                                                           filter_condition=live(now), consistent_read=True)
+             if isinstance(b, Booking) and b.status != "cancelled"]
+    if not found:
+        return None
+    start, booking_id = min(found)
+    return start.astimezone(STOCKHOLM).date().isoformat(), booking_id
 
 
 def replace(period: Iterable[str], day_counts: Mapping[str, Counts], sources: Mapping[str, Contribution],
-            firsts: Mapping[str, str | None], now: dt.datetime) -> int:
+            now: dt.datetime) -> int:
     """A rebuild's result: each day of ``period`` gets exactly ``day_counts`` (none: emptied), each source
-    and first visit what it now contributes. Returns the number of items written."""
+    what it now contributes. Returns the number of items written."""
     from .tx import Write, write_all
 
     writes: list[Write] = []
@@ -191,12 +167,6 @@ def replace(period: Iterable[str], day_counts: Mapping[str, Counts], sources: Ma
         key = ReportSource.key(source)
         writes.append(Write(ReportSource(*key, contribution=contribution, sequence=markers.get(key[0], 0),
                                          expires_at=_marker_expiry(contribution)), put=True))
-    profiles = {item.pk: item for item in Customer.batch_get([Customer.key(cid) for cid in firsts])}
-    for customer_id, day in firsts.items():
-        profile = profiles.get(Customer.key(customer_id)[0])
-        if isinstance(profile, Customer):
-            writes.append(Write(FirstVisit(*FirstVisit.key(customer_id), day=day, expires_at=profile.expires_at),
-                                put=True))
     return len(write_all(writes).written)
 
 

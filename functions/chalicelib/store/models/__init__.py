@@ -18,7 +18,7 @@ from .payments import LedgerEntry, RefundClaim, WebhookEvent
 from .photos import MAX_PHOTOS_PER_BOOKING, OPEN_COMPLAINTS, Complaint, ComplaintMessage, ComplaintRef, Photo
 from .receipts import Receipt, ReceiptCounter
 from .records import CookieConsent, DeletionRecord, PageCount, RateLimit, RightsRequest
-from .reports import FirstVisit, ReportDay, ReportSource
+from .reports import ReportDay, ReportSource
 from .settings import ClinicSettings, SettingsChange
 from .staff import FeedKey, SignInFailure, SignInLink, StaffAccount, StaffSession, digest, staff_pk
 
@@ -26,7 +26,7 @@ __all__ = [
     "EXPIRY_PARTITION", "MAX_PHOTOS_PER_BOOKING", "OPEN_COMPLAINTS", "AccessEntry", "Block", "BlockMarker", "Booking",
     "BookingRef", "ClinicSettings",
     "Complaint", "ComplaintMessage", "ComplaintRef", "CookieConsent", "Customer", "CustomerTerm", "DeletionRecord",
-    "EmailChange", "EmailKey", "FeedKey", "FirstVisit", "Item", "LedgerEntry", "MarketingConsent", "Message", "Offer",
+    "EmailChange", "EmailKey", "FeedKey", "Item", "LedgerEntry", "MarketingConsent", "Message", "Offer",
     "OfferDelivery", "OptIn", "PageCount", "PhoneKey", "Photo", "RateLimit", "Receipt", "ReceiptCounter", "RefundClaim",
     "ReportDay", "ReportSource", "RightsRequest", "SettingsChange",
     "SignInFailure", "SignInLink", "SlotLock", "StaffAccount", "StaffSession", "WebhookEvent",

@@ -1,18 +1,17 @@
 """The owner's numbers: one aggregate per Stockholm day, and what each source item has put into them.
 
-No personal data: counts, minutes and öre by service, staff member, kind of revenue and page. The marker of
-a customer's first booking lives in the customer's partition (it goes with them); the others are keyed by a
-booking id or a ledger row, never a customer.
+No personal data: counts, minutes and öre by service, staff member, kind of revenue and page, keyed by a
+day, a booking id or a ledger row, never a customer.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import MapAttribute, NumberAttribute, UTCDateTimeAttribute
 
-from ..processing import WITH_THE_CUSTOMER, Basis, Data, Period, Processing, Recipient, Subject
-from ..table import Item, Keys, customer_pk
+from ..processing import Basis, Period, Processing, Recipient
+from ..table import Item, Keys
 
 
 class ReportDay(Item, discriminator="report_day"):
@@ -57,21 +56,3 @@ class ReportSource(Item, discriminator="report_source"):
     @staticmethod
     def key(source: str) -> tuple[str, str]:
         return f"REPORT_SRC#{source}", "SRC"
-
-
-class FirstVisit(Item, discriminator="report_first"):
-    """The day a customer's first booking starts, as the reports counted it (``CUST#<cid>`` /
-    ``REPORT#FIRST``): in their partition, so it goes with them; the day's count stays (no name in it)."""
-
-    KEYS = Keys(pk="`CUST#<cid>`", sk="`REPORT#FIRST`", patterns="23")
-    PROCESSING = Processing(
-        purpose_sv="Dagen för kundens första besök, för klinikens siffror om nya och återkommande kunder.",
-        purpose_en="The day of the customer's first visit, for the clinic's figures of new and returning customers.",
-        legal_basis=(Basis.LEGITIMATE_INTEREST,), subjects=(Subject.CUSTOMERS,), categories=(Data.BOOKING,),
-        recipients=(Recipient.DYNAMODB,), retention=WITH_THE_CUSTOMER)
-
-    day = UnicodeAttribute(null=True)
-
-    @staticmethod
-    def key(customer_id: str) -> tuple[str, str]:
-        return customer_pk(customer_id), "REPORT#FIRST"
