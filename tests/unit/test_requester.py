@@ -60,6 +60,6 @@ def test_an_answer_takes_at_least_its_time_and_a_slow_one_no_longer() -> None:
         pass
     assert time.monotonic() - started >= 0.05
     started = time.monotonic()
-    with taking_at_least(0.01):
+    with taking_at_least(0.25):
         time.sleep(0.3)
-    assert time.monotonic() - started < 0.3 + 0.25  # no second wait on top (0.3 s would make it >= 0.6)
+    assert time.monotonic() - started < 0.3 + 0.2  # no second wait on top (that would make it 0.55 s or more)
