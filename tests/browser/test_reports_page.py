@@ -10,7 +10,6 @@ import re
 import time
 import uuid
 
-import pyotp
 import pytest
 from chalicelib.core.clock import STOCKHOLM
 from chalicelib.payments import ledger
@@ -19,10 +18,10 @@ from chalicelib.store.models import Booking, BookingRef, Customer
 from playwright.sync_api import expect
 from support import clock as run_clock
 from support.axe import axe_violations
-from support.back_office import sign_in_as_admin
-from support.browser import answer_cookie_banner, console_errors
+from support.back_office import sign_in, sign_in_as_admin
+from support.browser import console_errors
 from support.outbox import Outbox
-from support.staff import SARA, link_token
+from support.staff import SARA
 
 pytestmark = pytest.mark.browser
 
@@ -96,17 +95,7 @@ def test_an_admin_sees_the_months_figures_charts_and_tables_changes_the_period_a
 
 def test_staff_without_the_admin_role_see_a_clear_message(page, site_url: str, api_url: str, outbox: Outbox) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(site_url + "/personal/")
-    answer_cookie_banner(page)
-    page.get_by_label("E-post", exact=True).fill(SARA)
-    page.get_by_role("button", name="Skicka inloggningslänk").click()
-    page.get_by_text("Om adressen hör till någon i personalen").wait_for()
-    page.goto(f"{site_url}/personal/#t={link_token(outbox, SARA)}")
-    page.locator("[data-qr] path").wait_for(state="attached")
-    secret = page.locator("[data-field=secret]").inner_text().strip()
-    page.get_by_label("Kod (6 siffror)").fill(pyotp.TOTP(secret).at(run_clock.now()))
-    page.get_by_role("button", name="Logga in").click()
-    page.get_by_text("Inloggad som").wait_for()
+    sign_in(page, site_url, outbox, SARA)
     with page.expect_response(lambda r: "/staff/reports" in r.url) as answered:
         page.goto(site_url + "/personal/rapporter/")
     assert answered.value.status == 403
